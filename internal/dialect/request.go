@@ -1,0 +1,63 @@
+package dialect
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+// ErrBodyTooLarge: the request body is larger than the server's limit. The
+// server bounds every body with http.MaxBytesReader and leaves the answer
+// to the dialect, so the client gets the dialect's own error envelope.
+var ErrBodyTooLarge = errors.New("request body too large")
+
+// ReadBody reads the whole request body, returning ErrBodyTooLarge when it
+// passes the server's limit.
+func ReadBody(c echo.Context) ([]byte, error) {
+	b, err := io.ReadAll(c.Request().Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, fmt.Errorf("%w (limit %d bytes)", ErrBodyTooLarge, tooLarge.Limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	return b, nil
+}
+
+// Context keys the server and dialects share through echo.Context.
+const (
+	keyRoute = "dirgate.route"
+)
+
+// RequestID returns the request's id (set by the server from X-Request-ID
+// or generated).
+func RequestID(c echo.Context) string {
+	if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
+		return id
+	}
+	return c.Request().Header.Get(echo.HeaderXRequestID)
+}
+
+// SetRoute names the route for metrics and access logs when the dialect
+// dispatches itself (a catch-all route, a JSON-RPC method), so the label
+// stays low-cardinality and meaningful.
+func SetRoute(c echo.Context, route string) { c.Set(keyRoute, route) }
+
+// Route returns the route name set by SetRoute, else echo's route pattern.
+func Route(c echo.Context) string {
+	if r, ok := c.Get(keyRoute).(string); ok && r != "" {
+		return r
+	}
+	return c.Path()
+}
+
+// Caller builds the core's Caller for a request.
+func Caller(c echo.Context, dialect, name string, scope identity.Scope) identity.Caller {
+	return identity.Caller{Name: name, Dialect: dialect, RequestID: RequestID(c), Scope: scope}
+}

@@ -1,0 +1,110 @@
+package directory
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// DN helpers. DNs are compared by meaning (RFC 4514): parsed, attribute
+// types and values compared case-insensitively, so "CN=A,DC=Example" equals
+// "cn=a, dc=example".
+
+// ParseDN parses a DN, wrapping a failure in ErrInvalidInput.
+func ParseDN(dn string) (*ldap.DN, error) {
+	if strings.TrimSpace(dn) == "" {
+		return nil, fmt.Errorf("%w: empty DN", ErrInvalidInput)
+	}
+	parsed, err := ldap.ParseDN(dn)
+	if err != nil {
+		return nil, fmt.Errorf("%w: DN %q does not parse: %v", ErrInvalidInput, dn, err)
+	}
+	if len(parsed.RDNs) == 0 {
+		return nil, fmt.Errorf("%w: empty DN", ErrInvalidInput)
+	}
+	return parsed, nil
+}
+
+// EqualDN reports whether two DNs name the same entry. DNs that do not
+// parse are equal only if their text is.
+func EqualDN(a, b string) bool {
+	pa, errA := ldap.ParseDN(a)
+	pb, errB := ldap.ParseDN(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return pa.EqualFold(pb)
+}
+
+// IsUnder reports whether dn equals base or lies below it.
+func IsUnder(dn, base string) bool {
+	pd, err := ldap.ParseDN(dn)
+	if err != nil {
+		return false
+	}
+	pb, err := ldap.ParseDN(base)
+	if err != nil {
+		return false
+	}
+	return pd.EqualFold(pb) || pb.AncestorOfFold(pd)
+}
+
+// NormalizeDN renders a DN in one canonical form (lower-case attribute types
+// and values, no spaces around separators, values escaped per RFC 4514), for
+// use as a map key or index. A DN that does not parse yields an error.
+func NormalizeDN(dn string) (string, error) {
+	parsed, err := ParseDN(dn)
+	if err != nil {
+		return "", err
+	}
+	return strings.ToLower(FormatDN(parsed)), nil
+}
+
+// FormatDN renders a parsed DN per RFC 4514.
+func FormatDN(dn *ldap.DN) string {
+	var b strings.Builder
+	for i, rdn := range dn.RDNs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		for j, atv := range rdn.Attributes {
+			if j > 0 {
+				b.WriteByte('+')
+			}
+			b.WriteString(atv.Type)
+			b.WriteByte('=')
+			b.WriteString(ldap.EscapeDN(atv.Value))
+		}
+	}
+	return b.String()
+}
+
+// ParentDN returns the DN of an entry's parent ("" for a one-RDN DN).
+func ParentDN(dn string) (string, error) {
+	parsed, err := ParseDN(dn)
+	if err != nil {
+		return "", err
+	}
+	return FormatDN(&ldap.DN{RDNs: parsed.RDNs[1:]}), nil
+}
+
+// ChildDN builds the DN of a child entry: attr=value under parent, escaping
+// value exactly once.
+func ChildDN(attr, value, parent string) string {
+	rdn := attr + "=" + ldap.EscapeDN(value)
+	if parent == "" {
+		return rdn
+	}
+	return rdn + "," + parent
+}
+
+// FirstRDNValue returns the value of the first attribute of a DN's first
+// RDN, e.g. "jdoe" for "uid=jdoe,ou=people,dc=example,dc=com".
+func FirstRDNValue(dn string) (string, error) {
+	parsed, err := ParseDN(dn)
+	if err != nil {
+		return "", err
+	}
+	return parsed.RDNs[0].Attributes[0].Value, nil
+}

@@ -1,0 +1,81 @@
+package identity
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// AuditLog writes one JSON line per write operation. It never records a
+// password: events carry the operation and its target, not its input.
+type AuditLog struct {
+	mu  sync.Mutex
+	w   io.Writer
+	now func() time.Time
+}
+
+// NewAuditLog writes audit lines to w (nil discards them).
+func NewAuditLog(w io.Writer) *AuditLog {
+	if w == nil {
+		w = io.Discard
+	}
+	return &AuditLog{w: w, now: time.Now}
+}
+
+// AuditEvent is one line of the audit log.
+type AuditEvent struct {
+	Time      time.Time `json:"time"`
+	RequestID string    `json:"requestId,omitempty"`
+	Caller    string    `json:"caller"`
+	Dialect   string    `json:"dialect"`
+	Domain    string    `json:"domain"`
+	Operation Operation `json:"operation"`
+	Target    string    `json:"target"`
+	Outcome   string    `json:"outcome"`
+	// Error is the kind of failure (a sentinel's text), never the backend's
+	// raw diagnostic.
+	Error string `json:"error,omitempty"`
+}
+
+func (a *AuditLog) record(c Caller, domain string, op Operation, target string, err error) {
+	if a == nil {
+		return
+	}
+	ev := AuditEvent{
+		Time: a.now().UTC(), RequestID: c.RequestID, Caller: c.Name, Dialect: c.Dialect,
+		Domain: domain, Operation: op, Target: target, Outcome: "success",
+	}
+	if err != nil {
+		ev.Outcome = "failure"
+		ev.Error = errorKind(err)
+	}
+	line, mErr := json.Marshal(ev)
+	if mErr != nil {
+		return
+	}
+	line = append(line, '\n')
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, _ = a.w.Write(line)
+}
+
+// errorKind names the sentinel an error wraps, so the audit log says what
+// kind of failure happened without repeating a server's diagnostic.
+func errorKind(err error) string {
+	for _, s := range []error{
+		ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
+		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
+		directory.ErrUnavailable, directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
+		directory.ErrNotSupported, directory.ErrPasswordTransport, directory.ErrRangeExhausted,
+		directory.ErrConflict,
+	} {
+		if errors.Is(err, s) {
+			return s.Error()
+		}
+	}
+	return "internal error"
+}
