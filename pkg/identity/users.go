@@ -79,38 +79,42 @@ func (d *Domain) SearchUsers(ctx context.Context, c Caller, q directory.Query) (
 	return page, d.finish(c, OpUserRead, scoped.Base, err)
 }
 
-// scopeQuery narrows a query's base to what the caller may see.
+// scopeQuery checks a query's base against the domain and narrows it to
+// what the caller may see.
 func (d *Domain) scopeQuery(c Caller, op Operation, q directory.Query) (directory.Query, error) {
 	if err := c.Scope.allows(op, ""); err != nil {
 		return q, err
 	}
 	if q.Base != "" {
-		if _, err := directory.ParseDN(q.Base); err != nil {
+		if err := d.checkInDomain("base", q.Base); err != nil {
 			return q, err
 		}
-		if !directory.IsUnder(q.Base, d.BaseDN()) {
-			return q, invalid("base", "%s is outside the domain %s", q.Base, d.cfg.Name)
-		}
 	}
-	if c.Scope.Self != "" {
-		if q.Base != "" && !directory.IsUnder(c.Scope.Self, q.Base) {
+	return c.Scope.narrow(q)
+}
+
+// narrow restricts a query to the scope: a self-only caller sees its own
+// entry, a caller limited to subtrees searches inside them.
+func (s Scope) narrow(q directory.Query) (directory.Query, error) {
+	if s.Self != "" {
+		if q.Base != "" && !directory.IsUnder(s.Self, q.Base) {
 			q.Filter = directory.Or{} // nothing of the caller's lies there
 			return q, nil
 		}
-		q.Base, q.Scope = c.Scope.Self, directory.ScopeSubtree
+		q.Base, q.Scope = s.Self, directory.ScopeSubtree
 		return q, nil
 	}
-	if len(c.Scope.Subtrees) == 0 {
+	if len(s.Subtrees) == 0 {
 		return q, nil
 	}
-	if q.Base != "" && c.Scope.covers(q.Base) {
+	if q.Base != "" && s.covers(q.Base) {
 		return q, nil
 	}
 	// The base lies above the allowed subtrees: narrow it to the one
 	// subtree inside it. Several would need several searches, which paging
 	// cannot merge, so the caller must pick one.
 	var inside []string
-	for _, sub := range c.Scope.Subtrees {
+	for _, sub := range s.Subtrees {
 		if q.Base == "" || directory.IsUnder(sub, q.Base) {
 			inside = append(inside, sub)
 		}
@@ -122,7 +126,7 @@ func (d *Domain) scopeQuery(c Caller, op Operation, q directory.Query) (director
 	case len(inside) == 0:
 		return q, forbidden("%s is outside the allowed subtrees", q.Base)
 	default:
-		return q, forbidden("the search base must lie within one of the allowed subtrees: %s", strings.Join(c.Scope.Subtrees, "; "))
+		return q, forbidden("the search base must lie within one of the allowed subtrees: %s", strings.Join(s.Subtrees, "; "))
 	}
 }
 
