@@ -1,0 +1,18 @@
+package config
+
+import (
+	"github.com/dirgate/dirgate/internal/dialect"
+)
+
+// dialects maps a `dialects.<name>` key to a new dialect.Config holding
+// that dialect's defaults; the block's `config:` is decoded over it.
+// Adding a dialect is one line here, e.g.
+//
+//	"kanboard": func() dialect.Config { return kanboard.DefaultConfig() },
+//
+// and no serve code changes. No init() registration: what a binary serves
+// is visible here.
+var dialects = map[string]func() dialect.Config{
+	// One entry per line, sorted by name, so concurrent additions do not
+	// collide.
+}

@@ -1,0 +1,200 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// Validate checks the whole configuration and returns every problem at
+// once (errors.Join of *Problem), each naming its key path. Blocks that
+// failed to decode (Config nil under a known type) were reported by Load
+// and are skipped here.
+func (c *Config) Validate() error {
+	var ps problems
+	checkHostPort(&ps, "listen", c.Listen)
+	if c.DataDir == "" {
+		ps.addf("dataDir", "required")
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		ps.addf("log.level", fmt.Sprintf("%q is not one of debug, info, warn, error", c.Log.Level))
+	}
+	if c.Log.Format != "json" && c.Log.Format != "text" {
+		ps.addf("log.format", fmt.Sprintf("%q is not one of json, text", c.Log.Format))
+	}
+	c.Server.validate(&ps)
+	c.validateDomains(&ps)
+	c.validateDialects(&ps)
+	return ps.err()
+}
+
+func (s Server) validate(ps *problems) {
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{
+		{"server.readTimeout", s.ReadTimeout}, {"server.readHeaderTimeout", s.ReadHeaderTimeout},
+		{"server.writeTimeout", s.WriteTimeout}, {"server.idleTimeout", s.IdleTimeout},
+	} {
+		if t.d < 0 {
+			ps.addf(t.key, "must not be negative (0 means no timeout)")
+		}
+	}
+	if s.BodyLimit <= 0 {
+		ps.addf("server.bodyLimit", "must be a positive number of bytes")
+	}
+	if s.ShutdownGrace <= 0 {
+		ps.addf("server.shutdownGrace", "must be positive, e.g. 4s")
+	}
+}
+
+func (c *Config) validateDomains(ps *problems) {
+	if len(c.Domains) == 0 {
+		ps.addf("domains", "at least one domain is required")
+	}
+	seen := map[string]int{}
+	for i, d := range c.Domains {
+		path := fmt.Sprintf("domains[%d]", i)
+		if j, dup := seen[strings.ToLower(d.Name)]; dup && d.Name != "" {
+			ps.addf(join(path, "name"), fmt.Sprintf("%q is also the name of domains[%d]", d.Name, j))
+		}
+		seen[strings.ToLower(d.Name)] = i
+		d.validate(ps, path)
+	}
+}
+
+func (d Domain) validate(ps *problems, path string) {
+	switch {
+	case d.Name == "":
+		ps.addf(join(path, "name"), "required")
+	case strings.ContainsAny(d.Name, " \t/\\,=") || strings.HasPrefix(d.Name, ".") || strings.HasSuffix(d.Name, "."):
+		ps.addf(join(path, "name"), fmt.Sprintf("%q is not a domain name like example.com", d.Name))
+	}
+	base := d.BaseDN
+	if base == "" {
+		ps.addf(join(path, "baseDN"), "required (it defaults to the dc= components of the name)")
+	} else if _, err := directory.ParseDN(base); err != nil {
+		ps.addf(join(path, "baseDN"), fmt.Sprintf("%q is not a valid DN", base))
+		base = ""
+	}
+	for key, dn := range map[string]string{"usersDN": d.UsersDN, "groupsDN": d.GroupsDN} {
+		if dn == "" {
+			continue
+		}
+		if _, err := directory.ParseDN(dn); err != nil {
+			ps.addf(join(path, key), fmt.Sprintf("%q is not a valid DN", dn))
+		} else if base != "" && !directory.IsUnder(dn, base) {
+			ps.addf(join(path, key), fmt.Sprintf("%s is not under the base %s", dn, base))
+		}
+	}
+	checkRange(ps, join(path, "uidRange"), d.UIDRange)
+	checkRange(ps, join(path, "gidRange"), d.GIDRange)
+	if d.DefaultGIDNumber < 0 {
+		ps.addf(join(path, "defaultGIDNumber"), "must not be negative")
+	}
+	p := d.PasswordPolicy
+	pp := join(path, "passwordPolicy")
+	if p.MinLength < 0 {
+		ps.addf(join(pp, "minLength"), "must not be negative")
+	}
+	if p.MaxLength < 0 || (p.MaxLength > 0 && p.MaxLength < p.MinLength) {
+		ps.addf(join(pp, "maxLength"), "must be 0 (no limit) or at least minLength")
+	}
+	if p.MinClasses < 0 || p.MinClasses > 4 {
+		ps.addf(join(pp, "minClasses"), "must be between 0 and 4")
+	}
+	if d.Names.MaxLength < 0 {
+		ps.addf(join(path, "names.maxLength"), "must not be negative")
+	}
+	d.Backend.validate(ps, join(path, "backend"))
+}
+
+func checkRange(ps *problems, path string, r directory.Range) {
+	if r.Min < 1 || r.Max < r.Min {
+		ps.addf(path, fmt.Sprintf("min (%d) must be at least 1 and at most max (%d)", r.Min, r.Max))
+	}
+}
+
+func (b Backend) validate(ps *problems, path string) {
+	if b.Type == "" {
+		ps.addf(join(path, "type"), "required: one of "+strings.Join(BackendTypes(), ", "))
+		return
+	}
+	if _, ok := backends[b.Type]; !ok {
+		ps.addf(join(path, "type"), fmt.Sprintf("unknown backend %q: known are %s", b.Type, strings.Join(BackendTypes(), ", ")))
+		return
+	}
+	if b.Config != nil {
+		ps.addBlock(join(path, "config"), b.Config.Validate())
+	}
+}
+
+func (c *Config) validateDialects(ps *problems) {
+	modes := map[string]FileMode{}
+	for _, name := range sortedKeys(c.Dialects) {
+		d := c.Dialects[name]
+		path := "dialects." + name
+		if _, ok := dialects[name]; !ok {
+			ps.addf(path, fmt.Sprintf("unknown dialect: known are %s", strings.Join(DialectNames(), ", ")))
+			continue
+		}
+		if d.Prefix != "" && (!strings.HasPrefix(d.Prefix, "/") || strings.HasSuffix(d.Prefix, "/") ||
+			strings.ContainsAny(d.Prefix, "*:?# ")) {
+			ps.addf(join(path, "prefix"), fmt.Sprintf("%q must be a path like /restapi: a leading slash, no trailing slash, no * : ? #", d.Prefix))
+		}
+		for i, l := range d.Listeners {
+			lp := fmt.Sprintf("%s.listeners[%d]", path, i)
+			switch {
+			case l.TCP != "" && l.Unix != "":
+				ps.addf(lp, "give either tcp or unix, not both")
+			case l.TCP != "":
+				checkHostPort(ps, join(lp, "tcp"), l.TCP)
+				if l.Mode != 0 {
+					ps.addf(join(lp, "mode"), "applies to unix sockets only")
+				}
+			case l.Unix != "":
+				if m, ok := modes[l.Unix]; ok && m != l.Mode {
+					ps.addf(join(lp, "mode"), fmt.Sprintf("%s is configured elsewhere with mode %s", l.Unix, m))
+				}
+				modes[l.Unix] = l.Mode
+				if l.Mode&0o600 != 0o600 {
+					ps.addf(join(lp, "mode"), fmt.Sprintf("%s lets not even the owner connect: give at least 0600", l.Mode))
+				}
+			default:
+				ps.addf(lp, "give tcp: host:port or unix: /path")
+			}
+		}
+		if d.Enabled && d.Config != nil {
+			ps.addBlock(join(path, "config"), d.Config.Validate())
+		}
+	}
+}
+
+func checkHostPort(ps *problems, path, addr string) {
+	if addr == "" {
+		ps.addf(path, "required: host:port")
+		return
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		ps.addf(path, fmt.Sprintf("%q is not host:port", addr))
+		return
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		ps.addf(path, fmt.Sprintf("%q has no valid port", addr))
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
