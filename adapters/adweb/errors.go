@@ -1,0 +1,100 @@
+package adweb
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+// subject is what an endpoint looked for, so a not-found answer can say
+// which thing is missing (USER_NOT_FOUND rather than NOT_FOUND).
+type subject string
+
+const (
+	subjectUser  subject = "user"
+	subjectGroup subject = "group"
+	subjectOU    subject = "OU"
+	subjectEntry subject = "entry"
+)
+
+func (s subject) notFound(name string) *apiError {
+	code := codeNotFound
+	switch s {
+	case subjectUser:
+		code = codeUserNotFound
+	case subjectGroup:
+		code = codeGroupNotFound
+	case subjectOU:
+		code = codeOUNotFound
+	}
+	msg := string(s) + " not found"
+	if name != "" {
+		msg = string(s) + " " + name + " not found"
+	}
+	return &apiError{status: http.StatusNotFound, code: code, message: msg}
+}
+
+// fromCore translates an error of package identity into the envelope. It
+// decides from the sentinels alone: a backend's diagnostic (an LDAP result
+// text, a file path) stays in cause, for the log. what and name say what
+// the call was about, for a not-found answer.
+func fromCore(err error, what subject, name string) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	wrap := func(status int, code, msg string) *apiError {
+		return &apiError{status: status, code: code, message: msg, cause: err}
+	}
+	var ve *identity.ValidationError
+	var pe *identity.PolicyError
+	switch {
+	case errors.Is(err, identity.ErrUnknownDomain):
+		return wrap(http.StatusBadRequest, codeUnknownDomain, "unknown domain")
+	case errors.Is(err, identity.ErrForbidden):
+		// The core's text names the operation and the subtree, never a
+		// server diagnostic; it tells the key's owner what the key lacks.
+		return wrap(http.StatusForbidden, codeForbidden, err.Error())
+	case errors.As(err, &pe):
+		return wrap(http.StatusUnprocessableEntity, codePasswordPolicy, pe.Error())
+	case errors.Is(err, directory.ErrPasswordPolicy):
+		return wrap(http.StatusUnprocessableEntity, codePasswordPolicy,
+			"the password does not meet the directory's password policy")
+	case errors.As(err, &ve):
+		return wrap(http.StatusBadRequest, codeInvalidInput, ve.Error())
+	case errors.Is(err, directory.ErrNotFound):
+		e := what.notFound(name)
+		e.cause = err
+		return e
+	case errors.Is(err, directory.ErrAlreadyExists):
+		return wrap(http.StatusConflict, codeAlreadyExists, alreadyExists(what, name))
+	case errors.Is(err, directory.ErrConflict):
+		return wrap(http.StatusConflict, codeConflict, "a concurrent change won; retry the request")
+	case errors.Is(err, directory.ErrProtected):
+		return wrap(http.StatusConflict, codeProtected, "the entry is protected from deletion")
+	case errors.Is(err, directory.ErrNotEmpty):
+		return wrap(http.StatusConflict, codeNotEmpty, "the entry still has children")
+	case errors.Is(err, directory.ErrInvalidInput):
+		return wrap(http.StatusBadRequest, codeInvalidInput, "the directory refused the request as invalid")
+	case errors.Is(err, directory.ErrNotSupported):
+		return wrap(http.StatusBadRequest, codeNotSupported, "the directory does not support this operation")
+	case errors.Is(err, directory.ErrUnavailable):
+		return wrap(http.StatusServiceUnavailable, codeUnavailable, "the directory is unavailable; retry later")
+	case errors.Is(err, directory.ErrPasswordTransport):
+		return wrap(http.StatusInternalServerError, codePasswordTLS,
+			"the directory accepts passwords only over an encrypted connection; dirgate's backend needs LDAPS or StartTLS")
+	case errors.Is(err, directory.ErrRangeExhausted):
+		return wrap(http.StatusInternalServerError, codeRangeExhausted, "no free uid or gid number is left in the configured range")
+	default:
+		return wrap(http.StatusInternalServerError, codeInternal, "internal error")
+	}
+}
+
+func alreadyExists(what subject, name string) string {
+	if name == "" {
+		return "an entry with that name already exists"
+	}
+	return string(what) + " " + name + " already exists"
+}
