@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/dirgate/dirgate/adapters/artica"
 	"github.com/dirgate/dirgate/internal/dialect"
 )
 
@@ -15,4 +16,5 @@ import (
 var dialects = map[string]func() dialect.Config{
 	// One entry per line, sorted by name, so concurrent additions do not
 	// collide.
+	"artica": func() dialect.Config { return artica.DefaultConfig() },
 }
