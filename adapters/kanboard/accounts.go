@@ -1,0 +1,179 @@
+package kanboard
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+// Kanboard's UserValidator limits, checked before the core's own rules.
+const (
+	maxUsernameLength = 191
+	minPasswordLength = 6
+)
+
+// newUser is createUser's arguments.
+type newUser struct {
+	username, password, name, email, role string
+}
+
+// userUpdate is updateUser's arguments; nil leaves a field as it is.
+type userUpdate struct {
+	username, name, email, role *string
+}
+
+// validUsername applies Kanboard's rules to a username it would store
+// trimmed: required, at most 191 characters.
+func validUsername(s string) bool {
+	return s != "" && utf8.RuneCountInString(s) <= maxUsernameLength
+}
+
+// create is createUser: the new user's id, or false.
+func (t *userTable) create(ctx context.Context, c identity.Caller, in newUser) (any, error) {
+	username := strings.TrimSpace(in.username)
+	if !validUsername(username) || utf8.RuneCountInString(in.password) < minPasswordLength || !validRole(in.role) {
+		return false, nil
+	}
+	u, err := t.dom.CreateUser(ctx, c, directory.NewUser{
+		ParentDN:    t.layout.usersDN,
+		Username:    username,
+		Password:    in.password,
+		DisplayName: in.name,
+		Mail:        in.email,
+	})
+	if err != nil {
+		return failed(err, false)
+	}
+	if group := t.layout.groupOf(in.role); group != "" {
+		if err := t.join(ctx, c, group, u); err != nil {
+			t.rollback(ctx, c, u, []func(context.Context) error{func(ctx context.Context) error {
+				return t.dom.DeleteUser(ctx, c, directory.ByID(u.ID))
+			}})
+			return failed(err, false)
+		}
+	}
+	return u.UIDNumber, nil
+}
+
+// register is createLdapUser: an existing directory user under the wider
+// base joins the registration group. Its id, or false when there is no
+// such user or it is already a Kanboard user (Kanboard's unique username).
+func (t *userTable) register(ctx context.Context, c identity.Caller, username string) (any, error) {
+	u, err := t.dom.GetUser(ctx, c, directory.ByName(username))
+	if err != nil {
+		return failed(err, false)
+	}
+	if !directory.IsUnder(u.DN, t.layout.ldapBase) {
+		return false, nil
+	}
+	groups, err := t.dom.MemberOf(ctx, c, directory.UserRef(directory.ByID(u.ID)), false)
+	if err != nil {
+		return failed(err, false)
+	}
+	if t.layout.isKanboardUser(u, t.layout.registered(groups)) {
+		return false, nil
+	}
+	if u.UIDNumber <= 0 {
+		t.log.WarnContext(ctx, "kanboard: createLdapUser refused a user without a uidNumber: Kanboard names users by it",
+			"user", u.DN, "request_id", c.RequestID)
+		return false, nil
+	}
+	if err := t.join(ctx, c, t.layout.ldapUsers, u); err != nil {
+		return failed(err, false)
+	}
+	return u.UIDNumber, nil
+}
+
+// update is updateUser: true, or false when the user is unknown or a value
+// is refused. The attributes and the rename are one change in the core;
+// the role follows, and when it fails the change is undone.
+func (t *userTable) update(ctx context.Context, c identity.Caller, ref directory.Ref, in userUpdate) (any, error) {
+	if in.username != nil {
+		trimmed := strings.TrimSpace(*in.username)
+		if !validUsername(trimmed) {
+			return false, nil
+		}
+		in.username = &trimmed
+	}
+	if in.role != nil && !validRole(*in.role) {
+		return false, nil
+	}
+	a, err := t.find(ctx, c, ref)
+	if err != nil {
+		return failed(err, false)
+	}
+	orig := a.user
+	var change, back identity.UserChange
+	if in.name != nil {
+		change.Patch.DisplayName, back.Patch.DisplayName = in.name, &orig.DisplayName
+	}
+	if in.email != nil {
+		change.Patch.Mail, back.Patch.Mail = in.email, &orig.Mail
+	}
+	if in.username != nil && *in.username != orig.Username {
+		change.Rename, back.Rename = in.username, &orig.Username
+	}
+	changed := !change.Patch.IsEmpty() || change.Rename != nil
+	if changed {
+		if _, err := t.dom.ModifyUser(ctx, c, directory.ByID(orig.ID), change); err != nil {
+			return failed(err, false)
+		}
+	}
+	if in.role != nil && *in.role != a.role {
+		if err := t.setRole(ctx, c, orig, *in.role); err != nil {
+			if changed {
+				t.rollback(ctx, c, orig, []func(context.Context) error{func(ctx context.Context) error {
+					_, err := t.dom.ModifyUser(ctx, c, directory.ByID(orig.ID), back)
+					return err
+				}})
+			}
+			return failed(err, false)
+		}
+	}
+	return true, nil
+}
+
+// remove is removeUser. Kanboard deletes its own row: a user of
+// Kanboard's container is deleted from the directory; a registered
+// directory user is only unregistered, as Kanboard never deletes an LDAP
+// account.
+func (t *userTable) remove(ctx context.Context, c identity.Caller, ref directory.Ref) (any, error) {
+	a, err := t.find(ctx, c, ref)
+	if err != nil {
+		return failed(err, false)
+	}
+	if directory.IsUnder(a.user.DN, t.layout.usersDN) {
+		err = t.dom.DeleteUser(ctx, c, directory.ByID(a.user.ID))
+	} else {
+		_, err = t.leave(ctx, c, t.layout.ldapUsers, a.user)
+	}
+	if err != nil {
+		return failed(err, false)
+	}
+	return true, nil
+}
+
+// setEnabled is disableUser and enableUser: the account state every
+// dialect shares.
+func (t *userTable) setEnabled(ctx context.Context, c identity.Caller, ref directory.Ref, enabled bool) (any, error) {
+	a, err := t.find(ctx, c, ref)
+	if err != nil {
+		return failed(err, false)
+	}
+	if err := t.dom.SetEnabled(ctx, c, directory.ByID(a.user.ID), enabled); err != nil {
+		return failed(err, false)
+	}
+	return true, nil
+}
+
+// isActive is isActiveUser: Kanboard's is_active, i.e. not disabled.
+func (t *userTable) isActive(ctx context.Context, c identity.Caller, ref directory.Ref) (any, error) {
+	a, err := t.find(ctx, c, ref)
+	if err != nil {
+		return failed(err, false)
+	}
+	return a.user.Enabled, nil
+}

@@ -1,0 +1,161 @@
+package kanboard
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/creachadair/jrpc2"
+
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+// exchange answers one HTTP request: one JSON-RPC request or a batch.
+// Credentials are checked once, when the first well-formed request needs
+// them, as Kanboard's middleware runs per request but with the same
+// credentials for all.
+type exchange struct {
+	k                  *Dialect
+	ctx                context.Context
+	requestID          string
+	username, password string
+	newCaller          func(name string) identity.Caller
+
+	authenticated bool
+	who           principal
+	authErr       error
+	authorized    bool
+	authzErr      error
+
+	// methods records the procedures called, for the metrics route.
+	methods []string
+	batch   bool
+}
+
+// answer returns the response body (empty when there is nothing to
+// answer) or a *denial that replaces the whole response.
+//
+// jrpc2 parses the body and checks each request's shape; what Kanboard
+// does differently is decided here: a body that is not an object or array
+// is a parse error, `[]` is one invalid-request object, and unknown
+// members of a request are ignored rather than refused.
+func (x *exchange) answer(body []byte) ([]byte, error) {
+	if b := firstByte(body); b != '{' && b != '[' {
+		return encodeReply(nil, nil, errParse)
+	}
+	reqs, err := jrpc2.ParseRequests(body)
+	if err != nil {
+		return encodeReply(nil, nil, errParse)
+	}
+	if len(reqs) == 0 {
+		return encodeReply(nil, nil, errInvalidRequest)
+	}
+	x.batch = reqs[0].Batch
+	var replies [][]byte
+	for _, r := range reqs {
+		reply, err := x.handle(r)
+		if err != nil {
+			return nil, err
+		}
+		if reply != nil {
+			replies = append(replies, reply)
+		}
+	}
+	switch {
+	case len(replies) == 0:
+		return nil, nil
+	case x.batch:
+		return joinBatch(replies), nil
+	default:
+		return replies[0], nil
+	}
+}
+
+// handle answers one request in Kanboard's order: its shape, the
+// credentials, the method, the caller's role, the arguments, the call.
+// A notification runs but gets no answer, unless its shape is invalid.
+func (x *exchange) handle(r *jrpc2.ParsedRequest) ([]byte, error) {
+	if !wellFormed(r) {
+		return encodeReply(nil, nil, errInvalidRequest)
+	}
+	notification := r.ID == ""
+	answer := func(result any, rpcErr *jrpc2.Error) ([]byte, error) {
+		if notification {
+			return nil, nil
+		}
+		return encodeReply(json.RawMessage(r.ID), result, rpcErr)
+	}
+	if err := x.authenticate(); err != nil {
+		return x.failure(err, answer)
+	}
+	p, ok := lookupProcedure(r.Method)
+	if !ok {
+		return answer(nil, errMethodNotFound)
+	}
+	x.methods = append(x.methods, p.name)
+	if err := x.authorize(); err != nil {
+		return x.failure(err, answer)
+	}
+	a, perr := bind(r.Params, p.params)
+	if perr != nil {
+		return answer(nil, perr)
+	}
+	result, err := p.run(x.ctx, x.k.users, x.who.caller, a)
+	if err != nil {
+		return x.failure(err, answer)
+	}
+	return answer(result, nil)
+}
+
+// failure passes a denial up to replace the whole response and turns any
+// other error (the directory failing) into -32603 for this request, with
+// the diagnostic in the log only.
+func (x *exchange) failure(err error, answer func(any, *jrpc2.Error) ([]byte, error)) ([]byte, error) {
+	var d *denial
+	if errors.As(err, &d) {
+		return nil, d
+	}
+	x.k.log.WarnContext(x.ctx, "kanboard: request failed", "username", x.username,
+		"request_id", x.requestID, "error", err)
+	return answer(nil, errInternal)
+}
+
+// wellFormed applies Kanboard's RpcFormatValidator to what jrpc2 parsed:
+// jsonrpc "2.0", a string method, params an array or object. jrpc2 also
+// refuses members a request does not have; Kanboard ignores them, and
+// jrpc2 reports them as the only error that carries data (their names).
+func wellFormed(r *jrpc2.ParsedRequest) bool {
+	if r.Error != nil && !(r.Error.Code == jrpc2.InvalidRequest && len(r.Error.Data) > 0) {
+		return false
+	}
+	return r.Method != ""
+}
+
+func (x *exchange) authenticate() error {
+	if !x.authenticated {
+		x.authenticated = true
+		x.who, x.authErr = x.k.authenticate(x.ctx, x.username, x.password, x.newCaller)
+	}
+	return x.authErr
+}
+
+func (x *exchange) authorize() error {
+	if !x.authorized {
+		x.authorized = true
+		x.authzErr = x.k.authorize(x.ctx, x.who)
+	}
+	return x.authzErr
+}
+
+// route names the request for metrics: the procedure of a single call,
+// "jsonrpc:batch" for a batch, "" (the default route) otherwise.
+func (x *exchange) route() string {
+	switch {
+	case x.batch:
+		return "jsonrpc:batch"
+	case len(x.methods) == 1:
+		return "jsonrpc:" + x.methods[0]
+	default:
+		return ""
+	}
+}
