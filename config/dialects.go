@@ -2,6 +2,7 @@ package config
 
 import (
 	"github.com/dirgate/dirgate/adapters/artica"
+	"github.com/dirgate/dirgate/adapters/kanboard"
 	"github.com/dirgate/dirgate/internal/dialect"
 )
 
@@ -16,5 +17,6 @@ import (
 var dialects = map[string]func() dialect.Config{
 	// One entry per line, sorted by name, so concurrent additions do not
 	// collide.
-	"artica": func() dialect.Config { return artica.DefaultConfig() },
+	"artica":   func() dialect.Config { return artica.DefaultConfig() },
+	"kanboard": func() dialect.Config { return kanboard.DefaultConfig() },
 }
