@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/dirgate/dirgate/adapters/adweb"
 	"github.com/dirgate/dirgate/adapters/artica"
 	"github.com/dirgate/dirgate/adapters/kanboard"
 	"github.com/dirgate/dirgate/internal/dialect"
@@ -17,6 +18,7 @@ import (
 var dialects = map[string]func() dialect.Config{
 	// One entry per line, sorted by name, so concurrent additions do not
 	// collide.
+	"adweb":    func() dialect.Config { return adweb.DefaultConfig() },
 	"artica":   func() dialect.Config { return artica.DefaultConfig() },
 	"kanboard": func() dialect.Config { return kanboard.DefaultConfig() },
 }
