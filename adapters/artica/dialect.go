@@ -35,10 +35,11 @@ type Dialect struct {
 
 	// bg lives as long as the dialect: background work (restart, restore,
 	// scheduled backups) runs on it and Close cancels and waits for it.
-	bg     context.Context
-	stop   context.CancelFunc
-	wg     sync.WaitGroup
-	closed sync.Once
+	bg        context.Context
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+	closed    sync.Once
+	autostart sync.Once
 }
 
 func newDialect(c *Config, deps dialect.Deps) (*Dialect, error) {
@@ -110,11 +111,14 @@ func (d *Dialect) Name() string { return Name }
 // the client's address and API key; the unix socket's file permissions are
 // its access control.
 func (d *Dialect) Mount(g *echo.Group, on dialect.Listener) {
+	// The guard goes on each route rather than on g: g may be the root of
+	// a listener shared with other dialects, whose paths are not ours.
+	var guard []echo.MiddlewareFunc
 	if on.Network != "unix" {
-		g.Use(d.requireKey)
+		guard = append(guard, d.requireKey)
 	}
-	g.GET("/ping", d.ping)
-	api := g.Group("/openldap")
+	g.GET("/ping", d.ping, guard...)
+	api := g.Group("/openldap", guard...)
 	api.POST("/members", d.createMember)
 	api.GET("/members/:uid", d.getMember)
 	api.PUT("/members/:uid", d.updateMember)
@@ -135,7 +139,9 @@ func (d *Dialect) Mount(g *echo.Group, on dialect.Listener) {
 	api.GET("/backup/import/:filename", d.backupImport)
 	api.GET("/set/schedule", d.applySchedule)
 	api.RouteNotFound("/*", d.unknownEndpoint)
-	d.schedule.start(d)
+	// A configured schedule runs from the first mount on, as Artica's
+	// cron entry does once installed; /openldap/set/schedule re-applies it.
+	d.autostart.Do(func() { d.schedule.start(d) })
 }
 
 // Close stops the backup schedule and waits for background work (a
