@@ -1,0 +1,117 @@
+package privacyidea
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+// privacyIDEA's error codes (lib/error.py) that this dialect answers with.
+const (
+	codeGeneric         = 10   // privacyIDEAError: a write the user store refused
+	codePolicy          = 303  // PolicyError
+	codeWrongCredential = 4031 // AUTHENTICATE_WRONG_CREDENTIALS
+	codeMissingUsername = 4032 // AUTHENTICATE_MISSING_USERNAME
+	codeAuthHeader      = 4033 // AUTHENTICATE_AUTH_HEADER
+	codeDecoding        = 4304 // AUTHENTICATE_DECODING_ERROR
+	codeExpired         = 4305 // AUTHENTICATE_TOKEN_EXPIRED
+	codeMissingRight    = 4306 // AUTHENTICATE_MISSING_RIGHT
+	codeUser            = 904  // UserError
+	codeParameter       = 905  // ParameterError
+	codeInternal        = -500 // anything that is not a privacyIDEAError
+)
+
+// apiError is one answer of the error envelope. Its message is what the
+// client sees, so it never carries a backend's diagnostic.
+type apiError struct {
+	status  int
+	code    int
+	message string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d/%d: %s", e.status, e.code, e.message) }
+
+// The original renders AuthError and PolicyError with their bare message
+// and every other privacyIDEAError as "ERR<code>: <message>".
+
+func authError(code int, message string) *apiError {
+	return &apiError{status: http.StatusUnauthorized, code: code, message: message}
+}
+
+func policyError(action string) *apiError {
+	return &apiError{status: http.StatusForbidden, code: codePolicy,
+		message: fmt.Sprintf("Admin actions are defined, but the action %s is not allowed!", action)}
+}
+
+func parameterError(format string, args ...any) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: codeParameter,
+		message: fmt.Sprintf("ERR%d: ", codeParameter) + fmt.Sprintf(format, args...)}
+}
+
+func missingParameter(name string) *apiError { return parameterError("Missing parameter: %s", name) }
+
+func userError(format string, args ...any) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: codeUser,
+		message: fmt.Sprintf("ERR%d: ", codeUser) + fmt.Sprintf(format, args...)}
+}
+
+func unknownResolver(name string) *apiError {
+	return userError("The resolver '%s' does not exist.", name)
+}
+
+func notEditable(name string) *apiError {
+	return userError("The resolver '%s' is not editable.", name)
+}
+
+func writeError(format string, args ...any) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: codeGeneric,
+		message: fmt.Sprintf("ERR%d: ", codeGeneric) + fmt.Sprintf(format, args...)}
+}
+
+func internalError(message string) *apiError {
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: message}
+}
+
+var (
+	errMissingHeader = authError(codeAuthHeader, "Authentication failure. Missing Authorization header.")
+	errWrongPassword = authError(codeWrongCredential, "Authentication failure. Wrong credentials")
+	errAdminOnly     = authError(codeMissingRight,
+		"Authentication failure. You do not have the necessary role (['admin']) to access this resource!")
+	errBodyTooLarge = &apiError{status: http.StatusRequestEntityTooLarge, code: codeParameter,
+		message: fmt.Sprintf("ERR%d: The request body is too large.", codeParameter)}
+)
+
+// clientFacing maps an error of the core to the envelope. action names the
+// privacyIDEA policy action for a denial. The sentinel alone decides what
+// the client sees; a directory's own wording stays in the logs.
+func clientFacing(err error, action string) *apiError {
+	var api *apiError
+	var invalid *identity.ValidationError
+	var weak *identity.PolicyError
+	switch {
+	case errors.As(err, &api):
+		return api
+	case errors.Is(err, identity.ErrForbidden):
+		return policyError(action)
+	case errors.As(err, &invalid):
+		return writeError("%s", invalid.Error())
+	case errors.As(err, &weak):
+		return writeError("%s", weak.Error())
+	case errors.Is(err, directory.ErrUnavailable):
+		return internalError("The user store is unavailable; try again later.")
+	}
+	for _, s := range []error{
+		directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidInput,
+		directory.ErrPasswordPolicy, directory.ErrConflict, directory.ErrNotSupported,
+		directory.ErrPasswordTransport, directory.ErrRangeExhausted, directory.ErrProtected,
+		directory.ErrNotEmpty,
+	} {
+		if errors.Is(err, s) {
+			return writeError("The user store refused the change: %s.", s.Error())
+		}
+	}
+	return internalError("Internal Server Error")
+}
