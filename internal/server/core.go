@@ -1,0 +1,82 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+// OpenCore opens every domain's directory and builds the core over them.
+// With metrics, each directory is measured (InstrumentDirectory). On
+// failure every directory already opened is closed again.
+func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog, log *slog.Logger, m *Metrics) (*identity.Service, error) {
+	var opened []directory.Directory
+	fail := func(err error) (*identity.Service, error) {
+		for _, d := range opened {
+			_ = d.Close()
+		}
+		return nil, err
+	}
+	var domains []*identity.Domain
+	for _, d := range cfg.Domains {
+		if d.Backend.Config == nil {
+			return fail(fmt.Errorf("domain %s: backend %q is not configured", d.Name, d.Backend.Type))
+		}
+		dir, err := d.Backend.Config.Open(ctx, directory.BackendEnv{
+			Domain: d.Name, BaseDN: d.BaseDN, DataDir: cfg.DataDir,
+			Log: log.With("domain", d.Name, "backend", d.Backend.Type),
+		})
+		if err != nil {
+			return fail(fmt.Errorf("domain %s: open %s backend: %w", d.Name, d.Backend.Type, err))
+		}
+		opened = append(opened, dir)
+		domains = append(domains, identity.NewDomain(d.Identity(), InstrumentDirectory(dir, d.Name, m), audit, log.With("domain", d.Name)))
+	}
+	core, err := identity.NewService(domains...)
+	if err != nil {
+		return fail(err)
+	}
+	return core, nil
+}
+
+// OpenAudit opens the audit log: appended to the configured file
+// (created 0600: it names who changed what), or stdout. The closer closes
+// the file, if any.
+func OpenAudit(cfg config.Audit) (*identity.AuditLog, io.Closer, error) {
+	if cfg.File == "" {
+		return identity.NewAuditLog(os.Stdout), nopCloser{}, nil
+	}
+	f, err := os.OpenFile(cfg.File, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open audit log: %w", err)
+	}
+	return identity.NewAuditLog(f), f, nil
+}
+
+// NewLogger builds the server log on w (stderr in the binary).
+func NewLogger(cfg config.Log, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.Level)); err != nil {
+		return nil, fmt.Errorf("log.level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch cfg.Format {
+	case "json", "":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	default:
+		return nil, errors.New("log.format: must be json or text")
+	}
+}
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
