@@ -50,7 +50,7 @@ func (p *probe) Mount(g *echo.Group, on dialect.Listener) {
 
 type probeConfig struct{ d *probe }
 
-func (c *probeConfig) Validate() error                          { return nil }
+func (c *probeConfig) Validate() error                             { return nil }
 func (c *probeConfig) Build(dialect.Deps) (dialect.Dialect, error) { return c.d, nil }
 
 // syncBuffer collects the server log safely across goroutines.
