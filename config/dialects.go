@@ -4,6 +4,7 @@ import (
 	"github.com/dirgate/dirgate/adapters/adweb"
 	"github.com/dirgate/dirgate/adapters/artica"
 	"github.com/dirgate/dirgate/adapters/kanboard"
+	"github.com/dirgate/dirgate/adapters/privacyidea"
 	"github.com/dirgate/dirgate/internal/dialect"
 )
 
@@ -18,7 +19,8 @@ import (
 var dialects = map[string]func() dialect.Config{
 	// One entry per line, sorted by name, so concurrent additions do not
 	// collide.
-	"adweb":    func() dialect.Config { return adweb.DefaultConfig() },
-	"artica":   func() dialect.Config { return artica.DefaultConfig() },
-	"kanboard": func() dialect.Config { return kanboard.DefaultConfig() },
+	"adweb":       func() dialect.Config { return adweb.DefaultConfig() },
+	"artica":      func() dialect.Config { return artica.DefaultConfig() },
+	"kanboard":    func() dialect.Config { return kanboard.DefaultConfig() },
+	"privacyidea": func() dialect.Config { return privacyidea.DefaultConfig() },
 }
