@@ -1,0 +1,100 @@
+package privacyidea
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/labstack/echo/v4"
+)
+
+func TestTokenRoundTrip(t *testing.T) {
+	tk := tokens{secret: []byte("0123456789abcdef0123"), lifetime: time.Hour, now: time.Now}
+	raw, err := tk.issue("alice", "corp", roleAdmin, []string{"userlist"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, apiErr := tk.verify(raw)
+	if apiErr != nil {
+		t.Fatalf("verify: %v", apiErr)
+	}
+	if c.Username != "alice" || c.Realm != "corp" || c.Role != roleAdmin || c.Nonce == "" {
+		t.Errorf("claims = %+v", c)
+	}
+	if got := c.ExpiresAt.Sub(c.IssuedAt.Time); got != time.Hour {
+		t.Errorf("lifetime = %v, want 1h", got)
+	}
+}
+
+func TestTokenRefusals(t *testing.T) {
+	secret := []byte("0123456789abcdef0123")
+	now := time.Now()
+	tk := tokens{secret: secret, lifetime: time.Hour, now: func() time.Time { return now }}
+	sign := func(method jwt.SigningMethod, key any, c jwt.Claims) string {
+		s, err := jwt.NewWithClaims(method, c).SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	valid := func(role string) claims {
+		return claims{Username: "alice", Realm: "corp", Role: role,
+			RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute))}}
+	}
+	expired := valid(roleUser)
+	expired.ExpiresAt = jwt.NewNumericDate(now.Add(-time.Second))
+	noExp := valid(roleUser)
+	noExp.ExpiresAt = nil
+	for _, tc := range []struct {
+		name  string
+		token string
+		code  int
+	}{
+		{"expired", sign(jwt.SigningMethodHS256, secret, expired), codeExpired},
+		{"expired and forged", sign(jwt.SigningMethodHS256, []byte("another secret!!"), expired), codeDecoding},
+		{"other secret", sign(jwt.SigningMethodHS256, []byte("another secret!!"), valid(roleAdmin)), codeDecoding},
+		{"alg none", sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, valid(roleAdmin)), codeDecoding},
+		{"HS512", sign(jwt.SigningMethodHS512, secret, valid(roleAdmin)), codeDecoding},
+		{"no exp", sign(jwt.SigningMethodHS256, secret, noExp), codeDecoding},
+		{"unknown role", sign(jwt.SigningMethodHS256, secret, valid("root")), codeDecoding},
+		{"garbage", "not.a.jwt", codeDecoding},
+	} {
+		_, apiErr := tk.verify(tc.token)
+		if apiErr == nil || apiErr.code != tc.code || apiErr.status != 401 {
+			t.Errorf("%s: got %v, want 401/%d", tc.name, apiErr, tc.code)
+		}
+	}
+	_, apiErr := tk.verify(sign(jwt.SigningMethodHS256, secret, expired))
+	if want := "Authentication failure. Your token has expired: Signature has expired"; apiErr.message != want {
+		t.Errorf("message = %q, want %q", apiErr.message, want)
+	}
+}
+
+func TestBearerHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		pi, authz, want string
+	}{
+		{"tok1", "tok2", "tok1"},
+		{"", "tok2", "tok2"},
+		{"", "Bearer tok3", "tok3"},
+		{"bearer tok4", "", "tok4"},
+		{"", "", ""},
+	} {
+		req := httptest.NewRequest("GET", "/user/", nil)
+		if tc.pi != "" {
+			req.Header.Set("PI-Authorization", tc.pi)
+		}
+		if tc.authz != "" {
+			req.Header.Set("Authorization", tc.authz)
+		}
+		c := echo.New().NewContext(req, httptest.NewRecorder())
+		if got := bearer(c); got != tc.want {
+			t.Errorf("bearer(%q, %q) = %q, want %q", tc.pi, tc.authz, got, tc.want)
+		}
+	}
+	if strings.Contains(decodingError("x").message, "secret") {
+		t.Error("a decoding error must not talk about the secret")
+	}
+}
