@@ -181,3 +181,13 @@ func (l Listener) Address() string {
 func (l Listener) Dialect() dialect.Listener {
 	return dialect.Listener{Network: l.Network(), Address: l.Address()}
 }
+
+// NewDomain returns a domain with every default filled in, as a file
+// entry naming only its name and backend would load.
+func NewDomain(name string, backend Backend) Domain {
+	d := defaultDomain()
+	d.Name = name
+	d.BaseDN = BaseDNFor(name)
+	d.Backend = backend
+	return d
+}

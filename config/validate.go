@@ -122,11 +122,11 @@ func checkRange(ps *problems, path string, r directory.Range) {
 
 func (b Backend) validate(ps *problems, path string) {
 	if b.Type == "" {
-		ps.addf(join(path, "type"), "required: one of "+strings.Join(BackendTypes(), ", "))
+		ps.addf(join(path, "type"), "required: one of "+known(BackendTypes()))
 		return
 	}
 	if _, ok := backends[b.Type]; !ok {
-		ps.addf(join(path, "type"), fmt.Sprintf("unknown backend %q: known are %s", b.Type, strings.Join(BackendTypes(), ", ")))
+		ps.addf(join(path, "type"), fmt.Sprintf("unknown backend %q: known are %s", b.Type, known(BackendTypes())))
 		return
 	}
 	if b.Config != nil {
@@ -140,7 +140,7 @@ func (c *Config) validateDialects(ps *problems) {
 		d := c.Dialects[name]
 		path := "dialects." + name
 		if _, ok := dialects[name]; !ok {
-			ps.addf(path, fmt.Sprintf("unknown dialect: known are %s", strings.Join(DialectNames(), ", ")))
+			ps.addf(path, fmt.Sprintf("unknown dialect: known are %s", known(DialectNames())))
 			continue
 		}
 		if d.Prefix != "" && (!strings.HasPrefix(d.Prefix, "/") || strings.HasSuffix(d.Prefix, "/") ||
@@ -197,4 +197,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+func known(names []string) string {
+	if len(names) == 0 {
+		return "none (this dirgate was built without any)"
+	}
+	return strings.Join(names, ", ")
 }

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+func newImportCmd() *cobra.Command {
+	var (
+		f       configFlags
+		in      string
+		domain  string
+		replace bool
+	)
+	cmd := &cobra.Command{
+		Use:   "import --in FILE [--domain NAME] [--replace]",
+		Short: "Add the entries of an LDIF export to a domain",
+		Long: "Add the entries of an LDIF export (dirgate export) to a domain, parents first. An entry that\n" +
+			"exists is left alone, or replaced with --replace. `--in -` reads stdin.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if in == "" {
+				return errors.New("--in FILE is required (- for stdin)")
+			}
+			var r io.Reader = cmd.InOrStdin()
+			if in != "-" {
+				file, err := os.Open(in)
+				if err != nil {
+					return fmt.Errorf("import: %w", err)
+				}
+				defer file.Close()
+				r = file
+			}
+			return withDomain(cmd.Context(), cmd, &f, domain, func(ctx context.Context, dom *identity.Domain) error {
+				n, err := dom.Import(ctx, cliCaller, r, replace)
+				if err != nil {
+					return fmt.Errorf("import: %w", err)
+				}
+				printCount(cmd.ErrOrStderr(), "imported", n, dom)
+				return nil
+			})
+		},
+	}
+	f.bind(cmd, false)
+	cmd.Flags().StringVar(&in, "in", "", "LDIF file to read (- for stdin)")
+	cmd.Flags().StringVar(&domain, "domain", "", "domain to import into (default: the first configured)")
+	cmd.Flags().BoolVar(&replace, "replace", false, "replace entries that exist instead of keeping them")
+	return cmd
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/quickstart"
+	"github.com/dirgate/dirgate/internal/server"
+	"github.com/dirgate/dirgate/internal/version"
+)
+
+func newServeCmd() *cobra.Command {
+	var f configFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the gateway (the quick start when no --config is given)",
+		Long: "Run the gateway until SIGTERM or SIGINT, then stop accepting, let in-flight requests finish\n" +
+			"within server.shutdownGrace, close the directory and exit 0.\n\n" +
+			"Without --config: the quick start. The first start writes <data-dir>/dirgate.yaml for the\n" +
+			"embedded backend with every dialect enabled, creates an admin and the dialects' credentials,\n" +
+			"prints them once and saves them in <data-dir>/initial-credentials.json; later starts reuse them.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGINT)
+			defer stop()
+			go func() {
+				<-ctx.Done()
+				stop() // a second signal kills at once
+			}()
+			return serve(ctx, cmd, &f)
+		},
+	}
+	f.bind(cmd, true)
+	return cmd
+}
+
+func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	src := f.source(cmd)
+	if src.File == "" {
+		base, err := config.Base(src)
+		if err != nil {
+			return err
+		}
+		bootLog, err := server.NewLogger(base.Log, stderr)
+		if err != nil {
+			return err
+		}
+		if src.File, err = quickstart.Prepare(ctx, quickstart.Options{Base: base, Log: bootLog, Out: stdout}); err != nil {
+			return err
+		}
+	}
+	cfg, err := load(src, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := server.NewLogger(cfg.Log, stderr)
+	if err != nil {
+		return err
+	}
+	log.Info("dirgate starting", "version", version.Version, "config", src.File, "pid", os.Getpid())
+
+	audit, auditFile, err := server.OpenAudit(cfg.Audit)
+	if err != nil {
+		return err
+	}
+	defer auditFile.Close()
+	metrics := server.NewMetrics(version.Version)
+	core, err := server.OpenCore(ctx, cfg, audit, log, metrics)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Options{Config: cfg, Core: core, Log: log, Metrics: metrics, Version: version.Version})
+	if err != nil {
+		core.Close()
+		return err
+	}
+	runErr := srv.Run(ctx)
+	if err := core.Close(); err != nil {
+		log.Warn("closing the directory", "error", err)
+	}
+	if runErr != nil {
+		return fmt.Errorf("serve: %w", runErr)
+	}
+	log.Info("dirgate stopped")
+	return nil
+}
