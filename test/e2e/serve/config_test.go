@@ -1,0 +1,86 @@
+package serve
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dirgate/dirgate/test/e2eutil"
+)
+
+// brokenConfig has one problem per line of wantProblems.
+const brokenConfig = `
+listen: not-an-address
+colour: blue
+server:
+  bodyLimit: 0
+  shutdownGrace: soon
+log: {level: chatty}
+domains:
+  - name: example.com
+    uidRange: {min: 100, max: 10}
+    backend:
+      type: embedded
+      config:
+        noSuchSetting: 1
+  - backend: {type: floppy}
+dialects:
+  gopher: {}
+`
+
+var wantProblems = []string{
+	"colour: unknown key",
+	"server.shutdownGrace: ",
+	"listen: \"not-an-address\" is not host:port",
+	"log.level: \"chatty\" is not one of",
+	"server.bodyLimit: must be a positive number of bytes",
+	"domains[0].uidRange: ",
+	"domains[0].backend.config.noSuchSetting: unknown key",
+	"domains[1].name: required",
+	"domains[1].backend.type: unknown backend \"floppy\"",
+	"dialects.gopher: unknown dialect",
+}
+
+func TestBrokenConfigListsEveryProblem(t *testing.T) {
+	path := t.TempDir() + "/broken.yaml"
+	if err := writeFile(path, brokenConfig); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"config", "check", "--config", path},
+		{"serve", "--config", path, "--listen", e2eutil.FreeAddr(t), "--data-dir", t.TempDir()},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			res := e2eutil.Run(t, nil, args...)
+			if res.Code == 0 {
+				t.Fatalf("dirgate %s accepted a broken configuration\n%s", args[0], res.Stderr)
+			}
+			for _, want := range wantProblems {
+				if !hasLine(res.Stderr, want) {
+					t.Errorf("no problem line starting %q", want)
+				}
+			}
+			if t.Failed() {
+				t.Logf("stderr:\n%s", res.Stderr)
+			}
+		})
+	}
+}
+
+func TestConfigCheckAcceptsTheQuickStart(t *testing.T) {
+	p := e2eutil.Start(t, e2eutil.Options{})
+	p.Stop()
+	res := e2eutil.Run(t, nil, "config", "check", "--data-dir", p.DataDir)
+	if res.Code != 0 || !strings.Contains(res.Stdout, "is valid") {
+		t.Errorf("config check of the quick start: %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+}
+
+// hasLine: some line of out, trimmed of the list marker, starts with want.
+func hasLine(out, want string) bool {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimPrefix(strings.TrimSpace(l), "- "), want) {
+			return true
+		}
+	}
+	return false
+}
