@@ -1,0 +1,34 @@
+# dirgate: a static binary on an empty base image.
+#   docker build -t dirgate .
+#   docker run -p 8080:8080 -v dirgate-data:/data dirgate
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X github.com/dirgate/dirgate/internal/version.linked=${VERSION}" \
+      -o /out/dirgate ./cmd/dirgate \
+ && mkdir -p /out/data
+
+FROM scratch
+# CA certificates for LDAPS and StartTLS to directories with public certificates.
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /out/dirgate /usr/local/bin/dirgate
+# The data dir belongs to the unprivileged user dirgate runs as.
+COPY --from=build --chown=65532:65532 /out/data /data
+USER 65532:65532
+# Inside the container dirgate listens on every interface; publish the port
+# to choose who reaches it. The data dir holds the embedded store, the quick
+# start's configuration and credentials, and Artica's unix socket.
+ENV DIRGATE_LISTEN=0.0.0.0:8080 \
+    DIRGATE_DATADIR=/data
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["/usr/local/bin/dirgate", "healthcheck"]
+# SIGTERM stops it gracefully (server.shutdownGrace, 4s by default: under
+# docker stop's 10s).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/dirgate", "serve"]

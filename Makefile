@@ -1,0 +1,59 @@
+# dirgate — build, run and test. `make run` starts the quick start,
+# `make test` runs every test (unit and end-to-end, with -race).
+
+GO       ?= go
+BIN      ?= bin/dirgate
+DATA_DIR ?= ./dirgate-data
+LISTEN   ?= 127.0.0.1:8080
+IMAGE    ?= dirgate:latest
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X github.com/dirgate/dirgate/internal/version.linked=$(VERSION)
+# The race detector and real directory servers make the full suite slow on
+# a small machine: give each package time.
+TEST_TIMEOUT ?= 30m
+
+.PHONY: build run test test-ad lint bench image load clean
+
+## build: a static binary in bin/dirgate
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/dirgate
+
+## run: the quick start (embedded directory in $(DATA_DIR), every dialect, on $(LISTEN))
+run: build
+	./$(BIN) serve --data-dir $(DATA_DIR) --listen $(LISTEN)
+
+## test: lint, then every test with -race, end-to-end included
+test: lint
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+## test-ad: the Active Directory profile's tests against a real Samba AD DC
+test-ad:
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) -run 'AD' ./pkg/directory/ldap/... ./internal/testenv/...
+
+## lint: gofmt must have nothing to say, go vet must be clean
+lint:
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
+		echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: the benchmarks, with allocations (figures go to docs/benchmarks.md)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+## image: the container image, with docker where a daemon answers, else buildah
+image:
+	@if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then \
+		docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
+	elif command -v buildah >/dev/null 2>&1; then \
+		buildah bud --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
+	else \
+		echo "make image: no container engine (a running docker daemon, or buildah) on this machine"; exit 1; \
+	fi
+
+## load: the load, fault and hostile-input runs of test/load
+load:
+	@if [ -d test/load ]; then $(GO) run ./test/load; \
+	else echo "make load: test/load is not written yet"; fi
+
+clean:
+	rm -rf bin
