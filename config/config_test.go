@@ -345,3 +345,26 @@ dialects:
 		t.Error("fake enabled")
 	}
 }
+
+func TestBlockMessagesContinueThePathOnlyForTheirKeys(t *testing.T) {
+	var ps problems
+	ps.addBlock("dialects.fake.config", errors.Join(
+		errors.New("token: required"),
+		errors.New("fake: the secret is too short"),
+		errors.New("strict: on: not allowed"),
+		errors.New("everything is wrong"),
+	), &fakeDialect{})
+	var got []string
+	for _, p := range Problems(ps.err()) {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		"dialects.fake.config.token: required",
+		"dialects.fake.config: fake: the secret is too short",
+		"dialects.fake.config.strict: on: not allowed",
+		"dialects.fake.config: everything is wrong",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

@@ -82,6 +82,12 @@ func unknownKeys(input any, t reflect.Type, path string, ps *problems) {
 // the field's type; open is true when a ",remain" field takes any key.
 func structFields(t reflect.Type) (fields map[string]reflect.Type, open bool) {
 	fields = map[string]reflect.Type{}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return fields, true
+	}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")

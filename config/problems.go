@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"reflect"
 	"regexp"
 	"strings"
 )
@@ -70,22 +71,33 @@ func (ps *problems) add(path string, err error) {
 func (ps *problems) addf(path, msg string) { ps.add(path, errors.New(msg)) }
 
 // addBlock records a block's Validate error under path. A message that
-// starts with its key continues the path: "urls: required" under
-// "domains[0].backend.config" reads "domains[0].backend.config.urls:
-// required".
-func (ps *problems) addBlock(path string, err error) {
+// starts with one of the block's own keys continues the path: "urls:
+// required" under "domains[0].backend.config" reads
+// "domains[0].backend.config.urls: required". block is the typed config,
+// whose keys tell a key prefix from a mere "word: " at the start.
+func (ps *problems) addBlock(path string, err error, block any) {
+	fields, _ := structFields(reflect.TypeOf(block))
 	for _, e := range leaves(err) {
 		var p *Problem
 		if errors.As(e, &p) {
 			ps.list = append(ps.list, &Problem{Path: join(path, p.Path), Err: p.Err, detail: p.detail})
 			continue
 		}
-		if m := keyed.FindStringSubmatch(e.Error()); m != nil {
+		if m := keyed.FindStringSubmatch(e.Error()); m != nil && fields[strings.ToLower(firstKey(m[1]))] != nil {
 			ps.list = append(ps.list, &Problem{Path: join(path, m[1]), Err: e, detail: m[2]})
 			continue
 		}
 		ps.list = append(ps.list, &Problem{Path: path, Err: e})
 	}
+}
+
+// firstKey is the first segment of a key path: "urls" of "urls[1]",
+// "tls" of "tls.caFile".
+func firstKey(path string) string {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return path
 }
 
 func (ps *problems) err() error { return errors.Join(ps.list...) }

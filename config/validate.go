@@ -130,7 +130,7 @@ func (b Backend) validate(ps *problems, path string) {
 		return
 	}
 	if b.Config != nil {
-		ps.addBlock(join(path, "config"), b.Config.Validate())
+		ps.addBlock(join(path, "config"), b.Config.Validate(), b.Config)
 	}
 }
 
@@ -170,7 +170,7 @@ func (c *Config) validateDialects(ps *problems) {
 			}
 		}
 		if d.Enabled && d.Config != nil {
-			ps.addBlock(join(path, "config"), d.Config.Validate())
+			ps.addBlock(join(path, "config"), d.Config.Validate(), d.Config)
 		}
 	}
 }
