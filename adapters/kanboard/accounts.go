@@ -77,9 +77,12 @@ func (t *userTable) register(ctx context.Context, c identity.Caller, username st
 		return false, nil
 	}
 	if u.UIDNumber <= 0 {
-		t.log.WarnContext(ctx, "kanboard: createLdapUser refused a user without a uidNumber: Kanboard names users by it",
-			"user", u.DN, "request_id", c.RequestID)
-		return false, nil
+		// Kanboard names users by id: a directory account created without
+		// a uidNumber gets one. It is kept even if the registration below
+		// fails; a retry uses it.
+		if u, err = t.dom.AssignUIDNumber(ctx, c, directory.ByID(u.ID)); err != nil {
+			return failed(err, false)
+		}
 	}
 	if err := t.join(ctx, c, t.layout.ldapUsers, u); err != nil {
 		return failed(err, false)
