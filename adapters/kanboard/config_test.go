@@ -1,0 +1,73 @@
+package kanboard
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dirgate/dirgate/internal/dialect"
+)
+
+func TestDefaultConfigIsValid(t *testing.T) {
+	if err := DefaultConfig().Validate(); err != nil {
+		t.Fatalf("DefaultConfig().Validate() = %v", err)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	c := DefaultConfig()
+	c.Token = "short"
+	c.AuthHeader = "Authorization"
+	c.UsersDN = "not a dn"
+	c.ManagerGroup = "Kanboard-Admins"
+	c.LDAPUsersGroup = " "
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("Validate() = nil")
+	}
+	for _, want := range []string{
+		"token: must be at least 16 characters",
+		`authHeader: "Authorization"`,
+		`usersDN: "not a dn" is not a DN`,
+		`managerGroup: "Kanboard-Admins" is already the adminGroup`,
+		"ldapUsersGroup: is required",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %v\nmissing %q", err, want)
+		}
+	}
+}
+
+func TestValidateAcceptsNoToken(t *testing.T) {
+	c := DefaultConfig()
+	c.Token = ""
+	if err := c.Validate(); err != nil {
+		t.Errorf("an empty token (application mode off) was refused: %v", err)
+	}
+}
+
+func TestBootstrapGeneratesTokenAndAdoptsAdminGroup(t *testing.T) {
+	c := DefaultConfig()
+	section, err := c.Bootstrap(&dialect.Bootstrap{
+		AdminUsername: "admin", AdminGroup: "dirgate-admins",
+		Secret: func(n int) string { return strings.Repeat("k", n) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Token != strings.Repeat("k", 30) || c.AdminGroup != "dirgate-admins" {
+		t.Errorf("after Bootstrap: token %q, adminGroup %q", c.Token, c.AdminGroup)
+	}
+	got, _ := section.(map[string]string)
+	if got["username"] != "jsonrpc" || got["token"] != c.Token || len(got) != 2 {
+		t.Errorf("section = %v", section)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("bootstrapped config is invalid: %v", err)
+	}
+
+	// A second bootstrap keeps the saved token.
+	kept := c.Token
+	if _, err := c.Bootstrap(&dialect.Bootstrap{Secret: func(n int) string { return "other" }}); err != nil || c.Token != kept {
+		t.Errorf("Bootstrap replaced an existing token: %q", c.Token)
+	}
+}
