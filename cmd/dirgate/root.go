@@ -15,6 +15,7 @@ var commands = []func() *cobra.Command{
 	newExportCmd,
 	newImportCmd,
 	newHealthcheckCmd,
+	newAPIKeyCmd,
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
