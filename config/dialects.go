@@ -4,6 +4,7 @@ import (
 	"github.com/dirgate/dirgate/adapters/adweb"
 	"github.com/dirgate/dirgate/adapters/artica"
 	"github.com/dirgate/dirgate/adapters/kanboard"
+	"github.com/dirgate/dirgate/adapters/openapi"
 	"github.com/dirgate/dirgate/adapters/privacyidea"
 	"github.com/dirgate/dirgate/internal/dialect"
 )
@@ -22,5 +23,6 @@ var dialects = map[string]func() dialect.Config{
 	"adweb":       func() dialect.Config { return adweb.DefaultConfig() },
 	"artica":      func() dialect.Config { return artica.DefaultConfig() },
 	"kanboard":    func() dialect.Config { return kanboard.DefaultConfig() },
+	"openapi":     func() dialect.Config { return openapi.DefaultConfig() },
 	"privacyidea": func() dialect.Config { return privacyidea.DefaultConfig() },
 }

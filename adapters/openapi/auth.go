@@ -1,0 +1,116 @@
+package openapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+const sessionKey = "openapi.session"
+
+// session is the authenticated caller of a request.
+type session struct {
+	// user is the token's user as the directory has it now.
+	user  *directory.User
+	admin bool
+	// caller is what every core call of the request passes: unlimited for
+	// admins, limited to the user's own entry otherwise.
+	caller identity.Caller
+}
+
+func sessionOf(c echo.Context) *session {
+	s, _ := c.Get(sessionKey).(*session)
+	return s
+}
+
+// authenticate verifies the bearer token and loads its user. The user is
+// read on every request (one lookup by id), so a deleted, disabled or
+// locked account stops working at once rather than when its token expires.
+func (d *Dialect) authenticate(c echo.Context) error {
+	token, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
+	if !ok {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="dirgate"`)
+		return unauthorized("a bearer token is required: log in with POST /login")
+	}
+	var claims loginClaims
+	if err := d.logins.parse(token, &claims); err != nil {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="dirgate", error="invalid_token"`)
+		if errors.Is(err, errTokenExpired) {
+			return &apiError{status: http.StatusUnauthorized, message: "the token has expired: log in again", cause: err}
+		}
+		return &apiError{status: http.StatusUnauthorized, message: "invalid token", cause: err}
+	}
+	ctx := c.Request().Context()
+	u, err := d.domain.GetUser(ctx, d.lookupCaller(c, "token of "+claims.Username), directory.ByID(claims.Subject))
+	switch {
+	case errors.Is(err, directory.ErrNotFound):
+		return &apiError{status: http.StatusUnauthorized, message: "the token's user no longer exists", cause: err}
+	case err != nil:
+		return coreError(err, "")
+	case !u.Active():
+		return unauthorized("account is disabled or locked")
+	case u.MustChangePassword && !passwordRoute(c):
+		return preconditionFailed("the password must be changed first: PUT /users/me/password")
+	}
+	name := u.Username
+	if claims.Actor != nil {
+		name = fmt.Sprintf("%s (impersonated by %s)", u.Username, claims.Actor.Username)
+	}
+	scope := identity.Scope{}
+	if !claims.Admin {
+		scope.Self = u.DN
+	}
+	c.Set(sessionKey, &session{user: u, admin: claims.Admin, caller: dialect.Caller(c, Name, name, scope)})
+	return nil
+}
+
+// passwordRoute: the routes a user who must change the password may use.
+func passwordRoute(c echo.Context) bool {
+	p := c.Path()
+	return strings.HasSuffix(p, "/users/me/password") || strings.HasSuffix(p, "/users/me/password/validate")
+}
+
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// lookupCaller reads entries on behalf of an unauthenticated step (a
+// token's or an invitation's user, a login name): read-only, and only user
+// reads.
+func (d *Dialect) lookupCaller(c echo.Context, name string) identity.Caller {
+	return dialect.Caller(c, Name, name, identity.Scope{ReadOnly: true, Operations: []identity.Operation{identity.OpUserRead}})
+}
+
+// selfCaller acts on one user's own entry only: a logon, a password change
+// without token, an invitation being accepted.
+func (d *Dialect) selfCaller(c echo.Context, name string, u *directory.User, ops ...identity.Operation) identity.Caller {
+	return dialect.Caller(c, Name, name, identity.Scope{Self: u.DN, Operations: ops})
+}
+
+// isAdmin: a configured admin, or a member of the admin group.
+func (d *Dialect) isAdmin(ctx context.Context, u *directory.User) (bool, error) {
+	if d.admins[strings.ToLower(u.Username)] {
+		return true, nil
+	}
+	if d.cfg.AdminGroup == "" {
+		return false, nil
+	}
+	ok, err := d.domain.IsMember(ctx, directory.ByID(u.ID), d.cfg.AdminGroup)
+	if err != nil {
+		return false, fmt.Errorf("admin group membership: %w", err)
+	}
+	return ok, nil
+}

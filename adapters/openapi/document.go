@@ -1,0 +1,45 @@
+package openapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	openapidoc "github.com/dirgate/dirgate/docs/openapi"
+)
+
+// documents caches the served document per prefix: its server URL is the
+// prefix the dialect is mounted under, so "Try it out" in a viewer reaches
+// this server.
+var documents sync.Map // prefix → []byte
+
+// serveDocument answers GET <prefix>/openapi.json.
+func (d *Dialect) serveDocument(c echo.Context) error {
+	prefix := strings.TrimSuffix(c.Path(), "/openapi.json")
+	body, err := documentFor(prefix)
+	if err != nil {
+		return err
+	}
+	return c.JSONBlob(http.StatusOK, body)
+}
+
+func documentFor(prefix string) ([]byte, error) {
+	if body, ok := documents.Load(prefix); ok {
+		return body.([]byte), nil
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(openapidoc.Document, &doc); err != nil {
+		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
+	}
+	doc["servers"] = []map[string]string{{"url": orDefault(prefix, "/")}}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
+	}
+	documents.Store(prefix, body)
+	return body, nil
+}
