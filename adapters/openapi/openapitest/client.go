@@ -246,7 +246,10 @@ func (c *Client) checkErrorEnvelope(method, path string, r *Response) {
 }
 
 // Get, Post, Put, Patch and Delete are Do with the method.
-func (c *Client) Get(path string) *Response { c.t.Helper(); return c.Do(http.MethodGet, path, Request{}) }
+func (c *Client) Get(path string) *Response {
+	c.t.Helper()
+	return c.Do(http.MethodGet, path, Request{})
+}
 
 // Post sends body as JSON.
 func (c *Client) Post(path string, body any) *Response {
