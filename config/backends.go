@@ -2,6 +2,7 @@ package config
 
 import (
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/ldap"
 )
 
 // backends maps a domain's `backend.type` to a new BackendConfig holding
@@ -10,4 +11,5 @@ import (
 // binary supports is visible in one place.
 var backends = map[string]func() directory.BackendConfig{
 	// One entry per line, sorted by name.
+	"ldap": func() directory.BackendConfig { return ldap.NewConfig() },
 }
