@@ -108,3 +108,7 @@ func (s *unixSocket) Close() error {
 	}
 	return err
 }
+
+// Addr is the socket's final path (the listener was bound under a
+// temporary name before it was linked into place).
+func (s *unixSocket) Addr() net.Addr { return &net.UnixAddr{Name: s.path, Net: "unix"} }

@@ -31,6 +31,9 @@ func TestUnixSocketReplacesStaleSocket(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o660 {
 		t.Errorf("mode %v %v", fi, err)
 	}
+	if s.Addr().String() != path {
+		t.Errorf("Addr = %s, want %s", s.Addr(), path)
+	}
 	conn, err := net.Dial("unix", path)
 	if err != nil {
 		t.Fatalf("new socket does not answer: %v", err)
