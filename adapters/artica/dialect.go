@@ -59,7 +59,7 @@ func newDialect(c *Config, deps dialect.Deps) (*Dialect, error) {
 	}
 	d := &Dialect{
 		domain:  domain,
-		log:     log.With("dialect", Name),
+		log:     log, // the server has named the dialect in it
 		version: deps.Version,
 		byName:  map[string]*organization{},
 	}

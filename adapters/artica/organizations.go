@@ -62,9 +62,9 @@ var errUnknownOrganization = errors.New("unknown organization")
 func (d *Dialect) organization(name string) (*organization, error) {
 	if err := checkName(name); err != nil {
 		if errors.Is(err, errEmptyName) {
-			return nil, errors.New("ou is required")
+			return nil, badRequest("ou is required")
 		}
-		return nil, fmt.Errorf("ou %q: %w", name, err)
+		return nil, badRequest("ou %q %s", name, err)
 	}
 	org, ok := d.byName[strings.ToLower(name)]
 	if !ok {
