@@ -201,7 +201,9 @@ func (b *backups) open(name string) (*os.File, error) {
 		return nil, fmt.Errorf("%w %s", errNoSuchBackup, name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open backup %s: %w", name, err)
+		// A symlink leading out of the folder lands here: for the client
+		// it is not a backup of this folder.
+		return nil, fmt.Errorf("%w %s: %w", errNoSuchBackup, name, err)
 	}
 	info, err := f.Stat()
 	if err != nil || !info.Mode().IsRegular() {

@@ -3,6 +3,7 @@ package artica
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -49,6 +50,9 @@ func (d *Dialect) backupImport(c echo.Context) error {
 	}
 	f, err := d.backups.open(name)
 	if errors.Is(err, errNoSuchBackup) {
+		if !errors.Is(err, fs.ErrNotExist) {
+			d.log.Warn("artica restore refused", "file", name, "error", err)
+		}
 		return fail(c, "backup file "+name+" not found in the backup folder")
 	}
 	if err != nil {
