@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/version"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -62,6 +63,9 @@ func newDialect(c *Config, deps dialect.Deps) (*Dialect, error) {
 		log:     log, // the server has named the dialect in it
 		version: deps.Version,
 		byName:  map[string]*organization{},
+	}
+	if d.version == "" {
+		d.version = version.Version
 	}
 	names := c.Organizations
 	if len(names) == 0 {

@@ -81,6 +81,14 @@ func (d *Dialect) createMember(c echo.Context) error {
 	}
 	caller := d.caller(c)
 	group, err := d.domain.GetGroup(ctx, caller, directory.ByNumber(gid))
+	if in.GPID == 0 && errors.Is(err, directory.ErrNotFound) {
+		// The default group was deleted since it was set up (or a restore
+		// took it away): set the organization up again.
+		org.forget()
+		if gid, err = d.ready(ctx, c, org); err == nil {
+			group, err = d.domain.GetGroup(ctx, caller, directory.ByNumber(gid))
+		}
+	}
 	if err != nil {
 		return d.failErr(c, fmt.Sprintf("group %d", gid), err)
 	}

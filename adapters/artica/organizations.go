@@ -109,6 +109,13 @@ func (d *Dialect) ready(ctx context.Context, c echo.Context, org *organization) 
 	return gid, nil
 }
 
+// forget makes the next use set the organization up again.
+func (o *organization) forget() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.ready = false
+}
+
 // ensurePath creates every missing entry from the domain's base down to
 // dn: OUs through CreateOU, other containers (Artica's dc=organizations)
 // through a one-entry LDIF import that leaves existing entries alone.
