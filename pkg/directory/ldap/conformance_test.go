@@ -1,0 +1,23 @@
+package ldap_test
+
+import (
+	"testing"
+
+	"github.com/dirgate/dirgate/internal/testenv/slapd"
+	"github.com/dirgate/dirgate/pkg/directory/directorytest"
+)
+
+// TestConformance runs the port's conformance suite against a private
+// slapd, once per group model. The lockout threshold is low to keep the
+// lockout test short.
+func TestConformance(t *testing.T) {
+	for _, model := range []slapd.GroupModel{slapd.GroupOfNames, slapd.PosixGroup} {
+		t.Run(string(model), func(t *testing.T) {
+			srv := slapd.Start(t, slapd.Options{Groups: model, Lockout: 3})
+			directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
+				d := open(t, config(srv, model))
+				return directorytest.Fixture{Dir: d, Base: freshOU(t, srv)}
+			})
+		})
+	}
+}

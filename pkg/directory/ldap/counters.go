@@ -1,0 +1,160 @@
+package ldap
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// uid/gid numbers come from counter entries (cn=uidNumber,<countersDN> and
+// cn=gidNumber,...) advanced by compare-and-swap: one modify deletes the
+// value read and adds the next. When another dirgate advanced the counter
+// meanwhile, the delete finds no such value, the whole modify fails, and
+// this one reads again. So no number is handed out twice, across any
+// number of processes, without locks.
+
+// maxCASAttempts bounds the retries under contention; each lost race means
+// another allocation succeeded, so this is only reached under a storm.
+const maxCASAttempts = 200
+
+// usedWindow is how many numbers one search checks for existing entries.
+const usedWindow = 256
+
+// AllocateID returns the next number of the kind's counter inside r that
+// no entry under the base uses.
+func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r directory.Range) (int64, error) {
+	ctx, cancel := d.deadline(ctx)
+	defer cancel()
+	if kind != directory.UIDSequence && kind != directory.GIDSequence {
+		return 0, invalid("unknown id kind %q", kind)
+	}
+	if r.Min <= 0 || r.Max < r.Min {
+		return 0, invalid("bad range %d-%d", r.Min, r.Max)
+	}
+	if !d.prof.counters {
+		return 0, fmt.Errorf("%w: the %s profile keeps no id counters", directory.ErrNotSupported, d.prof.name)
+	}
+	dn := directory.ChildDN("cn", string(kind), d.countersDN)
+	attr := d.attrs.get(attrCounter)
+	for attempt := range maxCASAttempts {
+		cur, ok, err := d.readCounter(ctx, dn, attr)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			if err := d.createCounter(ctx, dn, attr, r.Min); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		next := max(cur, r.Min)
+		if next > r.Max {
+			return 0, fmt.Errorf("%w: %s %d-%d (counter at %d)", directory.ErrRangeExhausted, kind, r.Min, r.Max, cur)
+		}
+		n, err := d.firstFree(ctx, kind, next, r.Max)
+		if err != nil {
+			return 0, err
+		}
+		err = d.modify(ctx, dn, []ldap.Change{
+			{Operation: ldap.DeleteAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{strconv.FormatInt(cur, 10)}}},
+			{Operation: ldap.AddAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{strconv.FormatInt(n+1, 10)}}},
+		})
+		switch {
+		case err == nil:
+			return n, nil
+		case isCode(err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultAttributeOrValueExists):
+			// Lost the race: back off a little, at random, so that racers
+			// spread out instead of colliding again.
+			if err := sleep(ctx, time.Duration(rand.Int64N(int64(time.Millisecond)<<min(attempt, 5)))); err != nil {
+				return 0, err
+			}
+		default:
+			return 0, wrap(err, "advancing "+dn)
+		}
+	}
+	return 0, fmt.Errorf("%w: %s counter: %d attempts lost to concurrent allocations", directory.ErrConflict, kind, maxCASAttempts)
+}
+
+// readCounter returns the counter's value; ok is false when the entry does
+// not exist.
+func (d *Directory) readCounter(ctx context.Context, dn, attr string) (int64, bool, error) {
+	e, err := d.readEntry(ctx, dn, "(objectClass=*)", []string{attr})
+	if isNotFound(err) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	v, err := strconv.ParseInt(e.GetEqualFoldAttributeValue(attr), 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("%w: counter %s holds %q", directory.ErrInvalidInput, dn, e.GetEqualFoldAttributeValue(attr))
+	}
+	return v, true, nil
+}
+
+// createCounter adds a counter entry starting at first; another process
+// creating it at the same time is fine.
+func (d *Directory) createCounter(ctx context.Context, dn, attr string, first int64) error {
+	cn, _ := directory.FirstRDNValue(dn)
+	req := ldap.NewAddRequest(dn, nil)
+	req.Attribute("objectClass", []string{"top", d.prof.classes.counter})
+	req.Attribute("cn", []string{cn})
+	req.Attribute(attr, []string{strconv.FormatInt(first, 10)})
+	err := d.add(ctx, req)
+	if err == nil || isCode(err, ldap.LDAPResultEntryAlreadyExists) {
+		return nil
+	}
+	return wrap(err, "creating the counter "+dn)
+}
+
+// firstFree returns the first number from n up to max that no entry under
+// the base uses: uidNumber of any entry, gidNumber of groups. It checks a
+// window of numbers per search, so long runs of taken numbers (entries
+// made before dirgate, or with explicit numbers) cost few round trips.
+func (d *Directory) firstFree(ctx context.Context, kind directory.IDKind, n, maxN int64) (int64, error) {
+	attr := d.attrs.get(attrUIDNumber)
+	scope := "(objectClass=*)"
+	if kind == directory.GIDSequence {
+		attr = d.attrs.get(attrGIDNumber)
+		scope = d.groupSel
+	}
+	for lo := n; lo <= maxN; lo += usedWindow {
+		hi := min(lo+usedWindow-1, maxN)
+		filter := fmt.Sprintf("(&%s(%s>=%d)(%s<=%d))", scope, attr, lo, attr, hi)
+		used := map[int64]bool{}
+		req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, filter, []string{attr}, nil)
+		err := d.searchEach(ctx, req, func(e *ldap.Entry) error {
+			if v, err := strconv.ParseInt(e.GetEqualFoldAttributeValue(attr), 10, 64); err == nil {
+				used[v] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, wrap(err, "looking for used numbers")
+		}
+		for c := lo; c <= hi; c++ {
+			if !used[c] {
+				return c, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("%w: %s: every number from %d to %d is used", directory.ErrRangeExhausted, kind, n, maxN)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return wrap(context.Cause(ctx), "waiting to retry")
+	}
+}

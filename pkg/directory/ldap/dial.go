@@ -1,0 +1,247 @@
+package ldap
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// dialer opens connections to the first server that answers, in the
+// configured order, skipping servers that failed recently until their
+// backoff has passed. It is shared by the service and the bind pools so
+// that both learn at once that a server went away.
+type dialer struct {
+	urls        []string
+	tls         *tls.Config
+	startTLS    bool
+	dialTimeout time.Duration
+	reqTimeout  time.Duration
+	backoffMin  time.Duration
+	backoffMax  time.Duration
+
+	mu    sync.Mutex
+	state []serverState
+	now   func() time.Time
+}
+
+// serverState is what the dialer remembers of one URL.
+type serverState struct {
+	failures int
+	retryAt  time.Time
+	lastErr  error
+}
+
+func newDialer(c *Config) (*dialer, error) {
+	tc, err := c.TLS.build()
+	if err != nil {
+		return nil, err
+	}
+	return &dialer{
+		urls:        c.URLs,
+		tls:         tc,
+		startTLS:    c.TLS.StartTLS,
+		dialTimeout: c.DialTimeout,
+		reqTimeout:  c.RequestTimeout,
+		backoffMin:  c.ReconnectBackoff,
+		backoffMax:  c.ReconnectBackoffMax,
+		state:       make([]serverState, len(c.URLs)),
+		now:         time.Now,
+	}, nil
+}
+
+// build turns the TLS options into a tls.Config (nil fields keep Go's
+// defaults, which already refuse anything below TLS 1.2).
+func (t TLSConfig) build() (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify} //nolint:gosec // InsecureSkipVerify is an explicit, documented test option
+	if t.MinVersion == "1.3" {
+		tc.MinVersion = tls.VersionTLS13
+	}
+	if t.CAFile != "" {
+		pem, err := os.ReadFile(t.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: tls.caFile: %v", directory.ErrInvalidInput, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%w: tls.caFile %s holds no PEM certificate", directory.ErrInvalidInput, t.CAFile)
+		}
+		tc.RootCAs = pool
+	}
+	if t.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: tls client certificate: %v", directory.ErrInvalidInput, err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
+}
+
+// dial connects to the first reachable server and, when bindDN is set,
+// binds as it. It fails with ErrUnavailable when no server answers (or
+// every one is backing off), and with ErrInvalidCredentials when the
+// service bind is refused.
+func (d *dialer) dial(ctx context.Context, bindDN, bindPW string) (*conn, error) {
+	var errs []error
+	for i, u := range d.urls {
+		if err := d.backingOff(i); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c, err := d.dialOne(ctx, u, bindDN, bindPW)
+		if err == nil {
+			d.succeeded(i)
+			return c, nil
+		}
+		if isCode(err, ldap.LDAPResultInvalidCredentials) {
+			// The server answered: it is up, the configuration is wrong.
+			d.succeeded(i)
+			return nil, wrapAs(directory.ErrInvalidCredentials, err, "service bind as "+bindDN+" on "+u)
+		}
+		if ctx.Err() != nil {
+			return nil, wrap(ctx.Err(), "connecting to "+u)
+		}
+		d.failed(i, err)
+		errs = append(errs, fmt.Errorf("%s: %w", u, err))
+	}
+	return nil, fmt.Errorf("%w: no LDAP server answers: %v", directory.ErrUnavailable, errors.Join(errs...))
+}
+
+func (d *dialer) backingOff(i int) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.state[i]
+	if s.failures > 0 && d.now().Before(s.retryAt) {
+		return fmt.Errorf("%s: backing off until %s after %d failures: %v",
+			d.urls[i], s.retryAt.Format(time.RFC3339Nano), s.failures, s.lastErr)
+	}
+	return nil
+}
+
+func (d *dialer) failed(i int, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := &d.state[i]
+	s.failures++
+	wait := d.backoffMin << min(s.failures-1, 20)
+	if wait > d.backoffMax || wait <= 0 {
+		wait = d.backoffMax
+	}
+	s.retryAt = d.now().Add(wait)
+	s.lastErr = err
+}
+
+func (d *dialer) succeeded(i int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.state[i] = serverState{}
+}
+
+// reset forgets every failure, so the next dial tries every server.
+func (d *dialer) reset() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	clear(d.state)
+}
+
+// dialOne connects to one URL. The whole sequence (TCP, TLS, StartTLS,
+// bind) runs under one deadline; when it passes, the socket is closed,
+// which ends any step blocked on it.
+func (d *dialer) dialOne(ctx context.Context, rawURL, bindDN, bindPW string) (*conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, d.dialTimeout)
+	defer cancel()
+	network, addr, useTLS, serverName, err := target(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	nd := net.Dialer{Timeout: d.dialTimeout, KeepAlive: 30 * time.Second}
+	raw, err := nd.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	defer stop()
+
+	tc := d.tls.Clone()
+	if tc.ServerName == "" {
+		tc.ServerName = serverName
+	}
+	netConn := raw
+	if useTLS {
+		tlsConn := tls.Client(raw, tc)
+		if err := tlsConn.HandshakeContext(ctx); err != nil {
+			raw.Close()
+			return nil, fmt.Errorf("TLS handshake: %w", err)
+		}
+		netConn = tlsConn
+	}
+	lc := ldap.NewConn(netConn, useTLS)
+	lc.Start()
+	lc.SetTimeout(d.reqTimeout)
+	c := &conn{Conn: lc, raw: raw, url: rawURL, tls: useTLS}
+	if d.startTLS && !useTLS && network != "unix" {
+		if err := lc.StartTLS(tc); err != nil {
+			c.close()
+			return nil, fmt.Errorf("StartTLS: %w", err)
+		}
+		c.tls = true
+	}
+	if bindDN != "" {
+		if err := lc.Bind(bindDN, bindPW); err != nil {
+			c.close()
+			return nil, err
+		}
+	}
+	if !stop() {
+		// The deadline fired and closed the socket under us.
+		c.close()
+		return nil, context.Cause(ctx)
+	}
+	c.used = time.Now()
+	return c, nil
+}
+
+// target splits an LDAP URL into what net.Dial needs.
+func target(raw string) (network, addr string, useTLS bool, host string, err error) {
+	if rest, ok := strings.CutPrefix(raw, "ldapi://"); ok {
+		path, _, _ := strings.Cut(rest, "/")
+		if path, err = url.PathUnescape(path); err != nil {
+			return "", "", false, "", err
+		}
+		if path == "" {
+			path = "/var/run/slapd/ldapi"
+		}
+		return "unix", path, false, "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", "", false, "", err
+	}
+	host, port := u.Hostname(), u.Port()
+	switch u.Scheme {
+	case "ldap":
+		if port == "" {
+			port = ldap.DefaultLdapPort
+		}
+	case "ldaps":
+		useTLS = true
+		if port == "" {
+			port = ldap.DefaultLdapsPort
+		}
+	default:
+		return "", "", false, "", fmt.Errorf("unsupported scheme %q", u.Scheme)
+	}
+	return "tcp", net.JoinHostPort(host, port), useTLS, host, nil
+}

@@ -1,0 +1,293 @@
+package ldap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// Directory is the LDAP backend. It is safe for concurrent use.
+type Directory struct {
+	cfg   Config
+	prof  *profile
+	attrs attrMap
+	model groupModel
+	base  string
+	log   *slog.Logger
+
+	dialer *dialer
+	svc    *pool // bound as the service account
+	binds  *pool // for binding as users
+
+	extra      []string // allow-listed extra user attributes
+	countersDN string
+	policyDN   string
+
+	// The classes that make an entry a user, a group, an OU, and the
+	// filters selecting them.
+	userClass, ouClass       string
+	groupClasses             []string
+	userSel, groupSel, ouSel string
+
+	userAttrs, groupAttrs, ouAttrs, entryAttrs []string
+
+	server     atomic.Pointer[serverInfo]
+	policyRead atomic.Bool
+	noRelax    atomic.Bool // the server refused the Relax control once
+	now        func() time.Time
+}
+
+var _ directory.Directory = (*Directory)(nil)
+
+// serverInfo is what the root DSE says the server can do.
+type serverInfo struct {
+	sort, vlv, paging, passwordModify bool
+}
+
+// Open connects to the directory. A server that does not answer yet is not
+// an error — the backend connects when it is first used and reports
+// ErrUnavailable until then — but a refused service bind is.
+func (c *Config) Open(ctx context.Context, env directory.BackendEnv) (directory.Directory, error) {
+	return Open(ctx, *c, env)
+}
+
+// Open is Config.Open with the concrete type.
+func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", directory.ErrInvalidInput, err)
+	}
+	log := env.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	base := cfg.BaseDN
+	if base == "" {
+		base = env.BaseDN
+	}
+	if _, err := directory.ParseDN(base); err != nil {
+		return nil, fmt.Errorf("ldap: base DN: %w", err)
+	}
+	prof := profiles[cfg.Profile]()
+	model := groupModels[cfg.GroupModel]
+	d := &Directory{
+		cfg:        cfg,
+		prof:       prof,
+		attrs:      prof.attrs.with(cfg.Attributes),
+		model:      model,
+		base:       base,
+		log:        log.With("backend", "ldap/"+prof.name),
+		extra:      slices.Clone(cfg.ExtraAttributes),
+		countersDN: cfg.CountersDN,
+		policyDN:   cfg.PasswordPolicyDN,
+		now:        time.Now,
+	}
+	if d.countersDN == "" {
+		d.countersDN = base
+	}
+	if d.policyDN == "" {
+		d.policyDN = "cn=passwordPolicy," + base
+	}
+	if v, ok := cfg.ObjectClasses[kindUser]; ok {
+		d.prof.classes.user = v
+	}
+	if v, ok := cfg.ObjectClasses[kindOU]; ok {
+		d.prof.classes.ou = v
+	}
+	if v, ok := cfg.ObjectClasses[kindGroup]; ok {
+		d.prof.classes.group = v
+	}
+	if pp, ok := prof.account.(*ppolicy); ok {
+		pp.policyDN = d.policyDN
+	}
+	d.userClass = selector(d.prof.classes.user)
+	d.ouClass = selector(d.prof.classes.ou)
+	d.groupClasses = model.selectors()
+	if d.prof.classes.group != nil {
+		d.groupClasses = []string{selector(d.prof.classes.group)}
+	}
+	d.userSel, d.groupSel, d.ouSel = classFilter(d.userClass), classFilter(d.groupClasses...), classFilter(d.ouClass)
+	d.computeAttrLists()
+
+	password, err := cfg.bindPassword()
+	if err != nil {
+		return nil, err
+	}
+	if d.dialer, err = newDialer(&cfg); err != nil {
+		return nil, err
+	}
+	d.svc = newPool("service", d.dialer, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
+	d.binds = newPool("bind", d.dialer, cfg.BindPoolSize, "", "", cfg.IdleCheck)
+
+	if err := d.warmUp(ctx); err != nil {
+		if !errors.Is(err, directory.ErrUnavailable) {
+			d.Close()
+			return nil, err
+		}
+		d.log.Warn("ldap: directory not reachable yet; will connect on first use", "err", err)
+	}
+	return d, nil
+}
+
+// warmUp opens one service connection, reads what the server offers and
+// the lockout policy.
+func (d *Directory) warmUp(ctx context.Context) error {
+	ctx, cancel := d.deadline(ctx)
+	defer cancel()
+	if _, err := d.serverInfo(ctx); err != nil {
+		return err
+	}
+	return d.loadPolicy(ctx)
+}
+
+func (d *Directory) loadPolicy(ctx context.Context) error {
+	if d.policyRead.Load() {
+		return nil
+	}
+	if err := d.prof.account.load(ctx, d); err != nil {
+		return err
+	}
+	d.policyRead.Store(true)
+	return nil
+}
+
+// serverInfo returns the root DSE's capabilities, reading them once.
+func (d *Directory) serverInfo(ctx context.Context) (*serverInfo, error) {
+	if si := d.server.Load(); si != nil {
+		return si, nil
+	}
+	var e *ldap.Entry
+	err := d.svc.call(ctx, true, func(c *conn) error {
+		res, err := c.Search(rootDSE("supportedControl", "supportedExtension"))
+		if err != nil {
+			return err
+		}
+		if len(res.Entries) == 0 {
+			return errNoEntry
+		}
+		e = res.Entries[0]
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "reading the root DSE")
+	}
+	controls := e.GetEqualFoldAttributeValues("supportedControl")
+	si := &serverInfo{
+		sort:           slices.Contains(controls, ldap.ControlTypeServerSideSorting),
+		vlv:            slices.Contains(controls, controlTypeVLVRequest),
+		paging:         slices.Contains(controls, ldap.ControlTypePaging),
+		passwordModify: slices.Contains(e.GetEqualFoldAttributeValues("supportedExtension"), "1.3.6.1.4.1.4203.1.11.1"),
+	}
+	if d.cfg.Sort == "client" {
+		si.sort, si.vlv = false, false
+	}
+	d.server.Store(si)
+	return si, nil
+}
+
+// computeAttrLists decides which attributes each kind of read asks for:
+// only what the model maps, never password hashes.
+func (d *Directory) computeAttrLists() {
+	pick := func(keys ...string) []string {
+		var out []string
+		for _, k := range keys {
+			if a := d.attrs.get(k); a != "" && !slices.ContainsFunc(out, func(s string) bool { return strings.EqualFold(s, a) }) {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	d.userAttrs = append(pick(attrID, attrCreated, attrModified, attrUsername, attrCommonName, attrGivenName,
+		attrSurname, attrDisplayName, attrMail, attrTelephone, attrMobile, attrTitle, attrDesc, attrUIDNumber,
+		attrGIDNumber, attrHomeDirectory, attrPrincipalName, attrExtID, attrSystem, attrInvitePending,
+		attrInviteExpiry), "objectClass")
+	d.userAttrs = append(d.userAttrs, d.prof.account.attributes()...)
+	d.userAttrs = append(d.userAttrs, d.extra...)
+	d.groupAttrs = append(pick(attrID, attrCreated, attrModified, attrGroupName, attrGIDNumber, attrDesc,
+		attrExtID, attrSystem), "objectClass")
+	d.ouAttrs = append(pick(attrID, attrCreated, attrModified, attrOUName, attrDesc, attrStreet, attrCity,
+		attrState, attrPostalCode, attrCountry, attrProtected), "objectClass")
+	d.entryAttrs = append(pick(attrID, attrUsername, attrGroupName, attrOUName), "objectClass")
+}
+
+// newGroupClasses returns the classes of a new group.
+func (d *Directory) newGroupClasses(gid bool) []string {
+	if d.prof.classes.group != nil {
+		return d.prof.classes.group
+	}
+	return d.model.classes(gid)
+}
+
+// Capabilities says what this backend does differently.
+func (d *Directory) Capabilities() directory.Capabilities {
+	return directory.Capabilities{
+		Backend:           "ldap/" + d.prof.name,
+		NestedGroups:      d.model.nested(),
+		ProtectedOUs:      d.attrs.get(attrProtected) != "",
+		UsernameMaxLength: d.prof.usernameMax,
+		LockoutThreshold:  d.prof.account.threshold(),
+		ExtraAttributes:   slices.Clone(d.extra),
+	}
+}
+
+// BaseDN is the managed subtree.
+func (d *Directory) BaseDN() string { return d.base }
+
+// Health reads the root DSE over a service connection.
+func (d *Directory) Health(ctx context.Context) (directory.Health, error) {
+	ctx, cancel := d.deadline(ctx)
+	defer cancel()
+	h := directory.Health{Backend: "ldap/" + d.prof.name}
+	start := time.Now()
+	err := d.svc.call(ctx, true, func(c *conn) error {
+		h.Server = c.url
+		_, err := c.Search(rootDSE("1.1"))
+		return err
+	})
+	h.Latency = time.Since(start)
+	if err != nil {
+		return h, wrap(err, "health check")
+	}
+	// A server that came back may have been reconfigured; the policy is
+	// cheap to read again once.
+	if !d.policyRead.Load() {
+		_ = d.loadPolicy(ctx)
+	}
+	return h, nil
+}
+
+// Reconnect drops every connection and forgets every server's failures,
+// then connects again.
+func (d *Directory) Reconnect(ctx context.Context) error {
+	d.svc.drain()
+	d.binds.drain()
+	d.dialer.reset()
+	d.server.Store(nil)
+	d.policyRead.Store(false)
+	return d.warmUp(ctx)
+}
+
+// Close closes every connection.
+func (d *Directory) Close() error {
+	d.svc.close()
+	d.binds.close()
+	return nil
+}
+
+// deadline bounds ctx by the request timeout, unless ctx ends sooner.
+func (d *Directory) deadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d.cfg.RequestTimeout {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d.cfg.RequestTimeout)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, directory.ErrNotFound) }

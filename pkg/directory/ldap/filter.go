@@ -1,0 +1,238 @@
+package ldap
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// Compiling the port's filter language to an LDAP filter (RFC 4515). Every
+// value is escaped here, once, with ldap.EscapeFilter; nothing else builds
+// search filters from caller input.
+
+// matchNothing is a filter no entry matches ("(|)" is RFC 4526, which not
+// every server or go-ldap's compiler takes).
+const matchNothing = "(!(objectClass=*))"
+
+// filterCompiler knows the fields of one kind of entry.
+type filterCompiler struct {
+	d      *Directory
+	fields map[directory.Field]string // field → model key
+	now    time.Time
+}
+
+var userFieldKeys = map[directory.Field]string{
+	directory.FieldID: attrID, directory.FieldDN: attrDN, directory.FieldUsername: attrUsername,
+	directory.FieldUIDNumber: attrUIDNumber, directory.FieldGIDNumber: attrGIDNumber,
+	directory.FieldGivenName: attrGivenName, directory.FieldSurname: attrSurname,
+	directory.FieldDisplayName: attrDisplayName, directory.FieldMail: attrMail,
+	directory.FieldTelephone: attrTelephone, directory.FieldMobile: attrMobile,
+	directory.FieldTitle: attrTitle, directory.FieldDescription: attrDesc,
+	directory.FieldUserPrincipalName: attrPrincipalName, directory.FieldHomeDirectory: attrHomeDirectory,
+	directory.FieldExternalID: attrExtID, directory.FieldInvitationPending: attrInvitePending,
+	directory.FieldSystem: attrSystem, directory.FieldCreated: attrCreated, directory.FieldModified: attrModified,
+	// Account state fields are compiled by the profile's account policy.
+	directory.FieldEnabled: "", directory.FieldLocked: "", directory.FieldMustChange: "",
+}
+
+var groupFieldKeys = map[directory.Field]string{
+	directory.FieldID: attrID, directory.FieldDN: attrDN, directory.FieldName: attrGroupName,
+	directory.FieldGIDNumber: attrGIDNumber, directory.FieldDescription: attrDesc,
+	directory.FieldExternalID: attrExtID, directory.FieldSystem: attrSystem,
+	directory.FieldCreated: attrCreated, directory.FieldModified: attrModified,
+}
+
+// compile renders f; nil matches everything ("").
+func (fc *filterCompiler) compile(f directory.Filter) (string, error) {
+	switch n := f.(type) {
+	case nil:
+		return "", nil
+	case directory.Cond:
+		return fc.cond(n)
+	case directory.And:
+		if len(n) == 0 {
+			return "", nil
+		}
+		return fc.list("&", n)
+	case directory.Or:
+		if len(n) == 0 {
+			return matchNothing, nil
+		}
+		return fc.list("|", n)
+	case directory.Not:
+		inner, err := fc.compile(n.Filter)
+		if err != nil {
+			return "", err
+		}
+		if inner == "" {
+			return matchNothing, nil
+		}
+		return "(!" + inner + ")", nil
+	}
+	return "", invalid("unknown filter node %T", f)
+}
+
+func (fc *filterCompiler) list(op string, fs []directory.Filter) (string, error) {
+	var b strings.Builder
+	b.WriteString("(" + op)
+	for _, f := range fs {
+		s, err := fc.compile(f)
+		if err != nil {
+			return "", err
+		}
+		if s == "" {
+			s = "(objectClass=*)"
+		}
+		b.WriteString(s)
+	}
+	b.WriteString(")")
+	return b.String(), nil
+}
+
+func (fc *filterCompiler) cond(c directory.Cond) (string, error) {
+	attr, err := fc.attribute(c.Field)
+	if err != nil {
+		return "", err
+	}
+	if attr == "" {
+		return fc.stateCond(c)
+	}
+	kind := directory.FieldKind(c.Field)
+	switch c.Op {
+	case directory.OpPresent:
+		if kind == directory.KindBool {
+			return fc.boolCond(attr, true), nil
+		}
+		return "(" + attr + "=*)", nil
+	case directory.OpEq:
+		return fc.eq(attr, c.Field, kind, c.Values[0])
+	case directory.OpIn:
+		var b strings.Builder
+		b.WriteString("(|")
+		for _, v := range c.Values {
+			s, err := fc.eq(attr, c.Field, kind, v)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(s)
+		}
+		b.WriteString(")")
+		return b.String(), nil
+	case directory.OpContains:
+		if c.Values[0] == "" {
+			return "(" + attr + "=*)", nil
+		}
+		return "(" + attr + "=*" + ldap.EscapeFilter(c.Values[0]) + "*)", nil
+	case directory.OpStartsWith:
+		if c.Values[0] == "" {
+			return "(" + attr + "=*)", nil
+		}
+		return "(" + attr + "=" + ldap.EscapeFilter(c.Values[0]) + "*)", nil
+	case directory.OpBefore, directory.OpAfter:
+		t, err := time.Parse(time.RFC3339Nano, c.Values[0])
+		if err != nil {
+			return "", invalid("%s: %q is not an RFC 3339 date-time", c.Field, c.Values[0])
+		}
+		v := assertionTime(t)
+		// Strictly before / after: LDAP has only <= and >=.
+		if c.Op == directory.OpBefore {
+			return fmt.Sprintf("(&(%s<=%s)(!(%s=%s)))", attr, v, attr, v), nil
+		}
+		return fmt.Sprintf("(&(%s>=%s)(!(%s=%s)))", attr, v, attr, v), nil
+	}
+	return "", invalid("unknown operator %q", c.Op)
+}
+
+// eq renders one equality, by the field's kind.
+func (fc *filterCompiler) eq(attr string, f directory.Field, kind directory.Kind, v string) (string, error) {
+	switch kind {
+	case directory.KindBool:
+		return fc.boolCond(attr, v == "true"), nil
+	case directory.KindNumber:
+		n, err := directory.ParseNumber(v)
+		if err != nil {
+			return "", invalid("%s: %v", f, err)
+		}
+		return fmt.Sprintf("(%s=%d)", attr, n), nil
+	}
+	switch f {
+	case directory.FieldID:
+		id, ok := fc.d.prof.ids.assertion(v)
+		if !ok {
+			return matchNothing, nil
+		}
+		return "(" + attr + "=" + id + ")", nil
+	case directory.FieldDN:
+		n, err := directory.NormalizeDN(v)
+		if err != nil {
+			return matchNothing, nil
+		}
+		return "(" + attr + "=" + ldap.EscapeFilter(n) + ")", nil
+	}
+	return "(" + attr + "=" + ldap.EscapeFilter(v) + ")", nil
+}
+
+// boolCond: dirgate's booleans are absent when false.
+func (fc *filterCompiler) boolCond(attr string, v bool) string {
+	if v {
+		return "(" + attr + "=TRUE)"
+	}
+	return "(!(" + attr + "=TRUE))"
+}
+
+// stateCond compiles enabled, locked and must-change through the profile.
+func (fc *filterCompiler) stateCond(c directory.Cond) (string, error) {
+	if c.Op == directory.OpPresent {
+		return "", nil // every account has a state
+	}
+	var parts []string
+	for _, v := range c.Values {
+		s, ok := fc.d.prof.account.filter(c.Field, v == "true", fc.now)
+		if !ok {
+			return "", invalid("field %q cannot be searched on this directory", c.Field)
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return "(|" + strings.Join(parts, "") + ")", nil
+}
+
+// attribute returns the LDAP attribute of a field; "" for account state
+// fields, which the profile compiles.
+func (fc *filterCompiler) attribute(f directory.Field) (string, error) {
+	if name, ok := f.Attribute(); ok {
+		canon, ok := fc.d.extraName(name)
+		if !ok {
+			return "", invalid("attribute %q is not in this directory's extraAttributes", name)
+		}
+		return canon, nil
+	}
+	key, ok := fc.fields[f]
+	if !ok {
+		return "", invalid("unknown field %q", f)
+	}
+	if key == "" {
+		return "", nil
+	}
+	attr := fc.d.attrs.get(key)
+	if attr == "" {
+		return "", invalid("field %q is not stored by this directory", f)
+	}
+	return attr, nil
+}
+
+// assertionTime renders a time for a GeneralizedTime assertion, keeping
+// fractions of a second so that "before 12:00:00.5" includes 12:00:00.
+func assertionTime(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond() == 0 {
+		return t.Format(generalizedTime)
+	}
+	return strings.TrimRight(t.Format("20060102150405.000000000"), "0") + "Z"
+}

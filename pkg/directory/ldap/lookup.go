@@ -1,0 +1,156 @@
+package ldap
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// Finding entries by a Ref. Every value goes into the filter through
+// ldap.EscapeFilter, here and only here.
+
+// kindSpec says how refs of one kind of entry are resolved.
+type kindSpec struct {
+	what      string // for messages
+	sel       string // filter selecting entries of the kind
+	nameKey   string // model key of the name ("" = no lookup by name)
+	numberKey string // model key of the number ("" = none)
+}
+
+func (d *Directory) userSpec() kindSpec {
+	return kindSpec{"user", d.userSel, attrUsername, attrUIDNumber}
+}
+
+func (d *Directory) groupSpec() kindSpec {
+	return kindSpec{"group", d.groupSel, attrGroupName, attrGIDNumber}
+}
+
+func (d *Directory) ouSpec() kindSpec { return kindSpec{"OU", d.ouSel, "", ""} }
+
+// classFilter selects entries having any of the classes.
+func classFilter(classes ...string) string {
+	if len(classes) == 1 {
+		return "(objectClass=" + ldap.EscapeFilter(classes[0]) + ")"
+	}
+	f := "(|"
+	for _, c := range classes {
+		f += "(objectClass=" + ldap.EscapeFilter(c) + ")"
+	}
+	return f + ")"
+}
+
+// find resolves ref to exactly one entry of the kind.
+func (d *Directory) find(ctx context.Context, spec kindSpec, ref directory.Ref, attrs []string) (*ldap.Entry, error) {
+	if !ref.Valid() {
+		return nil, invalid("no %s given", spec.what)
+	}
+	var cond string
+	switch ref.Kind {
+	case directory.RefDN:
+		if _, err := directory.ParseDN(ref.Value); err != nil {
+			return nil, err
+		}
+		if !directory.IsUnder(ref.Value, d.base) {
+			return nil, notFound("%s %s lies outside %s", spec.what, ref.Value, d.base)
+		}
+		return d.readEntry(ctx, ref.Value, spec.sel, attrs)
+	case directory.RefID:
+		v, ok := d.prof.ids.assertion(ref.Value)
+		if !ok {
+			return nil, notFound("%s %s: not an id", spec.what, ref)
+		}
+		cond = fmt.Sprintf("(%s=%s)", d.attrs.get(attrID), v)
+	case directory.RefName:
+		if spec.nameKey == "" {
+			return nil, invalid("an %s is found by id or DN, not by name (names are ambiguous)", spec.what)
+		}
+		cond = fmt.Sprintf("(%s=%s)", d.attrs.get(spec.nameKey), ldap.EscapeFilter(ref.Value))
+	case directory.RefNumber:
+		if spec.numberKey == "" || d.attrs.get(spec.numberKey) == "" {
+			return nil, invalid("an %s has no number", spec.what)
+		}
+		cond = fmt.Sprintf("(%s=%s)", d.attrs.get(spec.numberKey), strconv.FormatInt(ref.Number, 10))
+	default:
+		return nil, invalid("unknown reference kind %v", ref.Kind)
+	}
+	found, err := d.searchFew(ctx, d.base, "(&"+spec.sel+cond+")", attrs, 2)
+	if err != nil {
+		return nil, err
+	}
+	switch len(found) {
+	case 0:
+		return nil, notFound("%s %s", spec.what, ref)
+	case 1:
+		return found[0], nil
+	default:
+		return nil, invalid("%s %s is ambiguous: %s and %s (use the id or DN)", spec.what, ref, found[0].DN, found[1].DN)
+	}
+}
+
+// nameTaken reports an existing entry of the kind with that name anywhere
+// under the base, other than except (a DN, for renames to another case).
+func (d *Directory) nameTaken(ctx context.Context, spec kindSpec, name, except string) error {
+	filter := fmt.Sprintf("(&%s(%s=%s))", spec.sel, d.attrs.get(spec.nameKey), ldap.EscapeFilter(name))
+	found, err := d.searchFew(ctx, d.base, filter, []string{"1.1"}, 2)
+	if err != nil {
+		return err
+	}
+	for _, e := range found {
+		if except == "" || !directory.EqualDN(e.DN, except) {
+			return fmt.Errorf("%w: %s %q exists: %s", directory.ErrAlreadyExists, spec.what, name, e.DN)
+		}
+	}
+	return nil
+}
+
+// numberTaken reports an entry of the kind (other than except) holding
+// number n (uidNumber of users, gidNumber of groups); 0 is never taken.
+func (d *Directory) numberTaken(ctx context.Context, spec kindSpec, n int64, except string) error {
+	attr := d.attrs.get(spec.numberKey)
+	if n <= 0 || attr == "" {
+		return nil
+	}
+	filter := fmt.Sprintf("(&%s(%s=%d))", spec.sel, attr, n)
+	found, err := d.searchFew(ctx, d.base, filter, []string{"1.1"}, 2)
+	if err != nil {
+		return err
+	}
+	for _, e := range found {
+		if except == "" || !directory.EqualDN(e.DN, except) {
+			return fmt.Errorf("%w: %s %s %d is used by %s", directory.ErrAlreadyExists, spec.what, attr, n, e.DN)
+		}
+	}
+	return nil
+}
+
+// checkParent validates a container DN a new or moved entry goes under.
+func (d *Directory) checkParent(parent string) error {
+	if _, err := directory.ParseDN(parent); err != nil {
+		return err
+	}
+	if !directory.IsUnder(parent, d.base) {
+		return invalid("%s lies outside the base %s", parent, d.base)
+	}
+	return nil
+}
+
+// parentOf returns the parent DN of dn.
+func parentOf(dn string) string {
+	p, _ := directory.ParentDN(dn)
+	return p
+}
+
+// firstRDN returns the first RDN of dn, rendered per RFC 4514, and its
+// attribute type.
+func firstRDN(dn string) (rdn, attr string, err error) {
+	parsed, err := directory.ParseDN(dn)
+	if err != nil {
+		return "", "", err
+	}
+	first := &ldap.DN{RDNs: parsed.RDNs[:1]}
+	return directory.FormatDN(first), parsed.RDNs[0].Attributes[0].Type, nil
+}

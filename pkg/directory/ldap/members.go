@@ -1,0 +1,405 @@
+package ldap
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// memberValue resolves a principal to the value a group stores for it: its
+// DN (groupOfNames) or its username (posixGroup). groupDN is the group it
+// is for, which it may not be.
+func (d *Directory) memberValue(ctx context.Context, p directory.PrincipalRef, groupDN string) (string, error) {
+	switch p.Type {
+	case directory.PrincipalUser:
+		e, err := d.find(ctx, d.userSpec(), p.Ref, []string{d.attrs.get(attrUsername)})
+		if err != nil {
+			return "", err
+		}
+		if d.model.byDN() {
+			return e.DN, nil
+		}
+		return memberUIDOf(d.val(e, attrUsername)), nil
+	case directory.PrincipalGroup:
+		e, err := d.find(ctx, d.groupSpec(), p.Ref, []string{"1.1"})
+		if err != nil {
+			return "", err
+		}
+		if !d.model.nested() {
+			return "", errNoNesting(d.model.name())
+		}
+		if directory.EqualDN(e.DN, groupDN) {
+			return "", invalid("a group cannot be a member of itself")
+		}
+		return e.DN, nil
+	}
+	return "", invalid("unknown principal type %q", p.Type)
+}
+
+// AddMember adds a principal to a group; a present member is not an error.
+func (d *Directory) AddMember(ctx context.Context, group directory.Ref, member directory.PrincipalRef) error {
+	ctx, cancel := d.deadline(ctx)
+	defer cancel()
+	g, err := d.find(ctx, d.groupSpec(), group, []string{"1.1"})
+	if err != nil {
+		return err
+	}
+	v, err := d.memberValue(ctx, member, g.DN)
+	if err != nil {
+		return err
+	}
+	return d.addMemberValue(ctx, g.DN, v)
+}
+
+// addMemberValue adds v to a group. With a placeholder model it first
+// tries to swap the placeholder for v in one modify, which fails (no such
+// value) unless the group was empty; then it adds v alone.
+func (d *Directory) addMemberValue(ctx context.Context, groupDN, v string) error {
+	attr := d.attrs.get(d.model.memberAttr())
+	add := ldap.Change{Operation: ldap.AddAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{v}}}
+	if ph, ok := d.model.placeholder(); ok {
+		del := ldap.Change{Operation: ldap.DeleteAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{ph}}}
+		err := d.modify(ctx, groupDN, []ldap.Change{add, del})
+		switch {
+		case err == nil, isCode(err, ldap.LDAPResultAttributeOrValueExists):
+			return nil
+		case !isCode(err, ldap.LDAPResultNoSuchAttribute):
+			return wrap(err, "adding a member to "+groupDN)
+		}
+	}
+	err := d.modify(ctx, groupDN, []ldap.Change{add})
+	if err == nil || isCode(err, ldap.LDAPResultAttributeOrValueExists) {
+		return nil
+	}
+	return wrap(err, "adding a member to "+groupDN)
+}
+
+// RemoveMember removes a direct member; an absent one is ErrNotFound.
+func (d *Directory) RemoveMember(ctx context.Context, group directory.Ref, member directory.PrincipalRef) error {
+	ctx, cancel := d.deadline(ctx)
+	defer cancel()
+	g, err := d.find(ctx, d.groupSpec(), group, []string{"1.1"})
+	if err != nil {
+		return err
+	}
+	if member.Type == directory.PrincipalGroup && !d.model.nested() {
+		return notFound("groups hold no groups in the %s model", d.model.name())
+	}
+	v, err := d.memberValue(ctx, member, g.DN)
+	if err != nil {
+		return err
+	}
+	err = d.removeMemberValue(ctx, g.DN, v)
+	if isCode(err, ldap.LDAPResultNoSuchAttribute) {
+		return wrapAs(directory.ErrNotFound, err, fmt.Sprintf("%s is not a member of %s", member.Ref, g.DN))
+	}
+	return wrap(err, "removing a member from "+g.DN)
+}
+
+// removeMemberValue deletes v from a group; removing the last member of a
+// placeholder model puts the placeholder back in the same modify.
+func (d *Directory) removeMemberValue(ctx context.Context, groupDN, v string) error {
+	attr := d.attrs.get(d.model.memberAttr())
+	del := ldap.Change{Operation: ldap.DeleteAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{v}}}
+	err := d.modify(ctx, groupDN, []ldap.Change{del})
+	if ph, ok := d.model.placeholder(); ok && isCode(err, ldap.LDAPResultObjectClassViolation) {
+		add := ldap.Change{Operation: ldap.AddAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{ph}}}
+		err = d.modify(ctx, groupDN, []ldap.Change{del, add})
+	}
+	return err
+}
+
+// groupsHolding streams the groups (under the base) holding one of values
+// as a member, in chunks that keep filters short.
+func (d *Directory) groupsHolding(ctx context.Context, values []string, attrs []string, fn func(*ldap.Entry) error) error {
+	attr := d.attrs.get(d.model.memberAttr())
+	for chunk := range slices.Chunk(values, 50) {
+		var b strings.Builder
+		b.WriteString("(&" + d.groupSel + "(|")
+		for _, v := range chunk {
+			fmt.Fprintf(&b, "(%s=%s)", attr, ldap.EscapeFilter(v))
+		}
+		b.WriteString("))")
+		req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, b.String(), attrs, nil)
+		if err := d.searchEach(ctx, req, fn); err != nil {
+			return wrap(err, "searching the groups holding a member")
+		}
+	}
+	return nil
+}
+
+// renameMemberRefs updates the groups that hold a principal whose DN (and,
+// for users, username) changed. It tolerates refint having done it first.
+func (d *Directory) renameMemberRefs(ctx context.Context, oldDN, newDN, oldName, newName string) error {
+	oldV, newV := oldDN, newDN
+	if !d.model.byDN() {
+		if oldName == "" || oldName == newName {
+			return nil // memberUid does not change with the DN
+		}
+		oldV, newV = memberUIDOf(oldName), memberUIDOf(newName)
+	}
+	var groups []string
+	err := d.groupsHolding(ctx, []string{oldV}, []string{"1.1"}, func(e *ldap.Entry) error {
+		groups = append(groups, e.DN)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	attr := d.attrs.get(d.model.memberAttr())
+	for _, g := range groups {
+		err := d.modify(ctx, g, []ldap.Change{{Operation: ldap.AddAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{newV}}}})
+		if err != nil && !isCode(err, ldap.LDAPResultAttributeOrValueExists) {
+			return wrap(err, "updating the membership in "+g)
+		}
+		err = d.modify(ctx, g, []ldap.Change{{Operation: ldap.DeleteAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{oldV}}}})
+		if err != nil && !isCode(err, ldap.LDAPResultNoSuchAttribute) {
+			return wrap(err, "updating the membership in "+g)
+		}
+	}
+	return nil
+}
+
+// removeMemberRefs removes a deleted principal from every group.
+func (d *Directory) removeMemberRefs(ctx context.Context, dn, username string) error {
+	v := dn
+	if !d.model.byDN() {
+		if username == "" {
+			return nil
+		}
+		v = memberUIDOf(username)
+	}
+	var groups []string
+	err := d.groupsHolding(ctx, []string{v}, []string{"1.1"}, func(e *ldap.Entry) error {
+		groups = append(groups, e.DN)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if err := d.removeMemberValue(ctx, g, v); err != nil && !isCode(err, ldap.LDAPResultNoSuchAttribute) {
+			return wrap(err, "removing a deleted member from "+g)
+		}
+	}
+	return nil
+}
+
+// Members lists a group's members; with indirect, also the members of
+// nested groups, each principal once, walking each group once (cycles
+// end the walk).
+func (d *Directory) Members(ctx context.Context, group directory.Ref, indirect bool) ([]directory.Member, error) {
+	ctx, cancel := d.deadline(ctx)
+	defer cancel()
+	memberAttr := d.attrs.get(d.model.memberAttr())
+	g, err := d.find(ctx, d.groupSpec(), group, []string{memberAttr})
+	if err != nil {
+		return nil, err
+	}
+	var out []directory.Member
+	seen := map[string]int{} // normalized DN → index in out
+	start := norm(g.DN)
+	visited := map[string]bool{start: true}
+	queue := []*ldap.Entry{g}
+	for depth := 0; len(queue) > 0; depth++ {
+		var next []*ldap.Entry
+		for _, ge := range queue {
+			principals, groups, err := d.resolveMembers(ctx, ge.GetEqualFoldAttributeValues(memberAttr))
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range principals {
+				k := norm(p.DN)
+				if k == start {
+					continue // a cycle back to the group itself
+				}
+				if i, ok := seen[k]; ok {
+					out[i].Direct = out[i].Direct || depth == 0
+					continue
+				}
+				seen[k] = len(out)
+				out = append(out, directory.Member{Principal: p, Direct: depth == 0})
+			}
+			if indirect {
+				for _, sub := range groups {
+					if k := norm(sub.DN); !visited[k] {
+						visited[k] = true
+						next = append(next, sub)
+					}
+				}
+			}
+		}
+		queue = next
+	}
+	return out, nil
+}
+
+// resolveMembers turns stored member values into principals, and returns
+// the member groups' entries (with their member values) for the walk.
+// Values naming nothing (a deleted entry, the placeholder) are skipped.
+func (d *Directory) resolveMembers(ctx context.Context, values []string) ([]directory.Principal, []*ldap.Entry, error) {
+	attrs := append(d.principalAttrs(), d.attrs.get(d.model.memberAttr()))
+	var entries []*ldap.Entry
+	var err error
+	if d.model.byDN() {
+		values = slices.DeleteFunc(values, func(v string) bool { return v == "" })
+		entries, err = d.readMany(ctx, values, attrs)
+	} else {
+		entries, err = d.usersNamed(ctx, values, attrs)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var principals []directory.Principal
+	var groups []*ldap.Entry
+	for _, e := range entries {
+		p, ok := d.toPrincipal(e)
+		if !ok {
+			continue
+		}
+		principals = append(principals, p)
+		if p.Type == directory.PrincipalGroup {
+			groups = append(groups, e)
+		}
+	}
+	return principals, groups, nil
+}
+
+// readMany reads entries by DN: base-object searches pipelined on one
+// connection (go-ldap multiplexes requests by message id), so a group of
+// thousands costs a few round trips of latency, not thousands. Missing
+// entries are left out; entries outside the base are not read.
+func (d *Directory) readMany(ctx context.Context, dns []string, attrs []string) ([]*ldap.Entry, error) {
+	dns = slices.DeleteFunc(slices.Clone(dns), func(dn string) bool { return !directory.IsUnder(dn, d.base) })
+	if len(dns) == 0 {
+		return nil, nil
+	}
+	found := make([]*ldap.Entry, len(dns))
+	err := d.read(ctx, func(c *conn) error {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var first error
+		sem := make(chan struct{}, 32)
+		for i, dn := range dns {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+					0, 0, false, "(objectClass=*)", attrs, nil))
+				switch {
+				case err == nil && len(res.Entries) > 0:
+					found[i] = res.Entries[0]
+				case err != nil && !isCode(err, ldap.LDAPResultNoSuchObject):
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		return first
+	})
+	if err != nil {
+		return nil, wrap(err, "reading members")
+	}
+	return slices.DeleteFunc(found, func(e *ldap.Entry) bool { return e == nil }), nil
+}
+
+// usersNamed finds the users named by memberUid values.
+func (d *Directory) usersNamed(ctx context.Context, names []string, attrs []string) ([]*ldap.Entry, error) {
+	uidAttr := d.attrs.get(attrUsername)
+	var out []*ldap.Entry
+	for chunk := range slices.Chunk(names, 50) {
+		var b strings.Builder
+		b.WriteString("(&" + d.userSel + "(|")
+		for _, n := range chunk {
+			fmt.Fprintf(&b, "(%s=%s)", uidAttr, ldap.EscapeFilter(usernameOf(n)))
+		}
+		b.WriteString("))")
+		req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, b.String(), attrs, nil)
+		err := d.searchEach(ctx, req, func(e *ldap.Entry) error {
+			out = append(out, e)
+			return nil
+		})
+		if err != nil {
+			return nil, wrap(err, "reading members")
+		}
+	}
+	return out, nil
+}
+
+// MemberOf lists the groups a principal belongs to: directly, and with
+// indirect through nesting (walking up, each group once).
+func (d *Directory) MemberOf(ctx context.Context, member directory.PrincipalRef, indirect bool) ([]directory.Membership, error) {
+	ctx, cancel := d.deadline(ctx)
+	defer cancel()
+	var value, dn string
+	switch member.Type {
+	case directory.PrincipalUser:
+		e, err := d.find(ctx, d.userSpec(), member.Ref, []string{d.attrs.get(attrUsername)})
+		if err != nil {
+			return nil, err
+		}
+		dn, value = e.DN, e.DN
+		if !d.model.byDN() {
+			value = memberUIDOf(d.val(e, attrUsername))
+		}
+	case directory.PrincipalGroup:
+		e, err := d.find(ctx, d.groupSpec(), member.Ref, []string{"1.1"})
+		if err != nil {
+			return nil, err
+		}
+		if !d.model.nested() {
+			return nil, nil // groups belong to no group in this model
+		}
+		dn, value = e.DN, e.DN
+	default:
+		return nil, invalid("unknown principal type %q", member.Type)
+	}
+	var out []directory.Membership
+	seen := map[string]bool{norm(dn): true}
+	frontier := []string{value}
+	for depth := 0; len(frontier) > 0; depth++ {
+		var next []string
+		err := d.groupsHolding(ctx, frontier, d.groupAttrs, func(e *ldap.Entry) error {
+			k := norm(e.DN)
+			if seen[k] {
+				return nil
+			}
+			seen[k] = true
+			out = append(out, directory.Membership{Group: d.toGroup(e), Direct: depth == 0})
+			next = append(next, e.DN)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if !indirect || !d.model.byDN() {
+			break
+		}
+		frontier = next
+	}
+	slices.SortFunc(out, func(a, b directory.Membership) int {
+		return strings.Compare(strings.ToLower(a.Group.Name), strings.ToLower(b.Group.Name))
+	})
+	return out, nil
+}
+
+// norm is a DN's comparison key (RFC 4514, case-insensitive); a DN that
+// does not parse is its own key.
+func norm(dn string) string {
+	n, err := directory.NormalizeDN(dn)
+	if err != nil {
+		return dn
+	}
+	return n
+}

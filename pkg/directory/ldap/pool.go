@@ -1,0 +1,225 @@
+package ldap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// conn is one pooled connection.
+type conn struct {
+	*ldap.Conn
+	raw  net.Conn // the socket under TLS and go-ldap, closed to abort a call
+	url  string
+	tls  bool
+	used time.Time // last returned to the pool
+	uses int       // calls completed on it
+	// spent: the server keeps state for this connection that later calls
+	// must not meet (a sorted view); it is closed instead of reused.
+	spent bool
+}
+
+// abort ends whatever the connection is doing by closing its socket: a
+// call blocked on it returns at once with a network error.
+func (c *conn) abort() { _ = c.raw.Close() }
+
+func (c *conn) close() {
+	c.abort()
+	_ = c.Conn.Close()
+}
+
+// pool keeps up to size connections bound as one identity (the service
+// account, or nobody for the bind pool). A connection is checked on
+// checkout — a closed one is replaced, one idle for longer than idleCheck
+// is probed with a root DSE read — and dropped after any network error.
+type pool struct {
+	name      string
+	dialer    *dialer
+	bindDN    string
+	bindPW    string
+	idleCheck time.Duration
+
+	idle  chan *conn    // connections ready for use
+	slots chan struct{} // one token per connection that may be open
+
+	mu     sync.Mutex
+	closed bool
+	gen    uint64 // bumped by drain: connections of older generations are dropped on return
+	gens   map[*conn]uint64
+}
+
+func newPool(name string, d *dialer, size int, bindDN, bindPW string, idleCheck time.Duration) *pool {
+	p := &pool{
+		name: name, dialer: d, bindDN: bindDN, bindPW: bindPW, idleCheck: idleCheck,
+		idle:  make(chan *conn, size),
+		slots: make(chan struct{}, size),
+		gens:  map[*conn]uint64{},
+	}
+	for range size {
+		p.slots <- struct{}{}
+	}
+	return p
+}
+
+var errPoolClosed = fmt.Errorf("%w: the directory is closed", directory.ErrUnavailable)
+
+// get returns a healthy connection, waiting for one to come back when all
+// are in use, until ctx ends.
+func (p *pool) get(ctx context.Context) (*conn, error) {
+	for {
+		if p.isClosed() {
+			return nil, errPoolClosed
+		}
+		var c *conn
+		select {
+		case c = <-p.idle:
+		default:
+			select {
+			case c = <-p.idle:
+			case <-p.slots:
+				return p.open(ctx)
+			case <-ctx.Done():
+				return nil, wrap(context.Cause(ctx), "waiting for a "+p.name+" connection")
+			}
+		}
+		if p.healthy(ctx, c) {
+			return c, nil
+		}
+		p.discard(c)
+	}
+}
+
+// open dials a new connection in a slot the caller holds.
+func (p *pool) open(ctx context.Context) (*conn, error) {
+	c, err := p.dialer.dial(ctx, p.bindDN, p.bindPW)
+	if err != nil {
+		p.slots <- struct{}{}
+		return nil, err
+	}
+	p.mu.Lock()
+	p.gens[c] = p.gen
+	p.mu.Unlock()
+	return c, nil
+}
+
+// healthy checks a connection taken from the idle list.
+func (p *pool) healthy(ctx context.Context, c *conn) bool {
+	if c.IsClosing() {
+		return false
+	}
+	if p.idleCheck <= 0 || time.Since(c.used) < p.idleCheck {
+		return true
+	}
+	// Long idle: a firewall may have dropped it silently. One cheap round
+	// trip under a short deadline tells.
+	probeCtx, cancel := context.WithTimeout(ctx, min(p.dialer.dialTimeout, time.Second))
+	defer cancel()
+	stop := context.AfterFunc(probeCtx, c.abort)
+	_, err := c.Search(rootDSE("1.1"))
+	if !stop() || err != nil {
+		return false
+	}
+	c.used = time.Now()
+	return true
+}
+
+// put returns a connection after use; broken says a network error made it
+// unusable.
+func (p *pool) put(c *conn, broken bool) {
+	p.mu.Lock()
+	stale := p.closed || p.gens[c] != p.gen
+	p.mu.Unlock()
+	if broken || stale || c.spent || c.IsClosing() {
+		p.discard(c)
+		return
+	}
+	c.used = time.Now()
+	c.uses++
+	select {
+	case p.idle <- c:
+	default:
+		p.discard(c) // cannot happen: one idle place per slot
+	}
+}
+
+// discard closes a connection and frees its slot.
+func (p *pool) discard(c *conn) {
+	p.mu.Lock()
+	delete(p.gens, c)
+	p.mu.Unlock()
+	go c.close() // go-ldap's Close may wait for the server; nobody needs to
+	p.slots <- struct{}{}
+}
+
+// drain closes every idle connection and marks the ones in use to be
+// closed when they come back (Reconnect).
+func (p *pool) drain() {
+	p.mu.Lock()
+	p.gen++
+	p.mu.Unlock()
+	for {
+		select {
+		case c := <-p.idle:
+			p.discard(c)
+		default:
+			return
+		}
+	}
+}
+
+func (p *pool) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.drain()
+}
+
+func (p *pool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// call runs fn on a pooled connection under ctx: when ctx ends first the
+// connection is aborted, so fn returns at once, and the call fails with
+// ErrUnavailable. A network error drops the connection; when the
+// connection had been idle (the server may have restarted meanwhile) and
+// retry is set, fn runs once more on a fresh one.
+func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error {
+	for attempt := 0; ; attempt++ {
+		c, err := p.get(ctx)
+		if err != nil {
+			return err
+		}
+		reused := c.uses > 0
+		stop := context.AfterFunc(ctx, c.abort)
+		err = fn(c)
+		aborted := !stop()
+		broken := aborted || isNetwork(err)
+		p.put(c, broken)
+		switch {
+		case aborted:
+			return fmt.Errorf("%w: %s call on %s: %w", directory.ErrUnavailable, p.name, c.url, context.Cause(ctx))
+		case broken && retry && reused && attempt == 0:
+			continue
+		case broken:
+			return fmt.Errorf("%w: %s call on %s: %v", directory.ErrUnavailable, p.name, c.url, err)
+		}
+		return err
+	}
+}
+
+// rootDSE is a search for the root DSE's attrs.
+func rootDSE(attrs ...string) *ldap.SearchRequest {
+	return ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
+		"(objectClass=*)", attrs, nil)
+}
+
+var errNoEntry = errors.New("no entry")

@@ -1,0 +1,183 @@
+package ldap
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// profile says how one kind of server stores the model. Everything that
+// is a name lives in attrs and classes, which the configuration may
+// override; the few behaviours that differ between servers are hooks.
+type profile struct {
+	name    string
+	attrs   attrMap
+	classes classSet
+	// Hooks.
+	account   accountPolicy
+	passwords passwordSetter
+	ids       idCodec
+	// usernameMax is the longest username the server takes (0 = no limit).
+	usernameMax int
+	// counters: the profile keeps uid/gid counters in dirgateCounter
+	// entries.
+	counters bool
+}
+
+// profiles maps the configuration's `profile` to a constructor.
+var profiles = map[string]func() *profile{
+	"openldap": openLDAPProfile,
+}
+
+func profileNames() []string { return slices.Sorted(maps.Keys(profiles)) }
+
+// Model attribute names: the keys of the attribute map. A key maps to the
+// LDAP attribute holding that part of the model; "" means the directory
+// has none.
+const (
+	// Every entry.
+	attrID       = "id"       // stable id (entryUUID)
+	attrDN       = "dn"       // an attribute filters can match the DN with (entryDN)
+	attrCreated  = "created"  // createTimestamp
+	attrModified = "modified" // modifyTimestamp
+	attrDesc     = "description"
+	attrSystem   = "system"
+	attrExtID    = "externalId"
+	// Users.
+	attrUsername       = "username"
+	attrCommonName     = "commonName"
+	attrGivenName      = "givenName"
+	attrSurname        = "surname"
+	attrDisplayName    = "displayName"
+	attrMail           = "mail"
+	attrTelephone      = "telephone"
+	attrMobile         = "mobile"
+	attrTitle          = "title"
+	attrUIDNumber      = "uidNumber"
+	attrGIDNumber      = "gidNumber"
+	attrHomeDirectory  = "homeDirectory"
+	attrLoginShell     = "loginShell"
+	attrPrincipalName  = "userPrincipalName"
+	attrInvitePending  = "invitationPending"
+	attrInviteExpiry   = "invitationExpiry"
+	attrPassword       = "password"
+	attrGroupName      = "groupName"
+	attrMember         = "member"
+	attrMemberUID      = "memberUid"
+	attrOUName         = "ouName"
+	attrStreet         = "street"
+	attrCity           = "city"
+	attrState          = "state"
+	attrPostalCode     = "postalCode"
+	attrCountry        = "country"
+	attrProtected      = "protected"
+	attrCounter        = "counterValue"
+	attrHasSubordinate = "hasSubordinates"
+)
+
+// attrMap maps model attribute names to LDAP attribute names.
+type attrMap map[string]string
+
+// get returns the LDAP attribute for a model name ("" = not stored).
+func (m attrMap) get(key string) string { return m[key] }
+
+func (m attrMap) names() []string { return slices.Sorted(maps.Keys(m)) }
+
+// with returns a copy with overrides applied.
+func (m attrMap) with(over map[string]string) attrMap {
+	out := maps.Clone(m)
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
+
+// Entry kinds, the keys of the objectClasses configuration.
+const (
+	kindUser  = "user"
+	kindGroup = "group"
+	kindOU    = "ou"
+)
+
+// classSet names the object classes of new entries. The first class of
+// users, groups and OUs (after "top") is the one searches select by.
+type classSet struct {
+	user      []string // every user
+	posixUser []string // added to users with a uidNumber
+	ou        []string
+	counter   string
+	// group classes come from the group model unless configured.
+	group []string
+}
+
+// selector returns the class that identifies entries of a list.
+func selector(classes []string) string {
+	for _, c := range classes {
+		if !strings.EqualFold(c, "top") {
+			return c
+		}
+	}
+	return "top"
+}
+
+// accountPolicy is where account state lives: enabled, locked,
+// must-change. OpenLDAP keeps it in the ppolicy overlay's attributes; AD
+// in userAccountControl, lockoutTime and pwdLastSet.
+type accountPolicy interface {
+	// attributes lists what state reads from a user entry.
+	attributes() []string
+	// load reads the server's lockout policy (threshold, duration); it is
+	// called after connecting and may fail when the server is down.
+	load(ctx context.Context, d *Directory) error
+	// threshold is the lockout threshold load found (0 = no lockout).
+	threshold() int
+	// state fills Enabled, Lock and MustChangePassword from an entry.
+	state(e *ldap.Entry, u *directory.User, now time.Time)
+	// create returns the attributes of a new user's initial state.
+	create(nu directory.NewUser) []ldap.Attribute
+	// setEnabled returns the changes enabling or disabling the user of e
+	// (none when it already is).
+	setEnabled(e *ldap.Entry, enabled bool) []ldap.Change
+	// unlock returns the changes clearing a temporary lock and the failure
+	// count of e, and the controls they need (the preferred form first,
+	// then a fallback for servers that refuse it).
+	unlock(e *ldap.Entry) [][]ldap.Change
+	unlockControls() []ldap.Control
+	// setMustChange returns the changes setting or clearing must-change.
+	setMustChange(e *ldap.Entry, must bool) []ldap.Change
+	// afterPasswordSet returns the changes that put back the state an
+	// administrator's password set cleared on the server (ppolicy unlocks
+	// on a reset), given the entry before the set.
+	afterPasswordSet(before *ldap.Entry, mustChange bool) []ldap.Change
+	// filter compiles a condition on enabled, locked or must-change.
+	filter(f directory.Field, v bool, now time.Time) (string, bool)
+	// bindControls are sent with a verification bind; verify classifies
+	// its outcome for a user whose state before the bind is u.
+	bindControls() []ldap.Control
+	verify(u *directory.User, bindErr error, resp []ldap.Control) error
+}
+
+// passwordSetter sets passwords: OpenLDAP with the RFC 3062 Password
+// Modify operation (the server hashes); AD by writing unicodePwd.
+type passwordSetter interface {
+	// set sets dn's password as an administrator, on a service connection.
+	set(c *conn, dn, password string) error
+	// change changes the password of the user c is bound as.
+	change(c *conn, dn, oldPassword, newPassword string) error
+}
+
+// idCodec renders the stable id: entryUUID text on OpenLDAP, objectGUID
+// bytes on AD.
+type idCodec interface {
+	// decode returns the id of an entry ("" when it has none).
+	decode(e *ldap.Entry, attr string) string
+	// assertion returns the escaped filter value matching id, or false
+	// when id cannot be one.
+	assertion(id string) (string, bool)
+}
