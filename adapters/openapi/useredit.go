@@ -15,10 +15,16 @@ func (d *Dialect) applyUserEdit(ctx context.Context, caller identity.Caller, u *
 	modified := false
 	if !e.change.Patch.IsEmpty() || e.change.Rename != nil || e.change.Password != nil {
 		var err error
+		before := u
 		if u, err = d.domain.ModifyUser(ctx, caller, ref, e.change); err != nil {
 			return nil, err
 		}
 		modified = true
+		// A caller limited to the user's own entry follows it to its new
+		// DN when the change renamed it.
+		if caller.Scope.Self != "" && directory.EqualDN(caller.Scope.Self, before.DN) {
+			caller.Scope.Self = u.DN
+		}
 	}
 	if e.active == nil {
 		return u, nil

@@ -1,0 +1,256 @@
+package openapi
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/dirgate/dirgate/adapters/openapi/openapitest"
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+func TestLoginAsAdminAndAsUser(t *testing.T) {
+	h := newHarness(t)
+	alice := h.seedUser(directory.NewUser{Username: "alice", DisplayName: "Alice Liddell", Password: "wonderland1"})
+
+	r := h.anon.Post("/login", map[string]string{"username": "alice", "password": "wonderland1"})
+	expect(t, r, http.StatusOK)
+	tok := r.Map(t)
+	if tok["expiresIn"] != float64(DefaultTokenLifetime.Seconds()) || tok["token"] == "" {
+		t.Fatalf("token answer %v", tok)
+	}
+	if r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("token answers must not be cached: Cache-Control %q", r.Header.Get("Cache-Control"))
+	}
+	user := h.anon.WithToken(tok["token"].(string))
+
+	me := user.Get("/users/me")
+	expect(t, me, http.StatusOK)
+	if m := me.Map(t); m["_id"] != alice.ID || m["userName"] != "alice" || m["displayName"] != "Alice Liddell" || m["active"] != true {
+		t.Fatalf("/users/me = %v", m)
+	}
+	// A user is limited to /users/me… and the password endpoints.
+	expect(t, user.Get("/users"), http.StatusForbidden, "administrators")
+	expect(t, user.Get("/users/"+alice.ID), http.StatusForbidden)
+	expect(t, user.Get("/groups"), http.StatusForbidden)
+	expect(t, user.Get("/principals"), http.StatusForbidden)
+	expect(t, user.Post("/login/impersonate", map[string]string{"userId": alice.ID}), http.StatusForbidden)
+	expect(t, user.Post("/users/me/password/validate", map[string]string{"password": "another-one"}), http.StatusOK)
+	expect(t, user.Get("/users/me/groups"), http.StatusOK)
+
+	// The admin may use everything.
+	list := h.admin.Get("/users")
+	expect(t, list, http.StatusOK)
+	if m := list.Map(t); m["totalCount"] != float64(2) {
+		t.Fatalf("users: %v", m)
+	}
+	me = h.admin.Get("/users/me")
+	if m := me.Map(t); m["userName"] != testAdmin {
+		t.Fatalf("admin /users/me = %v", m)
+	}
+}
+
+func TestConfiguredAdminsAreAdmins(t *testing.T) {
+	h := newHarness(t, func(o *harnessOptions) { o.tweak = func(c *Config) { c.Admins = []string{"Bob"} } })
+	h.seedUser(directory.NewUser{Username: "bob", Password: "builder12"})
+	bob := h.login("bob", "builder12")
+	expect(t, bob.Get("/users"), http.StatusOK)
+}
+
+func TestLoginFailures(t *testing.T) {
+	h := newHarness(t)
+	h.seedUser(directory.NewUser{Username: "carol", Password: "carol-pass1"})
+
+	wrong := h.anon.Post("/login", map[string]string{"username": "carol", "password": "nope-nope"})
+	unknown := h.anon.Post("/login", map[string]string{"username": "nobody", "password": "nope-nope"})
+	expect(t, wrong, http.StatusUnauthorized, msgBadCredentials)
+	// No username enumeration: the same answer for both.
+	if string(wrong.Body) != string(unknown.Body) || unknown.Status != wrong.Status {
+		t.Fatalf("unknown user %d %s, wrong password %d %s", unknown.Status, unknown.Body, wrong.Status, wrong.Body)
+	}
+	for _, body := range []string{`{"username":"carol"}`, `{"password":"x"}`, `{}`} {
+		expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(body), Invalid: true}), http.StatusBadRequest, "required")
+	}
+	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(`{"username":`), Invalid: true}), http.StatusBadRequest, "malformed JSON")
+	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(`{"username":1,"password":"x"}`), Invalid: true}), http.StatusBadRequest, "username: must be a string")
+	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(`{"username":"carol","password":"x","extra":1}`), Invalid: true}), http.StatusBadRequest, `unknown field \"extra\"`)
+	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(`username=carol`), ContentType: "application/x-www-form-urlencoded", Invalid: true}), http.StatusUnsupportedMediaType)
+	// LDAP filter metacharacters and NUL in the username find nobody.
+	for _, name := range []string{"*", "carol)(uid=*", "car*", "carol\x00", `carol\2a`} {
+		expect(t, h.anon.Post("/login", map[string]string{"username": name, "password": "carol-pass1"}), http.StatusUnauthorized, msgBadCredentials)
+	}
+}
+
+func TestTokenChecks(t *testing.T) {
+	h := newHarness(t)
+	dave := h.seedUser(directory.NewUser{Username: "dave", Password: "dave-pass1"})
+	user := h.login("dave", "dave-pass1")
+
+	noToken := h.anon.Do(http.MethodGet, "/users/me", openapitest.Request{Invalid: true})
+	expect(t, noToken, http.StatusUnauthorized, "bearer token is required")
+	if !strings.HasPrefix(noToken.Header.Get("WWW-Authenticate"), "Bearer") {
+		t.Errorf("WWW-Authenticate %q", noToken.Header.Get("WWW-Authenticate"))
+	}
+	expect(t, h.anon.WithToken("not-a-jwt").Get("/users/me"), http.StatusUnauthorized, "invalid token")
+
+	forge := func(secret string, method jwt.SigningMethod, claims jwt.Claims) string {
+		tok, err := jwt.NewWithClaims(method, claims).SignedString(secretKey(method, secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	now := time.Now()
+	claims := func(admin bool) loginClaims {
+		return loginClaims{RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: tokenIssuer, Subject: dave.ID, Audience: jwt.ClaimStrings{loginAudience},
+			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)),
+		}, Username: "dave", Admin: admin}
+	}
+	// Another secret, "none", an invitation secret: all refused; dave
+	// cannot make himself admin.
+	expect(t, h.anon.WithToken(forge(strings.Repeat("x", 40), jwt.SigningMethodHS256, claims(true))).Get("/users"), http.StatusUnauthorized, "invalid token")
+	expect(t, h.anon.WithToken(forge("", jwt.SigningMethodNone, claims(true))).Get("/users"), http.StatusUnauthorized, "invalid token")
+	expect(t, h.anon.WithToken(forge(h.d.cfg.Invitations.Secret, jwt.SigningMethodHS256, claims(true))).Get("/users"), http.StatusUnauthorized, "invalid token")
+	wrongAudience := claims(false)
+	wrongAudience.Audience = jwt.ClaimStrings{invitationAudience}
+	expect(t, h.anon.WithToken(forge(h.d.cfg.JWTSecret, jwt.SigningMethodHS256, wrongAudience)).Get("/users/me"), http.StatusUnauthorized, "invalid token")
+
+	// Expiry, by the dialect's clock.
+	h.setNow(now.Add(DefaultTokenLifetime + time.Minute))
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "expired")
+	h.setNow(time.Time{})
+	expect(t, user.Get("/users/me"), http.StatusOK)
+
+	// A disabled account stops working at once, token or not.
+	expect(t, h.admin.PatchJSON("/users/"+dave.ID, []map[string]any{{"op": "replace", "path": "/active", "value": false}}), http.StatusOK)
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "disabled or locked")
+	expect(t, h.admin.PatchJSON("/users/"+dave.ID, []map[string]any{{"op": "replace", "path": "/active", "value": true}}), http.StatusOK)
+	expect(t, user.Get("/users/me"), http.StatusOK)
+	// So does a deleted one.
+	expect(t, h.admin.Delete("/users/"+dave.ID), http.StatusNoContent)
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "no longer exists")
+}
+
+func secretKey(m jwt.SigningMethod, secret string) any {
+	if m == jwt.SigningMethodNone {
+		return jwt.UnsafeAllowNoneSignatureType
+	}
+	return []byte(secret)
+}
+
+func TestPreviousSecretStillVerifies(t *testing.T) {
+	old := strings.Repeat("o", 40)
+	h := newHarness(t, func(o *harnessOptions) {
+		o.tweak = func(c *Config) { c.PreviousJWTSecrets = []string{old} }
+	})
+	s := newSigner(old, nil, loginAudience, time.Minute, time.Now)
+	registered, _ := s.registered(h.user(directory.ByName(testAdmin)).ID)
+	tok, err := s.sign(loginClaims{RegisteredClaims: registered, Username: testAdmin, Admin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, h.anon.WithToken(tok).Get("/users"), http.StatusOK)
+}
+
+func TestImpersonate(t *testing.T) {
+	h := newHarness(t)
+	erin := h.seedUser(directory.NewUser{Username: "erin", Password: "erin-pass1"})
+
+	r := h.admin.Post("/login/impersonate", map[string]string{"userId": erin.ID})
+	expect(t, r, http.StatusOK)
+	as := h.anon.WithToken(r.Map(t)["token"].(string))
+	if m := as.Get("/users/me").Map(t); m["userName"] != "erin" {
+		t.Fatalf("impersonated /users/me = %v", m)
+	}
+	// The impersonation token has erin's rights, not the admin's.
+	expect(t, as.Get("/users"), http.StatusForbidden)
+	// Audited as erin, impersonated by the admin.
+	expect(t, as.Put("/users/me/password", map[string]string{"currentPassword": "erin-pass1", "newPassword": "erin-pass2"}), http.StatusOK)
+	if !strings.Contains(h.audit.String(), `"caller":"erin (impersonated by admin)"`) {
+		t.Fatalf("audit log does not name the impersonator:\n%s", h.audit)
+	}
+
+	expect(t, h.admin.Post("/login/impersonate", map[string]string{"userId": "3f0e9a43-0000-4000-8000-000000000000"}), http.StatusNotFound)
+	expect(t, h.admin.Post("/login/impersonate", map[string]string{"userId": "*)(objectClass=*"}), http.StatusNotFound)
+	expect(t, h.admin.Do(http.MethodPost, "/login/impersonate", openapitest.Request{JSON: map[string]string{}, Invalid: true}), http.StatusBadRequest, "userId is required")
+	expect(t, h.admin.PatchJSON("/users/"+erin.ID, []map[string]any{{"op": "replace", "path": "/active", "value": false}}), http.StatusOK)
+	expect(t, h.admin.Post("/login/impersonate", map[string]string{"userId": erin.ID}), http.StatusPreconditionFailed, "disabled or locked")
+}
+
+func TestMustChangePassword(t *testing.T) {
+	h := newHarness(t)
+	r := h.admin.Post("/users", map[string]any{"userName": "frank", "password": "initial-1", "mustChange": true})
+	expect(t, r, http.StatusCreated)
+
+	login := h.anon.Post("/login", map[string]string{"username": "frank", "password": "initial-1"})
+	expect(t, login, http.StatusPreconditionFailed, "must be changed", "/password/change")
+
+	change := func(current, next string) *openapitest.Response {
+		return h.anon.Post("/password/change", map[string]string{"username": "frank", "currentPassword": current, "newPassword": next})
+	}
+	expect(t, change("wrong-one", "chosen-22"), http.StatusUnauthorized, msgBadCredentials)
+	expect(t, change("initial-1", "abc"), http.StatusUnprocessableEntity, "at least 6 characters")
+	expect(t, h.anon.Post("/password/change", map[string]string{"username": "nobody", "currentPassword": "initial-1", "newPassword": "chosen-22"}), http.StatusUnauthorized, msgBadCredentials)
+	expect(t, change("initial-1", "chosen-22"), http.StatusOK, "password changed")
+
+	expect(t, h.anon.Post("/login", map[string]string{"username": "frank", "password": "initial-1"}), http.StatusUnauthorized)
+	frank := h.login("frank", "chosen-22")
+	expect(t, frank.Get("/users/me"), http.StatusOK)
+	if h.user(directory.ByName("frank")).MustChangePassword {
+		t.Fatal("must-change is still set after the change")
+	}
+}
+
+func TestOwnPasswordChange(t *testing.T) {
+	h := newHarness(t)
+	h.seedUser(directory.NewUser{Username: "gina", DisplayName: "Gina Torres", Password: "gina-pass1"})
+	gina := h.login("gina", "gina-pass1")
+
+	expect(t, gina.Put("/users/me/password", map[string]string{"currentPassword": "wrong-pass", "newPassword": "gina-pass2"}), http.StatusForbidden, "current password is incorrect")
+	expect(t, gina.Put("/users/me/password", map[string]string{"currentPassword": "gina-pass1", "newPassword": "x"}), http.StatusUnprocessableEntity)
+	expect(t, gina.Put("/users/me/password", map[string]string{"currentPassword": "gina-pass1", "newPassword": "gina-pass2"}), http.StatusOK, "password changed")
+	h.login("gina", "gina-pass2")
+
+	// An admin's mustChange on a logged-in user: the token only reaches
+	// the password endpoints until the password is changed.
+	id := h.user(directory.ByName("gina")).ID
+	expect(t, h.admin.Put("/users/"+id+"/password", map[string]any{"password": "temp-pass-9", "mustChange": true}), http.StatusOK, "password set")
+	expect(t, gina.Get("/users/me"), http.StatusPreconditionFailed, "must be changed")
+	expect(t, gina.Put("/users/me/password", map[string]string{"currentPassword": "temp-pass-9", "newPassword": "gina-pass3"}), http.StatusOK)
+	expect(t, gina.Get("/users/me"), http.StatusOK)
+}
+
+func TestPasswordValidation(t *testing.T) {
+	h := newHarness(t, func(o *harnessOptions) {
+		o.policy = strictPolicy()
+	})
+	h.seedUser(directory.NewUser{Username: "henry", DisplayName: "Henry Fonda", Password: "Str0ng&Long"})
+	id := h.user(directory.ByName("henry")).ID
+
+	check := func(r *openapitest.Response, wantError string) {
+		t.Helper()
+		expect(t, r, http.StatusOK)
+		got := r.Map(t)["error"]
+		switch {
+		case wantError == "" && got != nil:
+			t.Fatalf("password refused: %v", got)
+		case wantError != "" && !strings.Contains(str(got), wantError):
+			t.Fatalf("error %v, want %q", got, wantError)
+		}
+	}
+	check(h.anon.Post("/password/validate", map[string]string{"password": "Str0ng&Long"}), "")
+	check(h.anon.Post("/password/validate", map[string]string{"password": "short"}), "at least 8 characters")
+	check(h.anon.Post("/password/validate", map[string]string{"password": "Ivan-Drago-99", "displayName": "Ivan Drago"}), "must not contain the user's name")
+	check(h.admin.Post("/users/"+id+"/password/validate", map[string]string{"password": "Henry-Rules-1"}), "must not contain the user's name")
+	check(h.admin.Post("/users/"+id+"/password/validate", map[string]string{"password": "Good-Pass-42"}), "")
+	henry := h.login("henry", "Str0ng&Long")
+	check(henry.Post("/users/me/password/validate", map[string]string{"password": "fonda-Fonda-1"}), "must not contain the user's name")
+	expect(t, h.admin.Post("/users/nope/password/validate", map[string]string{"password": "Good-Pass-42"}), http.StatusNotFound)
+	// Setting a password the policy refuses is 422 and changes nothing.
+	expect(t, h.admin.Put("/users/"+id+"/password", map[string]any{"password": "weak"}), http.StatusUnprocessableEntity, "at least 8 characters")
+	h.login("henry", "Str0ng&Long")
+}
