@@ -78,6 +78,11 @@ func renderConfig(o Options, dir, rootPW string, repl *replication) string {
 		p("moduleload syncprov")
 		p("serverID %d", repl.serverID)
 	}
+	if o.has(TLS) {
+		p("TLSCACertificateFile %s", filepath.Join(dir, "ca.pem"))
+		p("TLSCertificateFile %s", filepath.Join(dir, "cert.pem"))
+		p("TLSCertificateKeyFile %s", filepath.Join(dir, "key.pem"))
+	}
 	p("pidfile %s", filepath.Join(dir, "slapd.pid"))
 	p("argsfile %s", filepath.Join(dir, "slapd.args"))
 	// Tests create thousands of entries quickly; the default threads are

@@ -36,6 +36,9 @@ const (
 	// Argon2: the argon2 password module, so {ARGON2} hashes exported by
 	// the embedded backend verify.
 	Argon2
+	// TLS: a private CA and server certificate (127.0.0.1, localhost),
+	// an ldaps:// listener (Server.LDAPSURL) and StartTLS on ldap://.
+	TLS
 )
 
 // Options configures a test server. The zero value is a complete dirgate

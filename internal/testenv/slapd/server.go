@@ -30,6 +30,10 @@ type Server struct {
 	// LDAPI is the unix socket path; LDAPIURL the ldapi:// URL for it.
 	LDAPI    string
 	LDAPIURL string
+	// LDAPSURL is ldaps://127.0.0.1:<port> and CAFile the PEM file of the
+	// CA that signed the server's certificate (TLS feature; "" without).
+	LDAPSURL string
+	CAFile   string
 	// Suffix is the database suffix (the base entry's DN).
 	Suffix string
 	// BindDN and BindPassword are the rootdn: the service account.
@@ -107,7 +111,18 @@ func startSet(tb testing.TB, o Options, n int) ([]*Server, error) {
 			return nil, err
 		}
 		sock := filepath.Join(dir, "ldapi")
+		var ldapsURL, caFile string
+		if o.has(TLS) {
+			tlsPort, err := freePort()
+			if err != nil {
+				return nil, err
+			}
+			ldapsURL = fmt.Sprintf("ldaps://127.0.0.1:%d", tlsPort)
+			caFile = filepath.Join(dir, "ca.pem")
+		}
 		servers[i] = &Server{
+			LDAPSURL:     ldapsURL,
+			CAFile:       caFile,
 			URL:          fmt.Sprintf("ldap://127.0.0.1:%d", port),
 			LDAPI:        sock,
 			LDAPIURL:     "ldapi://" + url.PathEscape(sock),
@@ -157,6 +172,11 @@ func (s *Server) prepare(repl *replication, load bool) error {
 	if err := writeSchemas(s.Dir); err != nil {
 		return err
 	}
+	if s.Options.has(TLS) {
+		if err := writeTLSFiles(s.Dir); err != nil {
+			return fmt.Errorf("TLS files: %w", err)
+		}
+	}
 	conf := renderConfig(s.Options, s.Dir, s.BindPassword, repl)
 	if err := os.WriteFile(s.confPath(), []byte(conf), 0o600); err != nil {
 		return err
@@ -201,7 +221,11 @@ func (s *Server) Start() error {
 	defer logFile.Close()
 	// -d 0 keeps slapd in the foreground (so it is our child and dies with
 	// its process group) without debug output.
-	cmd := exec.Command(slapdPath, "-d", "0", "-f", s.confPath(), "-h", s.URL+"/ "+s.LDAPIURL)
+	urls := s.URL + "/ " + s.LDAPIURL
+	if s.LDAPSURL != "" {
+		urls += " " + s.LDAPSURL + "/"
+	}
+	cmd := exec.Command(slapdPath, "-d", "0", "-f", s.confPath(), "-h", urls)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
@@ -228,6 +252,7 @@ func (s *Server) Stop() error {
 	if s.cmd == nil {
 		return nil
 	}
+	_ = s.cmd.Process.Signal(syscall.SIGCONT) // a frozen slapd cannot act on SIGTERM
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-s.done:
@@ -237,6 +262,23 @@ func (s *Server) Stop() error {
 	}
 	s.cmd, s.done = nil, nil
 	return nil
+}
+
+// Freeze stops slapd with SIGSTOP: connections stay open but nothing
+// answers, as with a hung server or a black-holed network. Thaw resumes it.
+// A frozen server is thawed before it is stopped at cleanup.
+func (s *Server) Freeze() error { return s.signal(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen server.
+func (s *Server) Thaw() error { return s.signal(syscall.SIGCONT) }
+
+func (s *Server) signal(sig syscall.Signal) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return errors.New("slapd is not running")
+	}
+	return s.cmd.Process.Signal(sig)
 }
 
 // Restart stops and starts the server on the same port and data.

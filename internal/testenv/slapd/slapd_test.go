@@ -1,6 +1,8 @@
 package slapd_test
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -235,4 +237,52 @@ func TestShippedLDIFSchemasLoad(t *testing.T) {
 	if errors.As(err, &exit) || err != nil {
 		t.Fatalf("slapadd -n0: %v\n%s", err, out)
 	}
+}
+
+func TestTLS(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{})
+	pem, err := os.ReadFile(srv.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatal("no CA certificate")
+	}
+	tc := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	ls, err := ldap.DialURL(srv.LDAPSURL, ldap.DialWithTLSConfig(tc))
+	if err != nil {
+		t.Fatalf("ldaps: %v", err)
+	}
+	defer ls.Close()
+	if err := ls.Bind(srv.BindDN, srv.BindPassword); err != nil {
+		t.Fatalf("bind over ldaps: %v", err)
+	}
+	plain, err := ldap.DialURL(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	if err := plain.StartTLS(&tls.Config{RootCAs: pool, ServerName: "localhost", MinVersion: tls.VersionTLS12}); err != nil {
+		t.Fatalf("StartTLS: %v", err)
+	}
+	if err := plain.Bind(srv.BindDN, srv.BindPassword); err != nil {
+		t.Fatalf("bind after StartTLS: %v", err)
+	}
+}
+
+func TestFreezeThaw(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
+	conn := srv.Dial(t)
+	if err := srv.Freeze(); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetTimeout(200 * time.Millisecond)
+	if _, err := conn.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, 0, 0, 0, false, "(objectClass=*)", nil, nil)); err == nil {
+		t.Fatal("a frozen server answered")
+	}
+	if err := srv.Thaw(); err != nil {
+		t.Fatal(err)
+	}
+	srv.Dial(t) // answers again
 }
