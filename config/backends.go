@@ -2,6 +2,7 @@ package config
 
 import (
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/embedded"
 	"github.com/dirgate/dirgate/pkg/directory/ldap"
 )
 
@@ -11,5 +12,6 @@ import (
 // binary supports is visible in one place.
 var backends = map[string]func() directory.BackendConfig{
 	// One entry per line, sorted by name.
-	"ldap": func() directory.BackendConfig { return ldap.NewConfig() },
+	"embedded": func() directory.BackendConfig { return embedded.NewConfig() },
+	"ldap":     func() directory.BackendConfig { return ldap.NewConfig() },
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -353,6 +354,7 @@ func TestBlockMessagesContinueThePathOnlyForTheirKeys(t *testing.T) {
 		errors.New("fake: the secret is too short"),
 		errors.New("strict: on: not allowed"),
 		errors.New("everything is wrong"),
+		fmt.Errorf("%w: token: too short", directory.ErrInvalidInput),
 	), &fakeDialect{})
 	var got []string
 	for _, p := range Problems(ps.err()) {
@@ -363,6 +365,7 @@ func TestBlockMessagesContinueThePathOnlyForTheirKeys(t *testing.T) {
 		"dialects.fake.config: fake: the secret is too short",
 		"dialects.fake.config.strict: on: not allowed",
 		"dialects.fake.config: everything is wrong",
+		"dialects.fake.config.token: too short",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+
+	"github.com/dirgate/dirgate/pkg/directory"
 )
 
 // Problem is one thing wrong with the configuration, at a key path such as
@@ -83,11 +85,16 @@ func (ps *problems) addBlock(path string, err error, block any) {
 			ps.list = append(ps.list, &Problem{Path: join(path, p.Path), Err: p.Err, detail: p.detail})
 			continue
 		}
-		if m := keyed.FindStringSubmatch(e.Error()); m != nil && fields[strings.ToLower(firstKey(m[1]))] != nil {
+		msg := e.Error()
+		// "invalid input: " says nothing a configuration problem does not.
+		if errors.Is(e, directory.ErrInvalidInput) {
+			msg = strings.TrimPrefix(msg, directory.ErrInvalidInput.Error()+": ")
+		}
+		if m := keyed.FindStringSubmatch(msg); m != nil && fields[strings.ToLower(firstKey(m[1]))] != nil {
 			ps.list = append(ps.list, &Problem{Path: join(path, m[1]), Err: e, detail: m[2]})
 			continue
 		}
-		ps.list = append(ps.list, &Problem{Path: path, Err: e})
+		ps.list = append(ps.list, &Problem{Path: path, Err: e, detail: msg})
 	}
 }
 
