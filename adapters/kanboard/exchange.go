@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"unicode/utf8"
 
 	"github.com/creachadair/jrpc2"
 
@@ -36,11 +37,13 @@ type exchange struct {
 // answer) or a *denial that replaces the whole response.
 //
 // jrpc2 parses the body and checks each request's shape; what Kanboard
-// does differently is decided here: a body that is not an object or array
-// is a parse error, `[]` is one invalid-request object, and unknown
-// members of a request are ignored rather than refused.
+// does differently is decided here: a body that is not an object or array,
+// or not UTF-8, is a parse error, `[]` is one invalid-request object, and
+// unknown members of a request are ignored rather than refused.
 func (x *exchange) answer(body []byte) ([]byte, error) {
-	if b := firstByte(body); b != '{' && b != '[' {
+	// PHP's json_decode refuses invalid UTF-8 where encoding/json would
+	// quietly turn it into U+FFFD.
+	if b := firstByte(body); b != '{' && b != '[' || !utf8.Valid(body) {
 		return encodeReply(nil, nil, errParse)
 	}
 	reqs, err := jrpc2.ParseRequests(body)
