@@ -18,8 +18,9 @@ type Dialect struct {
 	logins  *signer
 	invites *signer
 	// admins are the configured admin usernames, lower-cased.
-	admins map[string]bool
-	now    func() time.Time
+	admins    map[string]bool
+	now       func() time.Time
+	documents documents
 }
 
 func newDialect(cfg *Config, deps dialect.Deps) (*Dialect, error) {

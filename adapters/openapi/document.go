@@ -12,23 +12,22 @@ import (
 	openapidoc "github.com/dirgate/dirgate/docs/openapi"
 )
 
-// documents caches the served document per prefix: its server URL is the
-// prefix the dialect is mounted under, so "Try it out" in a viewer reaches
-// this server.
-var documents sync.Map // prefix → []byte
+// documents caches the served document per mount prefix: its server URL
+// is the prefix, so "Try it out" in a viewer reaches this server.
+type documents struct{ byPrefix sync.Map }
 
 // serveDocument answers GET <prefix>/openapi.json.
 func (d *Dialect) serveDocument(c echo.Context) error {
 	prefix := strings.TrimSuffix(c.Path(), "/openapi.json")
-	body, err := documentFor(prefix)
+	body, err := d.documents.forPrefix(prefix)
 	if err != nil {
 		return err
 	}
 	return c.JSONBlob(http.StatusOK, body)
 }
 
-func documentFor(prefix string) ([]byte, error) {
-	if body, ok := documents.Load(prefix); ok {
+func (ds *documents) forPrefix(prefix string) ([]byte, error) {
+	if body, ok := ds.byPrefix.Load(prefix); ok {
 		return body.([]byte), nil
 	}
 	var doc map[string]any
@@ -40,6 +39,6 @@ func documentFor(prefix string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
 	}
-	documents.Store(prefix, body)
+	ds.byPrefix.Store(prefix, body)
 	return body, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -36,8 +37,7 @@ func (d *Dialect) login(c echo.Context) error {
 		return badRequest("username and password are required")
 	}
 	ctx := c.Request().Context()
-	caller := d.lookupCaller(c, req.Username)
-	caller.Scope = identity.Scope{Operations: []identity.Operation{identity.OpPasswordVerify}}
+	caller := dialect.Caller(c, Name, req.Username, identity.Scope{Operations: []identity.Operation{identity.OpPasswordVerify}})
 	u, err := d.domain.Authenticate(ctx, caller, directory.ByName(req.Username), req.Password)
 	switch {
 	case errors.Is(err, directory.ErrNotFound), errors.Is(err, directory.ErrInvalidCredentials):

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
 )
 
 // userRef is the user a /users/{userId}… or /users/me… request acts on,
@@ -37,8 +38,10 @@ func (d *Dialect) targetUser(c echo.Context) (*directory.User, error) {
 
 // lookupError maps the failure of finding an entry by the id in the path:
 // an id the directory cannot even parse names nothing, like an unknown one.
+// The core's own validation errors keep their message.
 func lookupError(err error, subject string) error {
-	if errors.Is(err, directory.ErrInvalidInput) {
+	var validation *identity.ValidationError
+	if errors.Is(err, directory.ErrInvalidInput) && !errors.As(err, &validation) {
 		return &apiError{status: http.StatusNotFound, message: subject + " not found", cause: err}
 	}
 	return coreError(err, subject)
