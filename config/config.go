@@ -101,11 +101,11 @@ type Dialect struct {
 // Listener is a TCP address or a unix socket.
 type Listener struct {
 	// TCP is host:port.
-	TCP string `mapstructure:"tcp"`
+	TCP string `mapstructure:"tcp,omitempty"`
 	// Unix is a socket path, made absolute by the loader.
-	Unix string `mapstructure:"unix"`
+	Unix string `mapstructure:"unix,omitempty"`
 	// Mode is the socket's file mode (unix only).
-	Mode FileMode `mapstructure:"mode"`
+	Mode FileMode `mapstructure:"mode,omitempty"`
 }
 
 // Defaults of the top-level settings.

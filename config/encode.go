@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding"
 	"fmt"
 	"os"
@@ -24,7 +25,16 @@ func Marshal(c *Config, header string) ([]byte, error) {
 		return nil, err
 	}
 	doc.Content = []*yaml.Node{root}
-	return yaml.Marshal(doc)
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // Save writes the configuration to path with mode 0600 (it may hold
@@ -189,7 +199,9 @@ func encodeFields(m *yaml.Node, v reflect.Value) error {
 			continue
 		}
 		if name == "" {
-			name = f.Name
+			// Untagged fields (directory.Range's Min, Max) are matched
+			// case-insensitively: write them the way the file's keys look.
+			name = strings.ToLower(f.Name[:1]) + f.Name[1:]
 		}
 		val, err := encode(fv)
 		if err != nil {

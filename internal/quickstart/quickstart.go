@@ -74,8 +74,8 @@ func Prepare(ctx context.Context, o Options) (string, error) {
 	if err := writeCredentials(filepath.Join(cfg.DataDir, CredentialsFile), creds); err != nil {
 		return "", err
 	}
-	header := " dirgate quick-start configuration, generated on the first start.\n" +
-		" Every key is described in docs/configuration.md. It holds secrets: keep it 0600."
+	header := "dirgate quick-start configuration, generated on the first start.\n" +
+		"Every key is described in docs/configuration.md. It holds secrets: keep it 0600."
 	if err := config.Save(cfg, path, header); err != nil {
 		return "", err
 	}

@@ -31,7 +31,7 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 		}
 		dir, err := d.Backend.Config.Open(ctx, directory.BackendEnv{
 			Domain: d.Name, BaseDN: d.BaseDN, DataDir: cfg.DataDir,
-			Log: log.With("domain", d.Name, "backend", d.Backend.Type),
+			Log: log.With("domain", d.Name),
 		})
 		if err != nil {
 			return fail(fmt.Errorf("domain %s: open %s backend: %w", d.Name, d.Backend.Type, err))
