@@ -39,6 +39,10 @@ func (r *request) createUser() (reply, error) {
 	ca.applyToNewUser(&u)
 
 	created, err := dom.CreateUser(r.ctx, r.caller, u)
+	if isNotFound(err) {
+		// The user does not exist yet: what is missing is its OU.
+		return reply{}, fromCore(err, subjectOU, u.ParentDN)
+	}
 	if err != nil {
 		return reply{}, fromCore(ca.refusal(err), subjectUser, u.Username)
 	}
