@@ -16,12 +16,6 @@ type validationResponse struct {
 	Error string `json:"error,omitempty"`
 }
 
-// personalInfo is what a user's password must not contain when the policy
-// rejects personal information.
-func personalInfo(u *directory.User) []string {
-	return []string{u.Username, u.DisplayName, u.GivenName, u.Surname, u.Mail}
-}
-
 // answerValidation turns the policy's verdict into the answer.
 func answerValidation(c echo.Context, err error) error {
 	var policy *identity.PolicyError
@@ -49,7 +43,7 @@ func (d *Dialect) validateUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return answerValidation(c, d.domain.ValidatePassword(req.Password, personalInfo(u)...))
+	return answerValidation(c, d.domain.ValidatePasswordFor(u, req.Password))
 }
 
 type newPasswordCheck struct {
