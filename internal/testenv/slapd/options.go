@@ -63,6 +63,9 @@ type Options struct {
 	// LDIF holds extra entries (content records, not changes) loaded with
 	// slapadd after the base entries, before the server starts.
 	LDIF string
+	// RootPassword is the rootdn's password; default a random one. Servers
+	// that must accept the same credentials (referrals) share one.
+	RootPassword string
 }
 
 func (o Options) withDefaults() Options {

@@ -96,7 +96,10 @@ func StartProviders(tb testing.TB, o Options, n int) []*Server {
 }
 
 func startSet(tb testing.TB, o Options, n int) ([]*Server, error) {
-	password := randomHex(12)
+	password := o.RootPassword
+	if password == "" {
+		password = randomHex(12)
+	}
 	servers := make([]*Server, n)
 	for i := range servers {
 		// A short directory: ldapi socket paths must stay under 108 bytes,

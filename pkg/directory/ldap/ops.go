@@ -11,9 +11,15 @@ import (
 )
 
 // read runs an idempotent call on a service connection (retried once on a
-// fresh connection when a reused one turns out dead).
+// fresh connection when a reused one turns out dead). A referral answer is
+// followed once when the configuration says so; search continuation
+// references are never chased.
 func (d *Directory) read(ctx context.Context, fn func(*conn) error) error {
-	return d.svc.call(ctx, true, fn)
+	err := d.svc.call(ctx, true, fn)
+	if d.cfg.Referrals == "follow" && isCode(err, ldap.LDAPResultReferral) {
+		return d.followReferral(ctx, err, fn)
+	}
+	return err
 }
 
 // write runs a change on a service connection. It is never retried: the
