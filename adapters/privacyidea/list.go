@@ -53,10 +53,7 @@ func (d *Dialect) handleList(c echo.Context) error {
 
 	entries := []map[string]any{}
 	for _, t := range targets {
-		scope := s.selfScope(actionUserList)
-		if s.admin() {
-			scope = d.topo.adminScope(g, actionUserList, t.res)
-		}
+		scope := d.scope(s, g, actionUserList, t.res)
 		users, err := t.res.search(ctx(c), d.caller(c, s, scope), terms, d.sizeLimit)
 		if err != nil {
 			return d.answer(c, actionUserList, nil, err)

@@ -67,7 +67,11 @@ func (d *Dialect) authenticate(c echo.Context) (*session, error) {
 	return nil, userError("The user can not be found in any resolver in this realm!")
 }
 
-// selfScope confines a user token to its own entry.
-func (s *session) selfScope(action string) identity.Scope {
+// scope is the core scope of a request acting on resolver res: an admin's
+// policies for the action, or a user token's own entry.
+func (d *Dialect) scope(s *session, g grant, action string, res *resolver) identity.Scope {
+	if s.admin() {
+		return d.topo.adminScope(g, action, res)
+	}
 	return identity.Scope{Self: s.self.DN, Operations: selfOperations[action]}
 }

@@ -41,11 +41,7 @@ func (d *Dialect) handleUpdate(c echo.Context) error {
 		return d.env.fail(c, apiErr)
 	}
 
-	scope := s.selfScope(actionUpdateUser)
-	if s.admin() {
-		scope = d.topo.adminScope(g, actionUpdateUser, target.res)
-	}
-	caller := d.caller(c, s, scope)
+	caller := d.caller(c, s, d.scope(s, g, actionUpdateUser, target.res))
 	u := s.self
 	if s.admin() {
 		if target.userid != "" {
