@@ -176,6 +176,17 @@ func testCreateLDAPUser(t *testing.T, s *stack) {
 		t.Errorf("removeUser left jane.staff registered")
 	}
 	wantResult(t, "getUser(unregistered)", s.call(t, "getUser", []any{20001}), "null")
+
+	// An account without a uidNumber gets one (Kanboard names users by id).
+	// Its name is its displayName, which it has none of (cn is not read).
+	const nonum = "uid=nonum.staff,ou=staff," + base
+	id := s.callInt(t, "createLdapUser", []any{"nonum.staff"})
+	if e := s.entry(t, nonum, "uidNumber"); e.GetAttributeValue("uidNumber") != fmt.Sprint(id) {
+		t.Errorf("nonum.staff: uidNumber %q, createLdapUser answered %d", e.GetAttributeValue("uidNumber"), id)
+	}
+	if u := s.getUser(t, []any{id}); u == nil || u.Username != "nonum.staff" || u.IsLDAPUser != "1" || u.Name != "" {
+		t.Errorf("getUser(nonum.staff) = %+v", u)
+	}
 }
 
 const (

@@ -25,8 +25,10 @@ func TestMain(m *testing.M) { e2eutil.Main(m) }
 const base = "dc=example,dc=com"
 
 // fixtureLDIF is the tree Kanboard works in: its users container, the
-// groups container, and a staff container with an existing directory user
-// for createLdapUser.
+// groups container, and a staff container with existing directory users
+// for createLdapUser: one POSIX account and one without a uidNumber (its
+// dirgateObject class lets the backend store one without the other POSIX
+// attributes).
 const fixtureLDIF = `dn: ou=people,dc=example,dc=com
 objectClass: organizationalUnit
 ou: people
@@ -51,6 +53,13 @@ uidNumber: 20001
 gidNumber: 10000
 homeDirectory: /home/jane.staff
 userPassword: Jane-Staff-Pw1
+
+dn: uid=nonum.staff,ou=staff,dc=example,dc=com
+objectClass: inetOrgPerson
+objectClass: dirgateObject
+uid: nonum.staff
+cn: No Number
+sn: Number
 `
 
 // stack is one slapd and one dirgate serving the Kanboard dialect on it.
