@@ -22,7 +22,10 @@ import (
 // (slapadd) keeps, and the account state, which lives in operational
 // attributes on OpenLDAP.
 func (d *Directory) exportAttrs() []string {
-	attrs := []string{"*", "entryUUID", "createTimestamp", "modifyTimestamp", d.attrs.get(attrHasSubordinate)}
+	attrs := []string{"*", "entryUUID", "createTimestamp", "modifyTimestamp"}
+	if a := d.attrs.get(attrHasSubordinate); a != "" {
+		attrs = append(attrs, a)
+	}
 	return append(attrs, d.prof.account.attributes()...)
 }
 
@@ -37,10 +40,13 @@ func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
 	}
 	count := 0
 	emit := func(e *ldap.Entry) (bool, error) {
-		hasSub := strings.EqualFold(e.GetEqualFoldAttributeValue(d.attrs.get(attrHasSubordinate)), "TRUE")
+		// Without hasSubordinates every entry may have children: the walk
+		// then asks each one.
+		hasSub := d.attrs.get(attrHasSubordinate) == "" ||
+			strings.EqualFold(e.GetEqualFoldAttributeValue(d.attrs.get(attrHasSubordinate)), "TRUE")
 		out := &ldap.Entry{DN: e.DN}
 		for _, a := range e.Attributes {
-			if !strings.EqualFold(a.Name, d.attrs.get(attrHasSubordinate)) {
+			if a.Name != "" && !strings.EqualFold(a.Name, d.attrs.get(attrHasSubordinate)) {
 				out.Attributes = append(out.Attributes, a)
 			}
 		}

@@ -205,6 +205,10 @@ func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error
 		broken := aborted || isNetwork(err)
 		p.put(c, broken)
 		switch {
+		case err == nil:
+			// Done, even if the deadline fired just after: the server did
+			// what was asked.
+			return nil
 		case aborted:
 			return fmt.Errorf("%w: %s call on %s: %w", directory.ErrUnavailable, p.name, c.url, context.Cause(ctx))
 		case broken && retry && reused && attempt == 0:
