@@ -3,6 +3,7 @@ package adweb
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -130,4 +131,39 @@ func TestGetOUMembers(t *testing.T) {
 	}
 	h.call(http.MethodGet, "/restapi/getoumembers?ouDN=ou=Missing,dc=dart,dc=org&FQDN=dart.org", "").refused(t, "missing", 404, codeOUNotFound)
 	h.call(http.MethodGet, "/restapi/getoumembers?FQDN=dart.org", "").refused(t, "no ouDN", 400, codeMissingField, "ouDN is required")
+}
+
+func TestOUNamesWithDNCharactersAreEscaped(t *testing.T) {
+	h := newHarness(t)
+	const odd = `a,b=c+d<e>#f;g"h\i*j(k)`
+	var ou ouView
+	h.call(http.MethodPost, "/restapi/createparentou", jsonBody(map[string]any{"newOuName": odd, "fqdn": fqdn})).ok(t, "odd OU", &ou)
+	if ou.Name != odd {
+		t.Fatalf("name %q", ou.Name)
+	}
+	name, err := directory.FirstRDNValue(ou.DistinguishedName)
+	if err != nil || name != odd || !directory.EqualDN(mustParent(t, ou.DistinguishedName), baseDN) {
+		t.Errorf("DN %q: first RDN %q (%v), want one RDN %q directly under the base", ou.DistinguishedName, name, err, odd)
+	}
+	// A child of it, by its DN as returned, and a user in the child.
+	var child ouView
+	h.call(http.MethodPost, "/restapi/createchildou", jsonBody(map[string]any{"parentOuDn": ou.DistinguishedName,
+		"newChildOuName": "kid", "fqdn": fqdn})).ok(t, "child of the odd OU", &child)
+	if !directory.EqualDN(mustParent(t, child.DistinguishedName), ou.DistinguishedName) {
+		t.Errorf("child DN %q", child.DistinguishedName)
+	}
+	var members []entryView
+	h.call(http.MethodGet, "/restapi/getoumembers?FQDN=dart.org&ouDN="+url.QueryEscape(ou.DistinguishedName), "").ok(t, "members", &members)
+	if len(members) != 1 || members[0].Name != "kid" {
+		t.Errorf("members of the odd OU %+v", members)
+	}
+}
+
+func mustParent(t *testing.T, dn string) string {
+	t.Helper()
+	p, err := directory.ParentDN(dn)
+	if err != nil {
+		t.Fatalf("parent of %q: %v", dn, err)
+	}
+	return p
 }

@@ -28,5 +28,6 @@ func runSuite(t *testing.T, f *fixture) {
 	t.Run("unlock after failed binds", func(t *testing.T) { testUnlock(t, s) })
 	t.Run("keys", func(t *testing.T) { testKeys(t, s) })
 	t.Run("bad input", func(t *testing.T) { testBadInput(t, s) })
+	t.Run("metacharacters", func(t *testing.T) { testMetacharacters(t, s) })
 	s.noSecretsInOutput(t)
 }
