@@ -85,8 +85,9 @@ func cleanupCtx() (context.Context, context.CancelFunc) {
 }
 
 // cleanTree deletes everything below dn through the port. Protected OUs
-// cannot be deleted that way; they are logged and left to the fixture.
-func (e *env) cleanTree(t *testing.T, dn string) {
+// cannot be deleted that way: they and the OUs holding them are logged and
+// left to the fixture. It reports whether it left anything.
+func (e *env) cleanTree(t *testing.T, dn string) (left bool) {
 	ctx, cancel := cleanupCtx()
 	defer cancel()
 	kids, err := e.dir.Children(ctx, dn)
@@ -94,7 +95,7 @@ func (e *env) cleanTree(t *testing.T, dn string) {
 		if !errors.Is(err, directory.ErrNotFound) {
 			t.Errorf("cleanup: Children(%s): %v", dn, err)
 		}
-		return
+		return false
 	}
 	for _, k := range kids {
 		switch k.Type {
@@ -103,18 +104,22 @@ func (e *env) cleanTree(t *testing.T, dn string) {
 		case directory.EntryGroup:
 			err = e.dir.DeleteGroup(ctx, directory.ByID(k.ID))
 		case directory.EntryOU:
-			e.cleanTree(t, k.DN)
+			if e.cleanTree(t, k.DN) {
+				left = true
+				continue
+			}
 			err = e.dir.DeleteOU(ctx, directory.ByID(k.ID), false)
 			if errors.Is(err, directory.ErrProtected) {
 				t.Logf("cleanup: leaving protected OU %s to the fixture", k.DN)
-				err = nil
+				left, err = true, nil
 			}
 		default:
 			t.Logf("cleanup: leaving %s entry %s", k.Type, k.DN)
-			err = nil
+			left, err = true, nil
 		}
 		if err != nil && !errors.Is(err, directory.ErrNotFound) {
 			t.Errorf("cleanup: deleting %s %s: %v", k.Type, k.DN, err)
 		}
 	}
+	return left
 }
