@@ -3,6 +3,7 @@ package privacyidea
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -48,16 +49,22 @@ type attribute struct {
 // default multivalue attribute); every other key is a string.
 func (a attribute) multiValued() bool { return a.field == directory.FieldMobile }
 
-// compileAttributes checks an attribute map and orders it by key, with
-// username required to map to the username.
-func compileAttributes(m map[string]string) ([]attribute, error) {
-	if len(m) == 0 {
-		m = defaultAttributes
+// compileAttributes merges a resolver's attribute map over the default
+// (a key mapped to "" is removed), checks it and orders it by key; the
+// username must stay mapped to the username.
+func compileAttributes(overrides map[string]string) ([]attribute, error) {
+	m := maps.Clone(defaultAttributes)
+	for key, name := range overrides {
+		key = strings.ToLower(strings.TrimSpace(key))
+		if strings.TrimSpace(name) == "" {
+			delete(m, key)
+			continue
+		}
+		m[key] = strings.TrimSpace(name)
 	}
 	var errs []error
 	attrs := make([]attribute, 0, len(m))
 	for key, name := range m {
-		key = strings.ToLower(strings.TrimSpace(key))
 		field, err := parseField(key, name)
 		if err != nil {
 			errs = append(errs, err)

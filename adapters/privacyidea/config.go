@@ -50,8 +50,9 @@ type ResolverConfig struct {
 	// UIDType says what "userid" is: uidNumber (the default), id (the
 	// directory's entryUUID or objectGUID) or dn.
 	UIDType string `mapstructure:"uidType"`
-	// Attributes maps privacyIDEA's user keys to dirgate's user fields
-	// (empty: the default map, see defaultAttributes).
+	// Attributes maps privacyIDEA's user keys to dirgate's user fields,
+	// over the default map (see defaultAttributes); a key mapped to ""
+	// is removed.
 	Attributes map[string]string `mapstructure:"attributes"`
 }
 

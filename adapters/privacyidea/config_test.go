@@ -1,6 +1,7 @@
 package privacyidea
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func TestConfigValidate(t *testing.T) {
 			c.Resolvers["local"] = ResolverConfig{Attributes: map[string]string{"username": "username", "x": "attr:userPassword"}}
 		}, "cannot be mapped"},
 		{"no username", func(c *Config) {
-			c.Resolvers["local"] = ResolverConfig{Attributes: map[string]string{"email": "mail"}}
+			c.Resolvers["local"] = ResolverConfig{Attributes: map[string]string{"username": ""}}
 		}, `"username" must be mapped`},
 		{"two realms, no default", func(c *Config) {
 			c.Realms["other"] = RealmConfig{Resolvers: []string{"local"}}
@@ -60,6 +61,22 @@ func TestConfigValidate(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want one containing %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+func TestAttributeMapOverridesTheDefault(t *testing.T) {
+	attrs, err := compileAttributes(map[string]string{"Title": "title", "phone": "", "email": "userPrincipalName"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range attrs {
+		got[a.key] = string(a.field)
+	}
+	want := map[string]string{"username": "username", "givenname": "givenName", "surname": "surname",
+		"email": "userPrincipalName", "mobile": "mobile", "description": "description", "title": "title"}
+	if !maps.Equal(got, want) {
+		t.Errorf("attributes = %v, want %v", got, want)
 	}
 }
 
