@@ -1,0 +1,156 @@
+package privacyidea_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dirgate/dirgate/adapters/privacyidea"
+	pt "github.com/dirgate/dirgate/adapters/privacyidea/privacyideatest"
+	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/embedded"
+	"github.com/dirgate/dirgate/pkg/identity"
+)
+
+// bodyLimit is the server's default bound on request bodies.
+const bodyLimit = 1 << 20
+
+// TestDialect runs the dialect's suite on the embedded backend, wired as
+// the server wires it: the core over the directory, the dialect mounted on
+// echo behind a bounded body.
+func TestDialect(t *testing.T) {
+	out := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	dom := openDomain(t, out, log)
+	seedFixture(t, dom)
+
+	cfg := privacyidea.DefaultConfig()
+	cfg.Secret = pt.Secret
+	cfg.DefaultRealm = pt.Realm
+	cfg.Resolvers = map[string]privacyidea.ResolverConfig{
+		pt.Resolver:      {Subtree: pt.PeopleDN, Editable: true},
+		pt.SalesResolver: {Domain: "example.com", Subtree: pt.SalesDN, Editable: true},
+		pt.ReadOnly:      {Subtree: pt.PartnersDN},
+	}
+	cfg.Realms = map[string]privacyidea.RealmConfig{
+		pt.Realm:      {Resolvers: []string{pt.Resolver}},
+		pt.SalesRealm: {Resolvers: []string{pt.SalesResolver}},
+		pt.ReadOnly:   {Resolvers: []string{pt.ReadOnly}},
+	}
+	cfg.Admins = privacyidea.AdminConfig{Groups: []string{pt.AdminGroup}, Users: []string{pt.RealmAdmin.Username}}
+	for _, p := range pt.Policies() {
+		policy := privacyidea.AdminPolicy{Name: p["name"].(string), Admins: p["admins"].([]string), Actions: p["actions"].([]string)}
+		if realms, ok := p["realms"].([]string); ok {
+			policy.Realms = realms
+		}
+		cfg.Policies = append(cfg.Policies, policy)
+	}
+	core, err := identity.NewService(dom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, cfg, core, log)
+	pt.Run(t, pt.Env{URL: srv.URL, Dir: embeddedDirectory{dom}, Output: out.String})
+}
+
+// openDomain opens a fresh embedded directory for example.com with cheap
+// password hashing, and the core's domain over it, auditing into out.
+func openDomain(t *testing.T, out *syncBuffer, log *slog.Logger) *identity.Domain {
+	t.Helper()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ec := embedded.NewConfig()
+	ec.Argon2 = embedded.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	dir, err := ec.Open(t.Context(), directory.BackendEnv{Domain: "example.com", BaseDN: pt.Base, DataDir: t.TempDir(), Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = dir.Close() })
+	return identity.NewDomain(identity.DomainConfig{Name: "example.com"}, dir, identity.NewAuditLog(out), log)
+}
+
+// serve builds the dialect and serves it as internal/server does.
+func serve(t *testing.T, cfg *privacyidea.Config, core *identity.Service, log *slog.Logger) *httptest.Server {
+	t.Helper()
+	d, err := cfg.Build(dialect.Deps{Core: core, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Request().Body = http.MaxBytesReader(c.Response().Writer, c.Request().Body, bodyLimit)
+			return next(c)
+		}
+	})
+	d.Mount(e.Group(""), dialect.Listener{Network: "tcp"})
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+var root = identity.Caller{Name: "test", Dialect: "test"}
+
+// seedFixture creates the suite's containers, admin group and accounts.
+func seedFixture(t *testing.T, dom *identity.Domain) {
+	t.Helper()
+	ctx := t.Context()
+	for _, name := range []string{"sales", "partners"} {
+		if _, err := dom.CreateOU(ctx, root, directory.NewOU{ParentDN: pt.Base, Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range []struct {
+		acct   pt.Account
+		parent string
+	}{{pt.Admin, pt.PeopleDN}, {pt.RealmAdmin, pt.PeopleDN}, {pt.Partner, pt.PartnersDN}} {
+		if _, err := dom.CreateUser(ctx, root, directory.NewUser{ParentDN: a.parent, Username: a.acct.Username, Password: a.acct.Password}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := dom.CreateGroup(ctx, root, directory.NewGroup{ParentDN: pt.GroupsDN, Name: pt.AdminGroup,
+		Members: []directory.PrincipalRef{directory.UserRef(directory.ByName(pt.Admin.Username))}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// embeddedDirectory reads users through the domain, bypassing the dialect.
+type embeddedDirectory struct{ dom *identity.Domain }
+
+func (d embeddedDirectory) User(t *testing.T, username string) *pt.Entry {
+	t.Helper()
+	u, err := d.dom.GetUser(t.Context(), root, directory.ByName(username))
+	if err != nil {
+		return nil
+	}
+	if u.Username != username { // the lookup ignores case; the suite asks for exact names
+		return nil
+	}
+	return &pt.Entry{DN: u.DN, Username: u.Username, GivenName: u.GivenName, Surname: u.Surname, Mail: u.Mail,
+		Mobile: u.Mobile, UIDNumber: u.UIDNumber}
+}
+
+// syncBuffer collects the log and the audit log from concurrent handlers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
