@@ -32,15 +32,16 @@ type endpoint struct {
 	handle  func(*request) (reply, error)
 }
 
+// The methods of the original's curl examples; reads also answer GET.
 var (
-	reads  = []string{http.MethodGet, http.MethodPost}
-	posts  = []string{http.MethodPost}
-	puts   = []string{http.MethodPut}
-	routes map[string]endpoint
+	reads = []string{http.MethodGet, http.MethodPost}
+	posts = []string{http.MethodPost}
+	puts  = []string{http.MethodPut}
 )
 
-func init() {
-	routes = map[string]endpoint{}
+// routes are the 16 endpoints by lower-case name.
+var routes = func() map[string]endpoint {
+	m := map[string]endpoint{}
 	for _, e := range []endpoint{
 		{"createuser", posts, (*request).createUser},
 		{"createparentou", posts, (*request).createParentOU},
@@ -59,9 +60,10 @@ func init() {
 		{"getuserinfo", reads, (*request).getUserInfo},
 		{"getusers", reads, (*request).getUsers},
 	} {
-		routes[e.name] = e
+		m[e.name] = e
 	}
-}
+	return m
+}()
 
 // Mount registers one catch-all route and dispatches by the lower-cased
 // endpoint name: the ASP.NET original matches paths case-insensitively
@@ -87,7 +89,7 @@ func (d *Dialect) serve(c echo.Context) error {
 	}
 	if !known {
 		return d.fail(c, name, &apiError{status: http.StatusNotFound, code: codeEndpointNotFound,
-			message: "no such endpoint: " + c.Param("*")})
+			message: "no such endpoint: " + quote(c.Param("*"))})
 	}
 	if !slices.Contains(ep.methods, c.Request().Method) {
 		c.Response().Header().Set("Allow", strings.Join(ep.methods, ", "))
