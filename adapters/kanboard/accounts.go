@@ -73,7 +73,7 @@ func (t *userTable) register(ctx context.Context, c identity.Caller, username st
 	if err != nil {
 		return failed(err, false)
 	}
-	if t.layout.isKanboardUser(u, t.layout.registered(groups)) {
+	if t.layout.isKanboardUser(u, isDirectMember(groups, t.layout.ldapUsers)) {
 		return false, nil
 	}
 	if u.UIDNumber <= 0 {
@@ -126,7 +126,7 @@ func (t *userTable) update(ctx context.Context, c identity.Caller, ref directory
 		}
 	}
 	if in.role != nil && *in.role != a.role {
-		if err := t.setRole(ctx, c, orig, *in.role); err != nil {
+		if err := t.setRole(ctx, c, a, *in.role); err != nil {
 			if changed {
 				t.rollback(ctx, c, orig, []func(context.Context) error{func(ctx context.Context) error {
 					_, err := t.dom.ModifyUser(ctx, c, directory.ByID(orig.ID), back)
@@ -151,7 +151,7 @@ func (t *userTable) remove(ctx context.Context, c identity.Caller, ref directory
 	if directory.IsUnder(a.user.DN, t.layout.usersDN) {
 		err = t.dom.DeleteUser(ctx, c, directory.ByID(a.user.ID))
 	} else {
-		_, err = t.leave(ctx, c, t.layout.ldapUsers, a.user)
+		err = t.leave(ctx, c, t.layout.ldapUsers, a.user)
 	}
 	if err != nil {
 		return failed(err, false)

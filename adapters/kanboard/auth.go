@@ -71,25 +71,21 @@ func (k *Dialect) authenticate(ctx context.Context, username, password string, n
 	}
 	c := newCaller(username)
 	u, err := k.users.dom.Authenticate(ctx, c, directory.ByName(username), password)
-	switch {
-	case err == nil:
+	if err == nil {
 		return principal{caller: c, user: u}, nil
-	case isLogonFailure(err):
-		k.log.InfoContext(ctx, "kanboard: API authentication failure", "username", username,
-			"request_id", c.RequestID, "reason", logonFailureKind(err))
-		return principal{}, errUnauthorized
-	default:
-		return principal{}, err
 	}
+	reason := logonFailure(err)
+	if reason == "" {
+		return principal{}, err // the directory failed to answer
+	}
+	k.log.InfoContext(ctx, "kanboard: API authentication failure", "username", username,
+		"request_id", c.RequestID, "reason", reason)
+	return principal{}, errUnauthorized
 }
 
-// isLogonFailure: the credentials do not open a session, as opposed to
-// the directory failing to answer.
-func isLogonFailure(err error) bool {
-	return logonFailureKind(err) != ""
-}
-
-func logonFailureKind(err error) string {
+// logonFailure names why credentials do not open a session ("" when the
+// error is the directory failing, not the credentials).
+func logonFailure(err error) string {
 	for _, s := range []error{
 		directory.ErrInvalidCredentials, directory.ErrNotFound, directory.ErrAccountDisabled,
 		directory.ErrAccountLocked, directory.ErrInvalidInput, identity.ErrForbidden,

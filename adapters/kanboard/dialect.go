@@ -25,7 +25,6 @@ func newDialect(deps dialect.Deps, d *identity.Domain, l layout, token, authHead
 	if log == nil {
 		log = slog.Default()
 	}
-	log = log.With("dialect", Name)
 	if token == "" {
 		log.Info("kanboard: no API token configured; application mode (jsonrpc user) is off")
 	}
@@ -61,7 +60,6 @@ func (k *Dialect) serve(c echo.Context) error {
 	username, password := k.credentials(c.Request())
 	x := &exchange{
 		k:         k,
-		ctx:       c.Request().Context(),
 		requestID: dialect.RequestID(c),
 		username:  username,
 		password:  password,
@@ -69,7 +67,7 @@ func (k *Dialect) serve(c echo.Context) error {
 			return dialect.Caller(c, Name, name, k.scope)
 		},
 	}
-	out, err := x.answer(body)
+	out, err := x.answer(c.Request().Context(), body)
 	if route := x.route(); route != "" {
 		dialect.SetRoute(c, route)
 	}

@@ -17,7 +17,6 @@ import (
 // credentials for all.
 type exchange struct {
 	k                  *Dialect
-	ctx                context.Context
 	requestID          string
 	username, password string
 	newCaller          func(name string) identity.Caller
@@ -40,7 +39,7 @@ type exchange struct {
 // does differently is decided here: a body that is not an object or array,
 // or not UTF-8, is a parse error, `[]` is one invalid-request object, and
 // unknown members of a request are ignored rather than refused.
-func (x *exchange) answer(body []byte) ([]byte, error) {
+func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
 	// PHP's json_decode refuses invalid UTF-8 where encoding/json would
 	// quietly turn it into U+FFFD.
 	if b := firstByte(body); b != '{' && b != '[' || !utf8.Valid(body) {
@@ -56,7 +55,7 @@ func (x *exchange) answer(body []byte) ([]byte, error) {
 	x.batch = reqs[0].Batch
 	var replies [][]byte
 	for _, r := range reqs {
-		reply, err := x.handle(r)
+		reply, err := x.handle(ctx, r)
 		if err != nil {
 			return nil, err
 		}
@@ -77,50 +76,50 @@ func (x *exchange) answer(body []byte) ([]byte, error) {
 // handle answers one request in Kanboard's order: its shape, the
 // credentials, the method, the caller's role, the arguments, the call.
 // A notification runs but gets no answer, unless its shape is invalid.
-func (x *exchange) handle(r *jrpc2.ParsedRequest) ([]byte, error) {
+func (x *exchange) handle(ctx context.Context, r *jrpc2.ParsedRequest) ([]byte, error) {
 	if !wellFormed(r) {
 		return encodeReply(nil, nil, errInvalidRequest)
 	}
 	notification := r.ID == ""
-	answer := func(result any, rpcErr *jrpc2.Error) ([]byte, error) {
+	reply := func(result any, rpcErr *jrpc2.Error) ([]byte, error) {
 		if notification {
 			return nil, nil
 		}
 		return encodeReply(json.RawMessage(r.ID), result, rpcErr)
 	}
-	if err := x.authenticate(); err != nil {
-		return x.failure(err, answer)
+	if err := x.authenticate(ctx); err != nil {
+		return x.failure(ctx, err, reply)
 	}
 	p, ok := lookupProcedure(r.Method)
 	if !ok {
-		return answer(nil, errMethodNotFound)
+		return reply(nil, errMethodNotFound)
 	}
 	x.methods = append(x.methods, p.name)
-	if err := x.authorize(); err != nil {
-		return x.failure(err, answer)
+	if err := x.authorize(ctx); err != nil {
+		return x.failure(ctx, err, reply)
 	}
 	a, perr := bind(r.Params, p.params)
 	if perr != nil {
-		return answer(nil, perr)
+		return reply(nil, perr)
 	}
-	result, err := p.run(x.ctx, x.k.users, x.who.caller, a)
+	result, err := p.run(ctx, x.k.users, x.who.caller, a)
 	if err != nil {
-		return x.failure(err, answer)
+		return x.failure(ctx, err, reply)
 	}
-	return answer(result, nil)
+	return reply(result, nil)
 }
 
 // failure passes a denial up to replace the whole response and turns any
 // other error (the directory failing) into -32603 for this request, with
 // the diagnostic in the log only.
-func (x *exchange) failure(err error, answer func(any, *jrpc2.Error) ([]byte, error)) ([]byte, error) {
+func (x *exchange) failure(ctx context.Context, err error, reply func(any, *jrpc2.Error) ([]byte, error)) ([]byte, error) {
 	var d *denial
 	if errors.As(err, &d) {
 		return nil, d
 	}
-	x.k.log.WarnContext(x.ctx, "kanboard: request failed", "username", x.username,
+	x.k.log.WarnContext(ctx, "kanboard: request failed", "username", x.username,
 		"request_id", x.requestID, "error", err)
-	return answer(nil, errInternal)
+	return reply(nil, errInternal)
 }
 
 // wellFormed applies Kanboard's RpcFormatValidator to what jrpc2 parsed:
@@ -134,18 +133,18 @@ func wellFormed(r *jrpc2.ParsedRequest) bool {
 	return r.Method != ""
 }
 
-func (x *exchange) authenticate() error {
+func (x *exchange) authenticate(ctx context.Context) error {
 	if !x.authenticated {
 		x.authenticated = true
-		x.who, x.authErr = x.k.authenticate(x.ctx, x.username, x.password, x.newCaller)
+		x.who, x.authErr = x.k.authenticate(ctx, x.username, x.password, x.newCaller)
 	}
 	return x.authErr
 }
 
-func (x *exchange) authorize() error {
+func (x *exchange) authorize(ctx context.Context) error {
 	if !x.authorized {
 		x.authorized = true
-		x.authzErr = x.k.authorize(x.ctx, x.who)
+		x.authzErr = x.k.authorize(ctx, x.who)
 	}
 	return x.authzErr
 }

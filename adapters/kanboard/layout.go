@@ -60,17 +60,6 @@ func (l layout) roleOf(groups []directory.Membership) string {
 	return role
 }
 
-// registered: createLdapUser made the user a direct member of the
-// registration group.
-func (l layout) registered(groups []directory.Membership) bool {
-	for _, m := range groups {
-		if m.Direct && strings.EqualFold(m.Group.Name, l.ldapUsers) {
-			return true
-		}
-	}
-	return false
-}
-
 // Kanboard's application roles.
 const (
 	roleAdmin   = "app-admin"

@@ -275,3 +275,17 @@ func TestUsersOutsideKanboardAreInvisible(t *testing.T) {
 		t.Errorf("robot was registered")
 	}
 }
+
+func TestUpdateUserRoleChangesOnlyWhatDiffers(t *testing.T) {
+	h := newHarness(t)
+	id := h.createUser("lena", "123456", "", "", "app-admin")
+	// Someone else also put her in the manager group directly.
+	h.createUser("other", "123456", "", "", "app-manager")
+	if err := h.dir.AddMember(t.Context(), directory.ByName(DefaultManagerGroup), directory.UserRef(directory.ByNumber(id))); err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "role with both groups", h.call("getUser", []any{id}), userJSON(id, "lena", "app-admin", "0", "", "", "1"))
+	wantEqual(t, "updateUser(app-manager)", h.call("updateUser", map[string]any{"id": id, "role": "app-manager"}), "true")
+	wantEqual(t, "groups", strings.Join(h.groups(directory.ByNumber(id)), ","), DefaultManagerGroup)
+	wantEqual(t, "role", h.call("getUser", []any{id}), userJSON(id, "lena", "app-manager", "0", "", "", "1"))
+}

@@ -37,43 +37,36 @@ func (t *userTable) join(ctx context.Context, c identity.Caller, group string, u
 	return t.dom.AddMember(ctx, c, directory.ByID(g.ID), directory.UserRef(directory.ByID(u.ID)))
 }
 
-// leave removes the user's direct membership. It reports whether there
-// was one, so that only a real change is undone.
-func (t *userTable) leave(ctx context.Context, c identity.Caller, group string, u *directory.User) (bool, error) {
-	err := t.dom.RemoveMember(ctx, c, directory.ByName(group), directory.UserRef(directory.ByID(u.ID)))
-	if errors.Is(err, directory.ErrNotFound) {
-		return false, nil // not a direct member, or no such group
-	}
-	return err == nil, err
+// leave removes the user's direct membership of the group.
+func (t *userTable) leave(ctx context.Context, c identity.Caller, group string, u *directory.User) error {
+	return t.dom.RemoveMember(ctx, c, directory.ByName(group), directory.UserRef(directory.ByID(u.ID)))
 }
 
-// setRole moves the user to the role's group and out of the other role
-// group. On failure the memberships already changed are put back. A role
-// held through a nested group stays: only direct memberships change.
-func (t *userTable) setRole(ctx context.Context, c identity.Caller, u *directory.User, role string) error {
-	want := t.layout.groupOf(role)
+// setRole makes the user a direct member of the role's group and of no
+// other role group, changing only what differs. On failure the
+// memberships already changed are put back. A role held through a nested
+// group stays: only direct memberships change.
+func (t *userTable) setRole(ctx context.Context, c identity.Caller, a *account, role string) error {
+	u, want := a.user, t.layout.groupOf(role)
 	var undo []func(context.Context) error
 	fail := func(err error) error {
 		t.rollback(ctx, c, u, undo)
 		return err
 	}
-	if want != "" {
+	if want != "" && !isDirectMember(a.groups, want) {
 		if err := t.join(ctx, c, want, u); err != nil {
 			return fail(err)
 		}
-		undo = append(undo, func(ctx context.Context) error { _, err := t.leave(ctx, c, want, u); return err })
+		undo = append(undo, func(ctx context.Context) error { return t.leave(ctx, c, want, u) })
 	}
 	for _, g := range []string{t.layout.admins, t.layout.managers} {
-		if strings.EqualFold(g, want) {
+		if strings.EqualFold(g, want) || !isDirectMember(a.groups, g) {
 			continue
 		}
-		left, err := t.leave(ctx, c, g, u)
-		if err != nil {
+		if err := t.leave(ctx, c, g, u); err != nil {
 			return fail(err)
 		}
-		if left {
-			undo = append(undo, func(ctx context.Context) error { return t.join(ctx, c, g, u) })
-		}
+		undo = append(undo, func(ctx context.Context) error { return t.join(ctx, c, g, u) })
 	}
 	return nil
 }

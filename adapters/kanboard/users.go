@@ -27,6 +27,17 @@ type account struct {
 	role string
 	// registered: createLdapUser registered the user (is_ldap_user).
 	registered bool
+	// groups are the user's memberships, direct and nested (nil when the
+	// account comes from a listing).
+	groups []directory.Membership
+}
+
+// isDirectMember reports whether the memberships list the group itself,
+// not only through nesting.
+func isDirectMember(groups []directory.Membership, group string) bool {
+	return slices.ContainsFunc(groups, func(m directory.Membership) bool {
+		return m.Direct && strings.EqualFold(m.Group.Name, group)
+	})
 }
 
 // errNotKanboardUser: the directory user exists but is not in Kanboard's
@@ -43,7 +54,7 @@ func (t *userTable) find(ctx context.Context, c identity.Caller, ref directory.R
 	if err != nil {
 		return nil, err
 	}
-	a := &account{user: u, role: t.layout.roleOf(groups), registered: t.layout.registered(groups)}
+	a := &account{user: u, role: t.layout.roleOf(groups), registered: isDirectMember(groups, t.layout.ldapUsers), groups: groups}
 	// A user without a uidNumber has no Kanboard id to be named by.
 	if !t.layout.isKanboardUser(u, a.registered) || u.UIDNumber <= 0 {
 		return nil, errNotKanboardUser
