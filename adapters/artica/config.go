@@ -18,6 +18,12 @@ const (
 	DefaultUsersDN      = "ou=users,ou={org},dc=organizations,{suffix}"
 	DefaultGroupsDN     = "ou=groups,ou={org},dc=organizations,{suffix}"
 	DefaultDefaultGroup = "{org}-users"
+
+	// The embedded store keeps users, groups and OUs but no other
+	// containers, so dc=organizations cannot exist there: with the default
+	// layout it gets ou=organizations in its place.
+	embeddedUsersDN  = "ou=users,ou={org},ou=organizations,{suffix}"
+	embeddedGroupsDN = "ou=groups,ou={org},ou=organizations,{suffix}"
 )
 
 // Config is the `dialects.artica.config` block. The listeners (unix socket

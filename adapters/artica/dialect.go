@@ -71,8 +71,21 @@ func newDialect(c *Config, deps dialect.Deps) (*Dialect, error) {
 	if len(names) == 0 {
 		names = []string{domain.Name()}
 	}
+	layout := *c
+	embedded := domain.Capabilities().Backend == embeddedBackend
+	if embedded {
+		if layout.UsersDN == DefaultUsersDN {
+			layout.UsersDN = embeddedUsersDN
+		}
+		if layout.GroupsDN == DefaultGroupsDN {
+			layout.GroupsDN = embeddedGroupsDN
+		}
+	}
 	for _, name := range names {
-		org, err := newOrganization(c, name, domain.BaseDN())
+		org, err := newOrganization(&layout, name, domain.BaseDN())
+		if err == nil && embedded {
+			err = onlyOUsBelow(domain.BaseDN(), org.UsersDN, org.GroupsDN)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("artica: organization %q: %w", name, err)
 		}

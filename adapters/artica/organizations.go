@@ -53,6 +53,30 @@ func newOrganization(c *Config, name, suffix string) (*organization, error) {
 	}, nil
 }
 
+// embeddedBackend is the Capabilities().Backend of the embedded store.
+const embeddedBackend = "embedded"
+
+// onlyOUsBelow refuses containers the embedded store cannot hold: every
+// entry between the base and each dn must be an OU.
+func onlyOUsBelow(base string, dns ...string) error {
+	for _, dn := range dns {
+		chain, err := pathBelow(dn, base)
+		if err != nil {
+			return err
+		}
+		for _, entry := range chain {
+			parsed, err := directory.ParseDN(entry)
+			if err != nil {
+				return err
+			}
+			if !strings.EqualFold(parsed.RDNs[0].Attributes[0].Type, "ou") {
+				return fmt.Errorf("%s: the embedded store keeps only ou= containers, not %s", dn, entry)
+			}
+		}
+	}
+	return nil
+}
+
 // errUnknownOrganization: the request names an organization that is not
 // configured.
 var errUnknownOrganization = errors.New("unknown organization")
