@@ -18,9 +18,9 @@ func (d *Dialect) handleCreate(c echo.Context) error {
 	if !s.admin() {
 		return d.env.fail(c, errAdminOnly)
 	}
-	g := d.policies.grantFor(s.username, s.realm, actionAddUser)
-	if g.none() {
-		return d.env.fail(c, policyError(actionAddUser))
+	g, apiErr := d.adminGrant(s, actionAddUser)
+	if apiErr != nil {
+		return d.env.fail(c, apiErr)
 	}
 	p, apiErr := readParams(c)
 	if apiErr != nil {

@@ -20,9 +20,9 @@ func (d *Dialect) handleDelete(c echo.Context) error {
 	if !s.admin() {
 		return d.env.fail(c, errAdminOnly)
 	}
-	g := d.policies.grantFor(s.username, s.realm, actionDeleteUser)
-	if g.none() {
-		return d.env.fail(c, policyError(actionDeleteUser))
+	g, apiErr := d.adminGrant(s, actionDeleteUser)
+	if apiErr != nil {
+		return d.env.fail(c, apiErr)
 	}
 	resolverName, username, ok := deletePath(c)
 	if !ok {

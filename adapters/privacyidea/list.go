@@ -36,9 +36,8 @@ func (d *Dialect) handleList(c echo.Context) error {
 	var targets []target
 	var g grant
 	if s.admin() {
-		g = d.policies.grantFor(s.username, s.realm, actionUserList)
-		if g.none() {
-			return d.env.fail(c, policyError(actionUserList))
+		if g, apiErr = d.adminGrant(s, actionUserList); apiErr != nil {
+			return d.env.fail(c, apiErr)
 		}
 		if targets, apiErr = d.listTargets(p, g); apiErr != nil {
 			return d.env.fail(c, apiErr)

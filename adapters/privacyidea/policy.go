@@ -97,6 +97,17 @@ func (ps policies) grantFor(username, realmName, action string) grant {
 	return g
 }
 
+// adminGrant is where an admin may perform action. An admin no policy
+// allows it anywhere is refused at once, as privacyIDEA's
+// check_base_action does; the realms are the core's to enforce.
+func (d *Dialect) adminGrant(s *session, action string) (grant, *apiError) {
+	g := d.policies.grantFor(s.username, s.realm, action)
+	if g.none() {
+		return g, policyError(action)
+	}
+	return g, nil
+}
+
 // rights lists the actions an admin may perform somewhere, for /auth.
 func (ps policies) rights(username, realmName string) []string {
 	out := []string{}

@@ -19,9 +19,10 @@ func (d *Dialect) handleUpdate(c echo.Context) error {
 		return d.answer(c, actionUpdateUser, nil, err)
 	}
 	var g grant
+	var apiErr *apiError
 	if s.admin() {
-		if g = d.policies.grantFor(s.username, s.realm, actionUpdateUser); g.none() {
-			return d.env.fail(c, policyError(actionUpdateUser))
+		if g, apiErr = d.adminGrant(s, actionUpdateUser); apiErr != nil {
+			return d.env.fail(c, apiErr)
 		}
 	}
 	p, apiErr := readParams(c)
