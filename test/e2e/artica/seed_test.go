@@ -111,6 +111,7 @@ func runSeed(t *testing.T, model slapd.GroupModel) {
 	if r := g.ok(restart); r.Info == "" {
 		t.Errorf("restart answer: %+v", r)
 	}
+	g.ok(status) // the directory answers through and after the reconnect
 
 	g.ok(create)
 	u := entry(t, conn, jdupontDN, "givenName", "sn", "mail", "displayName", "gidNumber", "uidNumber", "userPassword")
