@@ -165,13 +165,6 @@ func (d *Domain) CreateUser(ctx context.Context, c Caller, in directory.NewUser)
 	return u, d.finish(c, OpUserCreate, target, err)
 }
 
-func (d *Domain) homeOf(username string) string {
-	if strings.Contains(d.cfg.HomeDirectory, "%s") {
-		return fmt.Sprintf(d.cfg.HomeDirectory, username)
-	}
-	return d.cfg.HomeDirectory
-}
-
 // numberFree refuses an explicit uid or gid number that an entry already
 // has.
 func (d *Domain) numberFree(ctx context.Context, kind directory.IDKind, n int64) error {
