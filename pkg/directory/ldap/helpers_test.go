@@ -67,11 +67,19 @@ func freshOU(t testing.TB, srv *slapd.Server) string {
 		t.Fatalf("creating %s: %v", dn, err)
 	}
 	t.Cleanup(func() {
-		if srv.Running() {
-			if err := deleteTree(srv, dn); err != nil {
-				t.Errorf("removing %s: %v", dn, err)
-			}
+		if !srv.Running() {
+			return
 		}
+		// Retried: with replication, entries written on another provider
+		// may still arrive while the tree is being removed.
+		var err error
+		for range 5 {
+			if err = deleteTree(srv, dn); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Errorf("removing %s: %v", dn, err)
 	})
 	return dn
 }
