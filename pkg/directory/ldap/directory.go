@@ -126,6 +126,18 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 	}
 	d.svc = newPool("service", d.dialer, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
 	d.binds = newPool("bind", d.dialer, cfg.BindPoolSize, "", "", cfg.IdleCheck)
+	// A directory opened while the server was away learns its lockout
+	// policy on the first connection that works.
+	d.svc.onConnect = func() {
+		if d.policyRead.Load() {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout)
+		defer cancel()
+		if err := d.loadPolicy(ctx); err != nil {
+			d.log.Debug("ldap: reading the password policy", "err", err)
+		}
+	}
 
 	if err := d.warmUp(ctx); err != nil {
 		if !errors.Is(err, directory.ErrUnavailable) {

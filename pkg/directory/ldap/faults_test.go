@@ -247,3 +247,30 @@ func closedPort(t *testing.T) string {
 	l.Close()
 	return "ldap://" + addr
 }
+
+// TestOpenWhileServerAway: a backend opened while slapd is down starts
+// (reporting ErrUnavailable), then serves, and learns the lockout policy,
+// once slapd is up.
+func TestOpenWhileServerAway(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS, Lockout: 7})
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	d := open(t, config(srv, slapd.GroupOfNames))
+	if _, err := d.Health(t.Context()); !errors.Is(err, directory.ErrUnavailable) {
+		t.Fatalf("Health with slapd down: %v", err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Health after slapd started", 3*time.Second, func(ctx context.Context) error {
+		_, err := d.Health(ctx)
+		return err
+	})
+	eventually(t, "lockout policy read", 3*time.Second, func(context.Context) error {
+		if n := d.Capabilities().LockoutThreshold; n != 7 {
+			return fmt.Errorf("LockoutThreshold %d", n)
+		}
+		return nil
+	})
+}

@@ -49,6 +49,9 @@ type pool struct {
 	idle  chan *conn    // connections ready for use
 	slots chan struct{} // one token per connection that may be open
 
+	// onConnect runs (in its own goroutine) after each new connection.
+	onConnect func()
+
 	mu     sync.Mutex
 	closed bool
 	gen    uint64 // bumped by drain: connections of older generations are dropped on return
@@ -106,6 +109,9 @@ func (p *pool) open(ctx context.Context) (*conn, error) {
 	p.mu.Lock()
 	p.gens[c] = p.gen
 	p.mu.Unlock()
+	if p.onConnect != nil {
+		go p.onConnect()
+	}
 	return c, nil
 }
 
