@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -32,10 +33,7 @@ func (s *Server) mountHealth(ep *endpoint) {
 
 type readiness struct {
 	core *identity.Service
-	log  interface {
-		Warn(string, ...any)
-		Info(string, ...any)
-	}
+	log  *slog.Logger
 	// down remembers the last answer, so a lasting outage is logged once
 	// and not at every probe.
 	down atomic.Bool
