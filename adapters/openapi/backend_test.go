@@ -4,27 +4,23 @@ import (
 	"context"
 	"testing"
 
-	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/pkg/directory"
-	"github.com/dirgate/dirgate/pkg/directory/ldap"
+	"github.com/dirgate/dirgate/pkg/directory/embedded"
 )
 
-// openTestDirectory opens a fresh directory for one test: a private slapd
-// until the embedded backend lands (then the embedded store).
+// openTestDirectory opens a fresh embedded store for one test.
 func openTestDirectory(t *testing.T) directory.Directory {
 	t.Helper()
-	srv := slapd.Start(t, slapd.Options{})
-	c := ldap.NewConfig()
-	c.URLs = []string{srv.URL}
-	c.BindDN, c.BindPassword = srv.BindDN, srv.BindPassword
-	c.PasswordPolicyDN = srv.PolicyDN
+	c := embedded.NewConfig()
+	// Cheap hashes: the tests set many passwords on two shared cores.
+	c.Argon2 = embedded.Argon2Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := c.Open(context.Background(), directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix, DataDir: t.TempDir()})
+	d, err := c.Open(context.Background(), directory.BackendEnv{Domain: "example.com", BaseDN: "dc=example,dc=com", DataDir: t.TempDir()})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("open embedded directory: %v", err)
 	}
-	t.Cleanup(func() { d.Close() })
+	t.Cleanup(func() { _ = d.Close() })
 	return d
 }
