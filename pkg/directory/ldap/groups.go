@@ -58,6 +58,7 @@ func (d *Directory) CreateGroup(ctx context.Context, ng directory.NewGroup) (*di
 	for _, a := range s.attrs {
 		req.Attribute(a.Type, a.Vals)
 	}
+	d.addProfileAttrs(req, kindGroup, ng.Name)
 	if len(members) > 0 {
 		// The empty DN is a value of its own: Attribute must keep it.
 		req.Attributes = append(req.Attributes, ldap.Attribute{Type: d.attrs.get(d.model.memberAttr()), Vals: members})

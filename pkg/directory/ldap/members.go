@@ -210,7 +210,11 @@ func (d *Directory) Members(ctx context.Context, group directory.Ref, indirect b
 	for depth := 0; len(queue) > 0; depth++ {
 		var next []*ldap.Entry
 		for _, ge := range queue {
-			principals, groups, err := d.resolveMembers(ctx, ge.GetEqualFoldAttributeValues(memberAttr))
+			values, err := d.memberValuesOf(ctx, ge, memberAttr)
+			if err != nil {
+				return nil, err
+			}
+			principals, groups, err := d.resolveMembers(ctx, values)
 			if err != nil {
 				return nil, err
 			}
@@ -238,6 +242,15 @@ func (d *Directory) Members(ctx context.Context, group directory.Ref, indirect b
 		queue = next
 	}
 	return out, nil
+}
+
+// memberValuesOf returns the member values of a group entry read with
+// the member attribute, through the profile's hook when it has one.
+func (d *Directory) memberValuesOf(ctx context.Context, group *ldap.Entry, attr string) ([]string, error) {
+	if d.prof.memberValues != nil {
+		return d.prof.memberValues(ctx, d, group, attr)
+	}
+	return group.GetEqualFoldAttributeValues(attr), nil
 }
 
 // resolveMembers turns stored member values into principals, and returns

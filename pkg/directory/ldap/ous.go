@@ -39,6 +39,7 @@ func (d *Directory) CreateOU(ctx context.Context, nou directory.NewOU) (*directo
 	for _, a := range s.attrs {
 		req.Attribute(a.Type, a.Vals)
 	}
+	d.addProfileAttrs(req, kindOU, nou.Name)
 	if err := d.add(ctx, req); err != nil {
 		return nil, d.addError(err, "OU", nou.Name, dn)
 	}

@@ -28,6 +28,17 @@ type profile struct {
 	// counters: the profile keeps uid/gid counters in dirgateCounter
 	// entries.
 	counters bool
+
+	// Optional hooks; nil means the LDAP standard way.
+	//
+	// addAttrs returns attributes a new entry of a kind (kindUser,
+	// kindGroup, kindOU) named name needs beyond the mapped ones (AD:
+	// sAMAccountName and groupType of a group).
+	addAttrs func(kind, name string) []ldap.Attribute
+	// memberValues returns every value of a group's member attribute,
+	// given the group entry as read (AD hands out large groups in ranges,
+	// member;range=0-1499, that must be fetched one after the other).
+	memberValues func(ctx context.Context, d *Directory, group *ldap.Entry, attr string) ([]string, error)
 }
 
 // profiles maps the configuration's `profile` to a constructor.

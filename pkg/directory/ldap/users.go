@@ -179,7 +179,16 @@ func (d *Directory) userAddRequest(nu directory.NewUser) (*ldap.AddRequest, erro
 	for _, a := range d.prof.account.create(nu) {
 		req.Attribute(a.Type, a.Vals)
 	}
+	d.addProfileAttrs(req, kindUser, nu.Username)
 	return req, nil
+}
+
+// addProfileAttrs adds what the profile's hook says a new entry needs.
+func (d *Directory) addProfileAttrs(req *ldap.AddRequest, kind, name string) {
+	if d.prof.addAttrs == nil {
+		return
+	}
+	req.Attributes = append(req.Attributes, d.prof.addAttrs(kind, name)...)
 }
 
 // setExtras adds allow-listed extra attributes.
