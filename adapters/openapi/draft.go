@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 )
 
@@ -11,13 +12,7 @@ import (
 // into one change of the directory, so an invalid request changes nothing.
 type draft map[string]any
 
-func (d draft) clone() draft {
-	out := make(draft, len(d))
-	for k, v := range d {
-		out[k] = v
-	}
-	return out
-}
+func (d draft) clone() draft { return maps.Clone(d) }
 
 func (d draft) text(name string) string {
 	s, _ := d[name].(string)

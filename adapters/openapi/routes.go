@@ -74,7 +74,9 @@ func (d *Dialect) routes() []route {
 
 // Mount registers the routes under g. Every path also answers the methods
 // it does not serve with 405 in the dialect's envelope, and unknown paths
-// with 404, so no answer under the prefix has another shape.
+// under the prefix with 404, so no answer there has another shape. (At the
+// root the other dialects' paths live beside ours: unknown paths are left
+// to the server.)
 func (d *Dialect) Mount(g *echo.Group, _ dialect.Listener) {
 	routes := d.routes()
 	allowed := map[string][]string{}
@@ -88,12 +90,18 @@ func (d *Dialect) Mount(g *echo.Group, _ dialect.Listener) {
 	for _, p := range paths {
 		g.Any(p, d.endpoint(methodNotAllowed(allowed[p])))
 	}
-	for _, r := range routes {
-		g.Add(r.method, r.path, d.endpoint(d.guard(r.access, r.h)))
+	prefix := ""
+	for i, r := range routes {
+		added := g.Add(r.method, r.path, d.endpoint(d.guard(r.access, r.h)))
+		if i == 0 {
+			prefix = strings.TrimSuffix(added.Path, r.path)
+		}
 	}
-	g.RouteNotFound("/*", d.endpoint(func(c echo.Context) error {
-		return notFound("no such endpoint: %s %s", c.Request().Method, c.Request().URL.Path)
-	}))
+	if prefix != "" {
+		g.RouteNotFound("/*", d.endpoint(func(c echo.Context) error {
+			return notFound("no such endpoint: %s %s", c.Request().Method, c.Request().URL.Path)
+		}))
+	}
 }
 
 func methodNotAllowed(methods []string) handler {
