@@ -51,6 +51,7 @@ func newBase(t *testing.T, d directory.Directory) string {
 func TestConformance(t *testing.T) {
 	directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
 		d := openTest(t, testConfig(), t.TempDir())
+		d.afterWrite = func() { checkInvariants(t, d) }
 		return directorytest.Fixture{Dir: d, Base: newBase(t, d)}
 	})
 }
@@ -75,6 +76,7 @@ func TestConformanceShared(t *testing.T) {
 	if err != nil || g.Total != 0 {
 		t.Errorf("after the suite %d groups are left (%v)", g.Total, err)
 	}
+	checkInvariants(t, d)
 }
 
 func names(us []directory.User) []string {

@@ -33,6 +33,9 @@ type Directory struct {
 	ufields map[directory.Field]field[*userRec]
 	// now is the clock; tests replace it.
 	now func() time.Time
+	// afterWrite, when set (by tests), runs after every write, outside the
+	// lock: a check of the store's invariants.
+	afterWrite func()
 
 	// mu guards st and db: shared by reads, held exclusively by a write
 	// from its first check to the end of its disk sync.
@@ -117,9 +120,10 @@ func canonicalDN(dn string) (string, error) {
 	return directory.FormatDN(parsed), nil
 }
 
-// load reads the database into a new state.
+// load reads the database into a new state, creating the buckets of a
+// new file.
 func (d *Directory) load(baseDN string) error {
-	s := newState()
+	var s *state
 	err := d.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -136,34 +140,15 @@ func (d *Directory) load(baseDN string) error {
 			return fmt.Errorf("%w: embedded: %s has record layout %q; this dirgate reads %q",
 				directory.ErrUnavailable, d.path, v, schemaVersion)
 		}
-		if raw := meta.Get(keyBase); raw != nil {
-			var b baseRec
-			if err := json.Unmarshal(raw, &b); err != nil {
-				return fmt.Errorf("decoding the base entry: %w", err)
-			}
-			if !directory.EqualDN(b.DN, baseDN) {
-				return fmt.Errorf("%w: embedded: %s holds the domain %s, the configuration says %s",
-					directory.ErrInvalidInput, d.path, b.DN, baseDN)
-			}
-			s.setBase(&b)
-		}
-		if err := eachRecord(tx.Bucket(bucketOUs), func(o *ouRec) { s.addOU(o) }); err != nil {
+		var err error
+		if s, err = readState(tx); err != nil {
 			return err
 		}
-		if err := eachRecord(tx.Bucket(bucketUsers), func(u *userRec) { s.addUser(u) }); err != nil {
-			return err
+		if s.base != nil && !directory.EqualDN(s.base.DN, baseDN) {
+			return fmt.Errorf("%w: embedded: %s holds the domain %s, the configuration says %s",
+				directory.ErrInvalidInput, d.path, s.base.DN, baseDN)
 		}
-		if err := eachRecord(tx.Bucket(bucketGroups), func(g *groupRec) { s.addGroup(g) }); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
-			n, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil {
-				return fmt.Errorf("counter %s: %w", k, err)
-			}
-			s.counters[directory.IDKind(k)] = n
-			return nil
-		})
+		return nil
 	})
 	if err != nil {
 		if errors.Is(err, directory.ErrInvalidInput) || errors.Is(err, directory.ErrUnavailable) {
@@ -173,6 +158,36 @@ func (d *Directory) load(baseDN string) error {
 	}
 	d.st = s
 	return nil
+}
+
+// readState decodes every record of the database.
+func readState(tx *bolt.Tx) (*state, error) {
+	s := newState()
+	if raw := tx.Bucket(bucketMeta).Get(keyBase); raw != nil {
+		var b baseRec
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return nil, fmt.Errorf("decoding the base entry: %w", err)
+		}
+		s.setBase(&b)
+	}
+	if err := eachRecord(tx.Bucket(bucketOUs), func(o *ouRec) { s.addOU(o) }); err != nil {
+		return nil, err
+	}
+	if err := eachRecord(tx.Bucket(bucketUsers), func(u *userRec) { s.addUser(u) }); err != nil {
+		return nil, err
+	}
+	if err := eachRecord(tx.Bucket(bucketGroups), func(g *groupRec) { s.addGroup(g) }); err != nil {
+		return nil, err
+	}
+	err := tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
+		n, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			return fmt.Errorf("counter %s: %w", k, err)
+		}
+		s.counters[directory.IDKind(k)] = n
+		return nil
+	})
+	return s, err
 }
 
 func eachRecord[T any](b *bolt.Bucket, add func(*T)) error {
@@ -232,6 +247,14 @@ func (d *Directory) read(ctx context.Context, fn func(s *state) error) error {
 // changed in one synced bbolt transaction. An error from fn, a cancelled
 // context or a failed commit undoes every change.
 func (d *Directory) write(ctx context.Context, fn func(x *txn) error) error {
+	err := d.commit(ctx, fn)
+	if d.afterWrite != nil {
+		d.afterWrite()
+	}
+	return err
+}
+
+func (d *Directory) commit(ctx context.Context, fn func(x *txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return unavailable(err)
 	}
