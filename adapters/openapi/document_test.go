@@ -56,8 +56,8 @@ func TestDocumentListsEveryFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, accepted := range map[string][]string{
-		"/users":      filterParams(userFilterTable),
-		"/groups":     filterParams(groupFilterTable),
+		"/users":      filterParams(users.filters),
+		"/groups":     filterParams(groups.filters),
 		"/principals": filterParams(principalFilterTable),
 	} {
 		var documented []string

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+
+	"github.com/labstack/echo/v4"
 )
 
 // A draft is the writable part of an entity as JSON sees it: member name to
@@ -144,14 +146,17 @@ func changedFlag(before, after draft, name string) (*bool, bool) {
 	return &v, true
 }
 
-// decodeObject reads a JSON object body member by member.
-func decodeObject(raw []byte) (map[string]json.RawMessage, error) {
-	var body map[string]json.RawMessage
+// readObject reads a JSON object body member by member; raw is the body
+// as sent, for members an endpoint decodes itself.
+func readObject(c echo.Context) (raw []byte, body map[string]json.RawMessage, err error) {
+	if raw, err = readJSON(c); err != nil {
+		return nil, nil, err
+	}
 	if err := decodeStrict(raw, &body); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if body == nil {
-		return nil, badRequest("the body must be a JSON object")
+		return nil, nil, badRequest("the body must be a JSON object")
 	}
-	return body, nil
+	return raw, body, nil
 }

@@ -22,12 +22,6 @@ var groupFields = fieldList[group]{
 		filter: textOps(directory.FieldName), sort: directory.FieldName},
 }
 
-var (
-	groupFieldNames  = groupFields.names()
-	groupFilterTable = groupFields.filters()
-	groupSortFields  = groupFields.sortable()
-)
-
 // groupSchema: the members of a group a client may write; name renames.
 var groupSchema = entitySchema{
 	entity: "group",

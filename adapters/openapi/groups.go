@@ -24,60 +24,33 @@ func (d *Dialect) targetGroup(c echo.Context) (*directory.Group, error) {
 
 // listGroups answers GET /groups.
 func (d *Dialect) listGroups(c echo.Context) error {
-	p, err := parseListParams(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	lq, err := compileList(p, groupFilterTable, groupFieldNames, groupSortFields, directory.FieldName)
-	if err != nil {
-		return err
-	}
-	out := listResponse{Data: []object{}}
-	if !lq.none {
-		page, err := d.domain.SearchGroups(c.Request().Context(), sessionOf(c).caller, lq.query)
-		if err != nil {
-			return coreError(err, "")
-		}
-		out.TotalCount = page.Total
-		for i := range page.Items {
-			out.Data = append(out.Data, lq.sel.apply(groupFields.render(&page.Items[i])))
-		}
-	}
-	return c.JSON(http.StatusOK, out)
+	return listEntities(c, groups, d.domain.SearchGroups)
 }
 
 // getGroup answers GET /groups/{groupId}.
-func (d *Dialect) getGroup(c echo.Context) error {
-	p, err := parseListParams(c.QueryParams())
+func (d *Dialect) getGroup(c echo.Context) error { return getEntity(c, groups, d.targetGroup) }
+
+// readGroupDefinition reads a whole group definition (POST and PUT): what
+// the body leaves out is cleared.
+func readGroupDefinition(c echo.Context) (draft, error) {
+	_, body, err := readObject(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	sel, err := newSelection(p.fields, p.exclude, groupFieldNames)
-	if err != nil {
-		return err
+	def := newGroupDraft()
+	if err := groupSchema.applyObject(def, body); err != nil {
+		return nil, err
 	}
-	g, err := d.targetGroup(c)
-	if err != nil {
-		return err
+	if err := groupSchema.requireAll(def); err != nil {
+		return nil, err
 	}
-	return c.JSON(http.StatusOK, sel.apply(groupFields.render(g)))
+	return def, nil
 }
 
 // createGroup answers POST /groups.
 func (d *Dialect) createGroup(c echo.Context) error {
-	raw, err := readJSON(c)
+	draft, err := readGroupDefinition(c)
 	if err != nil {
-		return err
-	}
-	body, err := decodeObject(raw)
-	if err != nil {
-		return err
-	}
-	draft := newGroupDraft()
-	if err := groupSchema.applyObject(draft, body); err != nil {
-		return err
-	}
-	if err := groupSchema.requireAll(draft); err != nil {
 		return err
 	}
 	in := directory.NewGroup{Name: draft.text("name"), ExternalID: draft.text("externalId"), System: draft.flag("system")}
@@ -96,19 +69,8 @@ func (d *Dialect) createGroup(c echo.Context) error {
 // replaceGroup answers PUT /groups/{groupId}: the body is the whole new
 // definition; optional members it leaves out are cleared.
 func (d *Dialect) replaceGroup(c echo.Context) error {
-	raw, err := readJSON(c)
+	after, err := readGroupDefinition(c)
 	if err != nil {
-		return err
-	}
-	body, err := decodeObject(raw)
-	if err != nil {
-		return err
-	}
-	after := newGroupDraft()
-	if err := groupSchema.applyObject(after, body); err != nil {
-		return err
-	}
-	if err := groupSchema.requireAll(after); err != nil {
 		return err
 	}
 	g, err := d.targetGroup(c)

@@ -45,17 +45,16 @@ type listQuery struct {
 
 // compileList checks and compiles the query parameters of a user or group
 // list.
-func compileList(p listParams, table filterTable[directory.Filter], names []string,
-	sortable map[string]directory.Field, tiebreak directory.Field) (listQuery, error) {
-	sel, err := newSelection(p.fields, p.exclude, names)
+func compileList[T any](p listParams, kind entityKind[T]) (listQuery, error) {
+	sel, err := newSelection(p.fields, p.exclude, kind.names)
 	if err != nil {
 		return listQuery{}, err
 	}
-	conds, err := table.compile(p.conds)
+	conds, err := kind.filters.compile(p.conds)
 	if err != nil {
 		return listQuery{}, err
 	}
-	keys, err := sortKeys(p.sort, sortable, tiebreak)
+	keys, err := sortKeys(p.sort, kind.sortable, kind.tiebreak)
 	if err != nil {
 		return listQuery{}, err
 	}

@@ -64,12 +64,6 @@ func inactiveReason(u *directory.User) string {
 	return ""
 }
 
-var (
-	userFieldNames  = userFields.names()
-	userFilterTable = userFields.filters()
-	userSortFields  = userFields.sortable()
-)
-
 // userSchema: the members of a user a client may write. active enables or
 // disables the account (and, set true, lifts a lock); userName renames.
 var userSchema = entitySchema{

@@ -48,54 +48,17 @@ func lookupError(err error, subject string) error {
 }
 
 // getUser answers GET /users/{userId} and GET /users/me.
-func (d *Dialect) getUser(c echo.Context) error {
-	p, err := parseListParams(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	sel, err := newSelection(p.fields, p.exclude, userFieldNames)
-	if err != nil {
-		return err
-	}
-	u, err := d.targetUser(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, sel.apply(userFields.render(u)))
-}
+func (d *Dialect) getUser(c echo.Context) error { return getEntity(c, users, d.targetUser) }
 
 // listUsers answers GET /users.
 func (d *Dialect) listUsers(c echo.Context) error {
-	p, err := parseListParams(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	lq, err := compileList(p, userFilterTable, userFieldNames, userSortFields, directory.FieldUsername)
-	if err != nil {
-		return err
-	}
-	out := listResponse{Data: []object{}}
-	if !lq.none {
-		page, err := d.domain.SearchUsers(c.Request().Context(), sessionOf(c).caller, lq.query)
-		if err != nil {
-			return coreError(err, "")
-		}
-		out.TotalCount = page.Total
-		for i := range page.Items {
-			out.Data = append(out.Data, lq.sel.apply(userFields.render(&page.Items[i])))
-		}
-	}
-	return c.JSON(http.StatusOK, out)
+	return listEntities(c, users, d.domain.SearchUsers)
 }
 
 // createUser answers POST /users: the entity plus password (required) and
 // mustChange.
 func (d *Dialect) createUser(c echo.Context) error {
-	raw, err := readJSON(c)
-	if err != nil {
-		return err
-	}
-	body, err := decodeObject(raw)
+	raw, body, err := readObject(c)
 	if err != nil {
 		return err
 	}
@@ -134,11 +97,7 @@ func (d *Dialect) createUser(c echo.Context) error {
 // (null or "" removes an optional one), the others stay; read-only members
 // are ignored, so what a GET returned can be sent back.
 func (d *Dialect) updateUser(c echo.Context) error {
-	raw, err := readJSON(c)
-	if err != nil {
-		return err
-	}
-	body, err := decodeObject(raw)
+	_, body, err := readObject(c)
 	if err != nil {
 		return err
 	}
