@@ -6,11 +6,14 @@ import (
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
-// field reads one searchable field of a record of type R. Exactly one of
-// the readers is set, after the field's kind.
+// field reads one searchable field of a record of type R. One reader is
+// set, after the field's kind.
 type field[R any] struct {
 	kind directory.Kind
-	// text returns the values of a text field (none when absent).
+	// one returns a single-valued text field ("" when absent); it spares
+	// the allocation of a slice per record and search.
+	one func(R) string
+	// text returns the values of a multi-valued text field.
 	text func(R) []string
 	// number returns a number; 0 is absent.
 	number func(R) int64
@@ -20,15 +23,23 @@ type field[R any] struct {
 	when func(R) time.Time
 }
 
-func one(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return []string{s}
+func textField[R any](f func(R) string) field[R] {
+	return field[R]{kind: directory.KindString, one: f}
 }
 
-func textField[R any](f func(R) string) field[R] {
-	return field[R]{kind: directory.KindString, text: func(r R) []string { return one(f(r)) }}
+// eachText calls fn with every value of a text field until it returns
+// true, and reports whether one did.
+func (fl field[R]) eachText(r R, fn func(string) bool) bool {
+	if fl.one != nil {
+		v := fl.one(r)
+		return v != "" && fn(v)
+	}
+	for _, v := range fl.text(r) {
+		if v != "" && fn(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // userFields are the user fields searches and sorts can use, besides the
@@ -36,7 +47,7 @@ func textField[R any](f func(R) string) field[R] {
 func (d *Directory) userFields() map[directory.Field]field[*userRec] {
 	return map[directory.Field]field[*userRec]{
 		directory.FieldID:                textField(func(u *userRec) string { return u.ID }),
-		directory.FieldDN:                {kind: directory.KindString, text: func(u *userRec) []string { return []string{normDN(u.DN)} }},
+		directory.FieldDN:                textField(func(u *userRec) string { return normDN(u.DN) }),
 		directory.FieldUsername:          textField(func(u *userRec) string { return u.Username }),
 		directory.FieldUIDNumber:         {kind: directory.KindNumber, number: func(u *userRec) int64 { return u.UIDNumber }},
 		directory.FieldGIDNumber:         {kind: directory.KindNumber, number: func(u *userRec) int64 { return u.GIDNumber }},
@@ -79,7 +90,7 @@ func (d *Directory) userField(fields map[directory.Field]field[*userRec], f dire
 // groupFields are the group fields searches and sorts can use.
 var groupFields = map[directory.Field]field[*groupRec]{
 	directory.FieldID:          textField(func(g *groupRec) string { return g.ID }),
-	directory.FieldDN:          {kind: directory.KindString, text: func(g *groupRec) []string { return []string{normDN(g.DN)} }},
+	directory.FieldDN:          textField(func(g *groupRec) string { return normDN(g.DN) }),
 	directory.FieldName:        textField(func(g *groupRec) string { return g.Name }),
 	directory.FieldGIDNumber:   {kind: directory.KindNumber, number: func(g *groupRec) int64 { return g.GIDNumber }},
 	directory.FieldDescription: textField(func(g *groupRec) string { return g.Description }),

@@ -84,7 +84,7 @@ func compileCond[R any](c directory.Cond, lookup func(directory.Field) (field[R]
 	}
 	switch fl.kind {
 	case directory.KindString:
-		return textCond(c, fl.text)
+		return textCond(c, fl)
 	case directory.KindNumber:
 		want := map[int64]bool{}
 		for _, v := range c.Values {
@@ -124,7 +124,7 @@ func compileCond[R any](c directory.Cond, lookup func(directory.Field) (field[R]
 func presence[R any](fl field[R]) pred[R] {
 	switch fl.kind {
 	case directory.KindString:
-		return func(r R, _ time.Time) bool { return len(fl.text(r)) > 0 }
+		return func(r R, _ time.Time) bool { return fl.eachText(r, func(string) bool { return true }) }
 	case directory.KindNumber:
 		return func(r R, _ time.Time) bool { return fl.number(r) != 0 }
 	case directory.KindTime:
@@ -137,7 +137,7 @@ func presence[R any](fl field[R]) pred[R] {
 // textCond compares text case-insensitively. Values are compared as they
 // are: nothing in them is syntax, so "*" matches only "*". DNs compare by
 // meaning.
-func textCond[R any](c directory.Cond, text func(R) []string) (pred[R], error) {
+func textCond[R any](c directory.Cond, fl field[R]) (pred[R], error) {
 	needles := make([]string, len(c.Values))
 	for i, v := range c.Values {
 		needles[i] = fold(v)
@@ -163,12 +163,7 @@ func textCond[R any](c directory.Cond, text func(R) []string) (pred[R], error) {
 		return nil, invalid("%s cannot be used on %s", c.Op, c.Field)
 	}
 	return func(r R, _ time.Time) bool {
-		for _, v := range text(r) {
-			if match(fold(v)) {
-				return true
-			}
-		}
-		return false
+		return fl.eachText(r, func(v string) bool { return match(fold(v)) })
 	}, nil
 }
 

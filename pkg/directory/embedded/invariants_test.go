@@ -90,6 +90,18 @@ func checkInvariants(t testing.TB, d *Directory) {
 			}
 		}
 	}
+	for parent, set := range s.subOUs {
+		for kid := range set {
+			if o, ok := s.ous[kid]; !ok || o.Parent != parent {
+				fail("subOUs[%s] holds %s, which is no OU below it", parent, kid)
+			}
+		}
+	}
+	for id, o := range s.ous {
+		if _, ok := s.subOUs[o.Parent][id]; !ok {
+			fail("OU %s is not among its parent's sub-OUs", o.DN)
+		}
+	}
 	for parent, set := range s.children {
 		for kid := range set {
 			if _, p, ok := s.entry(kid); !ok || p != parent {

@@ -104,10 +104,8 @@ func (d *Directory) ListOUs(ctx context.Context, base string, scope directory.Sc
 // childOUs lists the OUs directly below id, by name.
 func (s *state) childOUs(id string) []*ouRec {
 	var out []*ouRec
-	for kid := range s.children[id] {
-		if o, ok := s.ous[kid]; ok {
-			out = append(out, o)
-		}
+	for kid := range s.subOUs[id] {
+		out = append(out, s.ous[kid])
 	}
 	slices.SortFunc(out, func(a, b *ouRec) int { return cmp.Or(cmp.Compare(fold(a.Name), fold(b.Name)), cmp.Compare(a.ID, b.ID)) })
 	return out

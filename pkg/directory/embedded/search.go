@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/dirgate/dirgate/pkg/directory"
 )
@@ -58,9 +59,27 @@ func isUsernameOrder(keys []directory.SortKey) (ok, desc bool) {
 	return false, false
 }
 
-// SearchUsers filters, sorts and pages the users in memory. Without a sort
-// key, or by username, it walks the username order the state keeps, so a
-// page costs one pass over the users and no sort.
+// orderKey names a sort specification in the order cache; sorts whose
+// order changes with the clock (by lock state) are not cached.
+func orderKey(keys []directory.SortKey) (string, bool) {
+	var b strings.Builder
+	for _, k := range keys {
+		if k.Field == directory.FieldLocked {
+			return "", false
+		}
+		b.WriteString(string(k.Field))
+		if k.Descending {
+			b.WriteByte('-')
+		}
+		b.WriteByte(0)
+	}
+	return b.String(), true
+}
+
+// SearchUsers filters, sorts and pages the users in memory. The users are
+// walked in the order asked for, kept ready (by username) or sorted once
+// and cached until a user changes, so a page costs one pass over the users
+// and no sort: paging through a listing does not sort it for every page.
 func (d *Directory) SearchUsers(ctx context.Context, q directory.Query) (directory.Page[directory.User], error) {
 	var page directory.Page[directory.User]
 	if err := checkQuery(q, directory.UserFields); err != nil {
@@ -76,30 +95,43 @@ func (d *Directory) SearchUsers(ctx context.Context, q directory.Query) (directo
 		return page, err
 	}
 	byName, desc := isUsernameOrder(q.Sort)
+	cacheKey, cacheable := orderKey(q.Sort)
 	err = d.read(ctx, func(s *state) error {
 		in, err := s.scope(q.Base, q.Scope)
 		if err != nil {
 			return err
 		}
 		now := d.now()
-		matches := s.sortedUsers()
+		var ordered []*userRec
+		switch {
+		case byName:
+			ordered = s.sortedUsers()
+		case cacheable:
+			if ordered = s.orders.get(cacheKey); ordered == nil {
+				ordered = slices.Clone(s.sortedUsers())
+				sortBy(ordered, keys, now, compareUserKeys)
+				s.orders.put(cacheKey, ordered)
+			}
+		default:
+			ordered = s.sortedUsers()
+		}
+		matches := ordered
 		if match != nil || in != nil {
-			var kept []*userRec
-			for i, u := range matches {
+			matches = nil
+			for i, u := range ordered {
 				if i%4096 == 0 && ctx.Err() != nil {
 					return unavailable(ctx.Err())
 				}
 				if (in == nil || in(u.ID, u.Parent)) && (match == nil || match(u, now)) {
-					kept = append(kept, u)
+					matches = append(matches, u)
 				}
 			}
-			matches = kept
 		}
 		switch {
 		case byName && desc:
 			matches = slices.Clone(matches)
 			slices.Reverse(matches)
-		case !byName:
+		case !byName && !cacheable:
 			matches = slices.Clone(matches)
 			sortBy(matches, keys, now, compareUserKeys)
 		}

@@ -45,12 +45,13 @@ func (k sortKey[R]) column(items []R, now time.Time) column {
 	for i, r := range items {
 		switch k.fl.kind {
 		case directory.KindString:
-			for j, v := range k.fl.text(r) {
-				if f := fold(v); j == 0 || f < c.text[i] {
+			k.fl.eachText(r, func(v string) bool {
+				if f := fold(v); !c.has[i] || f < c.text[i] {
 					c.text[i] = f
 				}
 				c.has[i] = true
-			}
+				return false
+			})
 		case directory.KindNumber:
 			c.num[i] = k.fl.number(r)
 			c.has[i] = c.num[i] != 0

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -27,8 +28,11 @@ type state struct {
 	// primaryGIDs counts the users whose primary group is each gidNumber,
 	// so that AllocateID never hands out a gid users already point at.
 	primaryGIDs map[int64]int
-	// children maps a container's id to the ids of its direct children.
+	// children maps a container's id to the ids of its direct children;
+	// subOUs to those of its child OUs only, so that walking the OU tree
+	// does not visit every user.
 	children map[string]map[string]struct{}
+	subOUs   map[string]map[string]struct{}
 	// memberOf maps a user's or group's id to the groups listing it.
 	memberOf map[string]map[string]struct{}
 	// counters hold the next number of each id sequence.
@@ -37,6 +41,48 @@ type state struct {
 	// byUsername is every user sorted by folded username, then id: the
 	// default order of searches, built on first use after a change.
 	byUsername atomic.Pointer[[]*userRec]
+	// orders holds every user sorted by other sort keys, so that paging
+	// through a listing sorts once, not once per page.
+	orders orderCache
+}
+
+// orderCache maps a sort specification to every user in that order. A
+// change of any user empties it; readers fill it under the shared lock,
+// hence its own mutex.
+type orderCache struct {
+	mu sync.Mutex
+	m  map[string][]*userRec
+}
+
+// maxOrders bounds the cache: a client sorting by every field in turn
+// must not hold memory for each.
+const maxOrders = 8
+
+func (c *orderCache) get(key string) []*userRec {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[key]
+}
+
+func (c *orderCache) put(key string, users []*userRec) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxOrders {
+		c.m = map[string][]*userRec{}
+	}
+	c.m[key] = users
+}
+
+func (c *orderCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
+}
+
+// userOrderChanged drops every cached order of users.
+func (s *state) userOrderChanged() {
+	s.byUsername.Store(nil)
+	s.orders.clear()
 }
 
 func newState() *state {
@@ -44,7 +90,8 @@ func newState() *state {
 		ous: map[string]*ouRec{}, users: map[string]*userRec{}, groups: map[string]*groupRec{},
 		dns: map[string]string{}, userNames: map[string]string{}, groupNames: map[string]string{},
 		uidNumbers: map[int64]string{}, gidNumbers: map[int64]string{}, primaryGIDs: map[int64]int{},
-		children: map[string]map[string]struct{}{}, memberOf: map[string]map[string]struct{}{},
+		children: map[string]map[string]struct{}{}, subOUs: map[string]map[string]struct{}{},
+		memberOf: map[string]map[string]struct{}{},
 		counters: map[directory.IDKind]int64{},
 	}
 }
@@ -93,12 +140,14 @@ func (s *state) addOU(o *ouRec) {
 	s.ous[o.ID] = o
 	s.dns[normDN(o.DN)] = o.ID
 	addTo(s.children, o.Parent, o.ID)
+	addTo(s.subOUs, o.Parent, o.ID)
 }
 
 func (s *state) removeOU(o *ouRec) {
 	delete(s.ous, o.ID)
 	delete(s.dns, normDN(o.DN))
 	removeFrom(s.children, o.Parent, o.ID)
+	removeFrom(s.subOUs, o.Parent, o.ID)
 }
 
 func (s *state) addUser(u *userRec) {
@@ -113,7 +162,7 @@ func (s *state) addUser(u *userRec) {
 		s.primaryGIDs[u.GIDNumber]++
 	}
 	addTo(s.children, u.Parent, u.ID)
-	s.byUsername.Store(nil)
+	s.userOrderChanged()
 }
 
 func (s *state) removeUser(u *userRec) {
@@ -129,7 +178,7 @@ func (s *state) removeUser(u *userRec) {
 		}
 	}
 	removeFrom(s.children, u.Parent, u.ID)
-	s.byUsername.Store(nil)
+	s.userOrderChanged()
 }
 
 func (s *state) addGroup(g *groupRec) {
@@ -212,8 +261,8 @@ func (s *state) containersUnder(id string) map[string]bool {
 	for len(queue) > 0 {
 		c := queue[0]
 		queue = queue[1:]
-		for kid := range s.children[c] {
-			if _, ok := s.ous[kid]; ok && !set[kid] {
+		for kid := range s.subOUs[c] {
+			if !set[kid] {
 				set[kid] = true
 				queue = append(queue, kid)
 			}
