@@ -126,3 +126,7 @@ func (d *Dialect) fail(c echo.Context, endpoint string, err error) error {
 	}
 	return writeError(c, ae)
 }
+
+// CaseInsensitivePrefix: AD Web is an ASP.NET application, which matches
+// /RESTAPI/CreateUser as /restapi/createuser.
+func (d *Dialect) CaseInsensitivePrefix() bool { return true }

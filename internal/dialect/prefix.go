@@ -7,3 +7,12 @@ package dialect
 type Prefixer interface {
 	DefaultPrefix() string
 }
+
+// CaseInsensitivePrefix is implemented by dialects whose original product
+// matched paths without regard to case (AD-web's ASP.NET /restapi): the
+// server then routes /RESTAPI/... and /RestApi/... to the dialect as if
+// the prefix were spelled as configured. Below the prefix the dialect
+// handles case itself.
+type CaseInsensitivePrefix interface {
+	CaseInsensitivePrefix() bool
+}

@@ -41,9 +41,12 @@ type Server struct {
 	metrics *Metrics
 
 	endpoints []*endpoint
-	mu        sync.Mutex // guards started
-	started   bool
-	serveErr  chan error
+	// closers are the dialects with background work (io.Closer), closed
+	// after the listeners stop.
+	closers  []io.Closer
+	mu       sync.Mutex // guards started
+	started  bool
+	serveErr chan error
 }
 
 // endpoint is one listener and the echo instance that answers on it.
@@ -53,6 +56,8 @@ type endpoint struct {
 	routes   *routeTable
 	http     *http.Server
 	ln       net.Listener
+	// foldedPrefixes are the case-insensitive dialect prefixes mounted here.
+	foldedPrefixes []string
 }
 
 // New builds the echo instances and mounts every enabled dialect on its
@@ -75,6 +80,9 @@ func New(o Options) (*Server, error) {
 		})
 		if err != nil {
 			return nil, fmt.Errorf("dialect %s: %w", name, err)
+		}
+		if c, ok := d.(io.Closer); ok {
+			s.closers = append(s.closers, c)
 		}
 		prefix := defaultPrefix(dc, d)
 		listeners := dc.Listeners
@@ -143,6 +151,7 @@ func (s *Server) endpoint(l config.Listener) *endpoint {
 		limitBody(s.cfg.Server.BodyLimit),
 	)
 	ep := &endpoint{listener: l, echo: e, routes: routes}
+	e.Pre(foldPrefixes(&ep.foldedPrefixes))
 	s.endpoints = append(s.endpoints, ep)
 	return ep
 }
@@ -168,6 +177,9 @@ func (ep *endpoint) mount(name, prefix string, d dialect.Dialect, log *slog.Logg
 	}
 	if prefix != "" {
 		ep.routes.prefixes[prefix] = name
+		if ci, ok := d.(dialect.CaseInsensitivePrefix); ok && ci.CaseInsensitivePrefix() {
+			ep.foldedPrefixes = append(ep.foldedPrefixes, prefix)
+		}
 	}
 	log.Info("dialect mounted", "dialect", name, "listener", ep.listener.Network()+":"+ep.listener.Address(), "prefix", prefix)
 }
@@ -270,5 +282,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	wg.Wait()
 	s.log.Info("listeners stopped", "took", time.Since(start).String())
+	// Dialects' background work (scheduled backups, a restore in progress)
+	// ends after the last request that could have started more.
+	for _, c := range s.closers {
+		errs = append(errs, c.Close())
+	}
 	return errors.Join(errs...)
 }

@@ -25,9 +25,18 @@ import (
 
 // probe is a dialect made for these tests: it answers oversized bodies in
 // its own envelope, panics on demand and names its own routes.
-type probe struct{ mounted []dialect.Listener }
+type probe struct {
+	mounted  []dialect.Listener
+	foldCase bool
+	closed   int
+}
 
 func (p *probe) Name() string { return "probe" }
+
+func (p *probe) CaseInsensitivePrefix() bool { return p.foldCase }
+
+// Close counts how often the server closes the dialect.
+func (p *probe) Close() error { p.closed++; return nil }
 
 func (p *probe) Mount(g *echo.Group, on dialect.Listener) {
 	p.mounted = append(p.mounted, on)
@@ -328,5 +337,43 @@ func TestInFlightRequestFinishes(t *testing.T) {
 	}
 	if _, err := os.Lstat(h.socket); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("socket left behind: %v", err)
+	}
+}
+
+func TestCaseInsensitivePrefixAndClose(t *testing.T) {
+	h := start(t, nil)
+	h.probe.foldCase = false // mounted already: the prefix is case-sensitive
+	resp, err := http.Get(h.base + "/P/rpc/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("/P/rpc/x on a case-sensitive prefix: %d, want 404", resp.StatusCode)
+	}
+	h.stop(t)
+	if h.probe.closed != 1 {
+		t.Fatalf("dialect closed %d times at shutdown, want once", h.probe.closed)
+	}
+
+	p := &probe{foldCase: true}
+	h2 := start(t, func(c *config.Config) {
+		d := c.Dialects["probe"]
+		d.Prefix = "/restapi"
+		d.Config = &probeConfig{d: p}
+		c.Dialects["probe"] = d
+	})
+	for path, want := range map[string]int{
+		"/RESTAPI/rpc/x": http.StatusOK, "/RestApi/rpc/x": http.StatusOK, "/restapi/rpc/x": http.StatusOK,
+		"/RESTAPIX/rpc/x": http.StatusNotFound,
+	} {
+		resp, err := http.Get(h2.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, want)
+		}
 	}
 }
