@@ -36,12 +36,13 @@ func (d *Directory) SetPassword(ctx context.Context, ref directory.Ref, password
 
 // ChangePassword changes a user's own password after checking the old
 // one, and clears must-change. A wrong old password counts as a failed
-// logon, as it would in a directory server.
+// logon, as it would in a directory server. The new password is stored only
+// if the one checked is still the user's: a concurrent change wins.
 func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPassword, newPassword string) error {
 	if newPassword == "" {
 		return invalid("the new password is empty")
 	}
-	checked, err := d.VerifyPassword(ctx, ref, oldPassword)
+	id, checked, err := d.checkPassword(ctx, ref, oldPassword)
 	if err != nil {
 		return err
 	}
@@ -50,12 +51,13 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 		return err
 	}
 	return d.write(ctx, func(x *txn) error {
-		old, ok := x.s.users[checked.ID]
-		if !ok {
-			return notFound("user", ref)
+		old, err := d.stillValid(x.s, id, checked, ref)
+		if err != nil {
+			return err
 		}
 		u := old.clone()
 		u.Password, u.MustChange, u.Modified = hash, false, d.now()
+		u.Failures, u.LockedAt, u.LockReason = nil, time.Time{}, ""
 		x.putUser(u)
 		return nil
 	})
@@ -66,8 +68,35 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 // the lockout. An unknown user takes as long as a wrong password and
 // fails the same way, so that a logon tells nothing about who exists.
 func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, password string) (*directory.User, error) {
-	var id, hash string
-	err := d.read(ctx, func(s *state) error {
+	id, checked, err := d.checkPassword(ctx, ref, password)
+	if err != nil {
+		return nil, err
+	}
+	var out directory.User
+	err = d.write(ctx, func(x *txn) error {
+		u, err := d.stillValid(x.s, id, checked, ref)
+		if err != nil {
+			return err
+		}
+		if len(u.Failures) > 0 || !u.LockedAt.IsZero() {
+			u = u.clone()
+			u.Failures, u.LockedAt, u.LockReason = nil, time.Time{}, ""
+			x.putUser(u)
+		}
+		out = u.model(d.now(), d.lockout.duration)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// checkPassword verifies password against the user's hash, outside any
+// lock (hashing is slow on purpose), and counts a failure. It returns the
+// user's id and the hash that matched.
+func (d *Directory) checkPassword(ctx context.Context, ref directory.Ref, password string) (id, hash string, err error) {
+	err = d.read(ctx, func(s *state) error {
 		u, err := s.user(ref)
 		if err != nil {
 			return err
@@ -81,13 +110,13 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 	if errors.Is(err, directory.ErrNotFound) && ref.Valid() {
 		d.hasher.dummy(password)
 		// Not ErrNotFound: a logon must not tell whether the user exists.
-		return nil, fmt.Errorf("%w: %v", directory.ErrInvalidCredentials, err)
+		return "", "", fmt.Errorf("%w: %v", directory.ErrInvalidCredentials, err)
 	}
 	if err != nil {
-		return nil, err
+		return "", "", err
 	}
 	if hash == "" {
-		return nil, fmt.Errorf("%w: %s has no password", directory.ErrInvalidCredentials, ref)
+		return "", "", fmt.Errorf("%w: %s has no password", directory.ErrInvalidCredentials, ref)
 	}
 	ok := false
 	if password != "" {
@@ -100,11 +129,24 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 	}
 	if !ok {
 		if err := d.recordFailure(ctx, id, hash); err != nil {
-			return nil, err
+			return "", "", err
 		}
-		return nil, fmt.Errorf("%w: wrong password for %s", directory.ErrInvalidCredentials, ref)
+		return "", "", fmt.Errorf("%w: wrong password for %s", directory.ErrInvalidCredentials, ref)
 	}
-	return d.recordSuccess(ctx, id, hash, ref)
+	return id, hash, nil
+}
+
+// stillValid re-reads a user whose password checked out: it may have been
+// deleted, disabled or locked, or its password changed, meanwhile.
+func (d *Directory) stillValid(s *state, id, checked string, ref directory.Ref) (*userRec, error) {
+	u, ok := s.users[id]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("%w: %s was deleted during the logon", directory.ErrInvalidCredentials, ref)
+	case u.Password != checked:
+		return nil, fmt.Errorf("%w: the password of %s changed during the logon", directory.ErrInvalidCredentials, ref)
+	}
+	return u, d.loginState(u)
 }
 
 // loginState refuses a logon of a disabled or locked account.
@@ -145,36 +187,6 @@ func (d *Directory) recordFailure(ctx context.Context, id, checkedHash string) e
 		x.putUser(u)
 		return nil
 	})
-}
-
-// recordSuccess clears the failures of a good logon and returns the user.
-// It checks the account again: it may have been disabled or locked, or
-// its password changed, since the password was read.
-func (d *Directory) recordSuccess(ctx context.Context, id, checkedHash string, ref directory.Ref) (*directory.User, error) {
-	var out directory.User
-	err := d.write(ctx, func(x *txn) error {
-		u, ok := x.s.users[id]
-		if !ok {
-			return fmt.Errorf("%w: %s was deleted during the logon", directory.ErrInvalidCredentials, ref)
-		}
-		if u.Password != checkedHash {
-			return fmt.Errorf("%w: the password of %s changed during the logon", directory.ErrInvalidCredentials, ref)
-		}
-		if err := d.loginState(u); err != nil {
-			return err
-		}
-		if len(u.Failures) > 0 || !u.LockedAt.IsZero() {
-			u = u.clone()
-			u.Failures, u.LockedAt, u.LockReason = nil, time.Time{}, ""
-			x.putUser(u)
-		}
-		out = u.model(d.now(), d.lockout.duration)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 // SetEnabled enables or disables the account.
