@@ -190,15 +190,15 @@ func groupEntry(s *state, g *groupRec) exported {
 	return exported{dn: g.DN, attrs: as}
 }
 
-// userEntry writes inetOrgPerson, with posixAccount and shadowAccount
-// when the user has POSIX data. The core always gives uidNumber,
-// gidNumber and homeDirectory together, which posixAccount requires; a
-// user made without some of them is still written whole, so that nothing
-// is lost on a restore into the embedded store.
+// userEntry writes inetOrgPerson, and posixAccount with shadowAccount
+// when the user has uidNumber, gidNumber and homeDirectory, which
+// posixAccount requires (the core always gives all three). A user with
+// only some of them keeps them in dirgateObject, which allows each: the
+// entry is schema-valid and nothing is lost.
 func userEntry(u *userRec) exported {
 	var as attrs
 	classes := []string{"top", "inetOrgPerson"}
-	posix := u.UIDNumber > 0 || u.GIDNumber > 0 || u.HomeDirectory != ""
+	posix := u.UIDNumber > 0 && u.GIDNumber > 0 && u.HomeDirectory != ""
 	if posix {
 		classes = append(classes, "posixAccount", "shadowAccount")
 	}

@@ -56,7 +56,14 @@ func exportOf(t *testing.T, d *Directory) string {
 func TestExportLayout(t *testing.T) {
 	d := openTest(t, testConfig(), t.TempDir())
 	sample(t, d)
+	_, err := d.CreateUser(context.Background(), directory.NewUser{ParentDN: "ou=people,dc=example,dc=com", Username: "partial", UIDNumber: 4242})
+	must(t, err)
 	out := exportOf(t, d)
+	// Without all of uidNumber, gidNumber and homeDirectory a user is no
+	// posixAccount; dirgateObject carries what it has.
+	if !strings.Contains(out, "dn: uid=partial,ou=people,dc=example,dc=com\nobjectClass: top\nobjectClass: inetOrgPerson\nobjectClass: dirgateObject\nuid: partial\ncn: partial\nsn: partial\nuidNumber: 4242\nentryUUID: ") {
+		t.Errorf("the user with only a uidNumber is not written as inetOrgPerson + dirgateObject")
+	}
 	if !strings.HasPrefix(out, "version: 1\n\ndn: dc=example,dc=com\nobjectClass: top\nobjectClass: dcObject\nobjectClass: organization\ndc: example\n") {
 		t.Errorf("the export does not start with the version and the base entry:\n%.300s", out)
 	}
