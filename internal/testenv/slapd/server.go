@@ -267,6 +267,16 @@ func (s *Server) Stop() error {
 	return nil
 }
 
+// Kill ends slapd with SIGKILL, as a crash or the OOM killer would: no
+// shutdown, open connections are reset by the kernel. Start brings it back
+// on the same port and data (mdb is crash-safe). Killing a stopped server
+// does nothing.
+func (s *Server) Kill() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.kill()
+}
+
 // Freeze stops slapd with SIGSTOP: connections stay open but nothing
 // answers, as with a hung server or a black-holed network. Thaw resumes it.
 // A frozen server is thawed before it is stopped at cleanup.

@@ -271,6 +271,33 @@ func TestTLS(t *testing.T) {
 	}
 }
 
+// TestKillStart: a killed server (SIGKILL, no shutdown) comes back on the
+// same port with every entry written before the kill, the ldapi socket it
+// left behind notwithstanding.
+func TestKillStart(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
+	conn := srv.Dial(t)
+	dn := "ou=before-kill," + srv.Suffix
+	if err := add(conn, dn, map[string][]string{"objectClass": {"organizationalUnit"}, "ou": {"before-kill"}}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Kill()
+	if srv.Running() {
+		t.Fatal("running after Kill")
+	}
+	if _, err := ldap.DialURL(srv.URL); err == nil {
+		t.Fatal("dial succeeded after Kill")
+	}
+	start := time.Now()
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("start after kill took %v", time.Since(start))
+	if got := search(t, srv.Dial(t), dn, "(objectClass=*)"); len(got) != 1 {
+		t.Fatalf("entry written before the kill: %v", got)
+	}
+}
+
 func TestFreezeThaw(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
 	conn := srv.Dial(t)
