@@ -27,7 +27,6 @@ type dialer struct {
 	tls         *tls.Config
 	startTLS    bool
 	dialTimeout time.Duration
-	reqTimeout  time.Duration
 	backoffMin  time.Duration
 	backoffMax  time.Duration
 
@@ -53,7 +52,6 @@ func newDialer(c *Config) (*dialer, error) {
 		tls:         tc,
 		startTLS:    c.TLS.StartTLS,
 		dialTimeout: c.DialTimeout,
-		reqTimeout:  c.RequestTimeout,
 		backoffMin:  c.ReconnectBackoff,
 		backoffMax:  c.ReconnectBackoffMax,
 		state:       make([]serverState, len(c.URLs)),
@@ -189,7 +187,9 @@ func (d *dialer) dialOne(ctx context.Context, rawURL, bindDN, bindPW string) (*c
 	}
 	lc := ldap.NewConn(netConn, useTLS)
 	lc.Start()
-	lc.SetTimeout(d.reqTimeout)
+	// No go-ldap request timeout: every call runs under a context whose
+	// end closes the socket (pool.call), which also unblocks a stuck write;
+	// go-ldap's own timer would cost a goroutine per request for nothing.
 	c := &conn{Conn: lc, raw: raw, url: rawURL, tls: useTLS}
 	if d.startTLS && !useTLS && network != "unix" {
 		if err := lc.StartTLS(tc); err != nil {
