@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -14,6 +15,10 @@ import (
 //	go test -run '^$' -bench . -benchmem ./pkg/directory/embedded
 
 const benchUsers = 10_000
+
+// created numbers the users benchmarks create: a sub-benchmark may run
+// several times on one store.
+var created atomic.Int64
 
 // benchStore opens a store holding benchUsers users below ou=people, put in
 // by one LDIF import (creating them one by one would sync 10,000 times).
@@ -63,11 +68,9 @@ func BenchmarkCreateUser(b *testing.B) {
 		password string
 	}{{"NoPassword", ""}, {"WithPassword", "Bench-Passw0rd!"}} {
 		b.Run(c.name, func(b *testing.B) {
-			i := 0
 			for b.Loop() {
-				i++
 				_, err := d.CreateUser(ctx, directory.NewUser{ParentDN: "ou=people,dc=example,dc=com",
-					Username: fmt.Sprintf("new-%s-%d", c.name, i), Surname: "New", Password: c.password})
+					Username: fmt.Sprintf("new%d", created.Add(1)), Surname: "New", Password: c.password})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -123,4 +126,17 @@ func BenchmarkListUsers10k(b *testing.B) {
 			}
 		})
 	}
+	// The first page sorted by another field after a change: the sort the
+	// pages after it are spared.
+	b.Run("FirstPageBySurnameAfterChange", func(b *testing.B) {
+		q := directory.Query{Sort: []directory.SortKey{{Field: directory.FieldSurname}}, Limit: 50}
+		for b.Loop() {
+			d.mu.Lock()
+			d.st.userOrderChanged()
+			d.mu.Unlock()
+			if p, err := d.SearchUsers(ctx, q); err != nil || len(p.Items) != 50 {
+				b.Fatalf("first page: %d items, %v", len(p.Items), err)
+			}
+		}
+	})
 }
