@@ -278,9 +278,51 @@ func (s *Server) Kill() {
 }
 
 // Freeze stops slapd with SIGSTOP: connections stay open but nothing
-// answers, as with a hung server or a black-holed network. Thaw resumes it.
-// A frozen server is thawed before it is stopped at cleanup.
-func (s *Server) Freeze() error { return s.signal(syscall.SIGSTOP) }
+// answers, as with a hung server or a black-holed network. It returns once
+// every thread of slapd has stopped. Thaw resumes it. A frozen server is
+// thawed before it is stopped at cleanup.
+func (s *Server) Freeze() error {
+	if err := s.signal(syscall.SIGSTOP); err != nil {
+		return err
+	}
+	// The signal is asynchronous: a thread busy on another CPU stops a
+	// moment later.
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.allThreadsStopped() {
+		if time.Now().After(deadline) {
+			return errors.New("slapd did not stop within 5s of SIGSTOP")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return nil
+}
+
+// allThreadsStopped reads every thread's state from /proc ("T": stopped).
+func (s *Server) allThreadsStopped() bool {
+	s.mu.Lock()
+	if s.cmd == nil {
+		s.mu.Unlock()
+		return false
+	}
+	pid := s.cmd.Process.Pid
+	s.mu.Unlock()
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if err != nil || len(tasks) == 0 {
+		return false
+	}
+	for _, task := range tasks {
+		b, err := os.ReadFile(task)
+		if err != nil {
+			return false
+		}
+		// pid (comm) state ...: the state follows the last ')'.
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 || i+2 >= len(b) || (b[i+2] != 'T' && b[i+2] != 't') {
+			return false
+		}
+	}
+	return true
+}
 
 // Thaw resumes a frozen server.
 func (s *Server) Thaw() error { return s.signal(syscall.SIGCONT) }
