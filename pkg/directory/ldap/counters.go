@@ -2,6 +2,7 @@ package ldap
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -74,9 +75,13 @@ func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r dir
 		switch {
 		case err == nil:
 			return n, nil
-		case isCode(err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultAttributeOrValueExists):
-			// Lost the race: back off a little, at random, so that racers
-			// spread out instead of colliding again.
+		case isCode(err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultAttributeOrValueExists),
+			errors.Is(err, directory.ErrUnavailable) && ctx.Err() == nil:
+			// Lost the race, or lost the connection (the server went away,
+			// a failover is under way) not knowing whether the swap was
+			// applied. Either way reading the counter again is safe: an
+			// applied swap only leaves n unused. Back off a little, at
+			// random, so that racers spread out instead of colliding again.
 			if err := sleep(ctx, time.Duration(rand.Int64N(int64(time.Millisecond)<<min(attempt, 5)))); err != nil {
 				return 0, err
 			}

@@ -208,7 +208,7 @@ func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error
 		stop := context.AfterFunc(ctx, c.abort)
 		err = fn(c)
 		aborted := !stop()
-		broken := aborted || isNetwork(err)
+		broken := aborted || isNetwork(err) || closedUnder(c, err)
 		p.put(c, broken)
 		switch {
 		case err == nil:
@@ -224,6 +224,14 @@ func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error
 		}
 		return err
 	}
+}
+
+// closedUnder reports whether err is the connection closing under a
+// call: go-ldap answers a request in flight when the server goes away
+// with a plain error ("unable to read LDAP response packet: EOF") that
+// carries no result code, so only the connection's state tells.
+func closedUnder(c *conn, err error) bool {
+	return err != nil && resultCode(err) == 0 && c.IsClosing()
 }
 
 // rootDSE is a search for the root DSE's attrs.
