@@ -60,7 +60,7 @@ func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r dir
 			}
 			continue
 		}
-		next := max(cur, r.Min)
+		next := max(cur, d.issued.floor(kind, r))
 		if next > r.Max {
 			return 0, fmt.Errorf("%w: %s %d-%d (counter at %d)", directory.ErrRangeExhausted, kind, r.Min, r.Max, cur)
 		}
@@ -74,6 +74,7 @@ func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r dir
 		})
 		switch {
 		case err == nil:
+			d.issued.record(kind, n)
 			return n, nil
 		case isCode(err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultAttributeOrValueExists),
 			errors.Is(err, directory.ErrUnavailable) && ctx.Err() == nil:
