@@ -27,6 +27,7 @@ type ppolicy struct {
 	lockedTime  string
 	failureTime string
 	reset       string
+	endTime     string
 	policyDN    string
 
 	mu       sync.RWMutex
@@ -38,6 +39,15 @@ type ppolicy struct {
 // "permanently locked": dirgate's disabled.
 const disabledMark = "000001010000Z"
 
+// guardEndTime is the pwdEndTime ("the password is disabled from then
+// on") dirgate writes while it sets the password of a disabled or locked
+// account: ppolicy clears pwdAccountLockedTime on any password set, even
+// one that writes the lock back in the same operation, but leaves
+// pwdEndTime alone. The guard keeps binds refused until the lock is back;
+// should dirgate or the server fail in between, the account stays shut
+// and reads as disabled.
+const guardEndTime = "19700101000000Z"
+
 // relaxControl (draft-zeilenga-ldap-relax) lets an authorized client
 // change attributes slapd otherwise refuses to let clients touch, here
 // pwdFailureTime.
@@ -47,10 +57,18 @@ const relaxControl = "1.3.6.1.4.1.4203.666.5.12"
 const generalizedTime = "20060102150405Z"
 
 func newPPolicy() *ppolicy {
-	return &ppolicy{lockedTime: "pwdAccountLockedTime", failureTime: "pwdFailureTime", reset: "pwdReset"}
+	return &ppolicy{lockedTime: "pwdAccountLockedTime", failureTime: "pwdFailureTime", reset: "pwdReset", endTime: "pwdEndTime"}
 }
 
-func (p *ppolicy) attributes() []string { return []string{p.lockedTime, p.failureTime, p.reset} }
+func (p *ppolicy) attributes() []string {
+	return []string{p.lockedTime, p.failureTime, p.reset, p.endTime}
+}
+
+// guarded reports whether e carries the guard of an interrupted password
+// set.
+func (p *ppolicy) guarded(e *ldap.Entry) bool {
+	return e.GetEqualFoldAttributeValue(p.endTime) == guardEndTime
+}
 
 // load reads pwdMaxFailure and pwdLockoutDuration from the default policy
 // entry. A missing entry means no lockout (threshold 0), which is what
@@ -92,7 +110,7 @@ func (p *ppolicy) lockDuration() time.Duration {
 
 func (p *ppolicy) state(e *ldap.Entry, u *directory.User, now time.Time) {
 	lt := e.GetEqualFoldAttributeValue(p.lockedTime)
-	u.Enabled = lt != disabledMark
+	u.Enabled = lt != disabledMark && !p.guarded(e)
 	u.MustChangePassword = strings.EqualFold(e.GetEqualFoldAttributeValue(p.reset), "TRUE")
 	u.Lock = directory.LockState{}
 	if lt == "" || lt == disabledMark {
@@ -131,6 +149,8 @@ func (p *ppolicy) create(nu directory.NewUser) []ldap.Attribute {
 func (p *ppolicy) setEnabled(e *ldap.Entry, enabled bool) []ldap.Change {
 	lt := e.GetEqualFoldAttributeValue(p.lockedTime)
 	switch {
+	case enabled && p.guarded(e):
+		return []ldap.Change{replace(p.lockedTime), replace(p.endTime)}
 	case enabled && lt == disabledMark:
 		return []ldap.Change{replace(p.lockedTime)}
 	case !enabled && lt != disabledMark:
@@ -160,15 +180,28 @@ func (p *ppolicy) setMustChange(_ *ldap.Entry, must bool) []ldap.Change {
 	return []ldap.Change{replace(p.reset)}
 }
 
+// beforePasswordSet guards a disabled or locked account while its
+// password is set (see guardEndTime); an open account needs no guard.
+func (p *ppolicy) beforePasswordSet(before *ldap.Entry) []ldap.Change {
+	if before.GetEqualFoldAttributeValue(p.lockedTime) == "" && !p.guarded(before) {
+		return nil
+	}
+	return []ldap.Change{replace(p.endTime, guardEndTime)}
+}
+
+func (p *ppolicy) liftGuard() []ldap.Change { return []ldap.Change{replace(p.endTime)} }
+
 // afterPasswordSet: slapd's ppolicy clears pwdAccountLockedTime and
-// pwdReset when an administrator sets a password. A disabled account must
-// stay disabled, so the old lock goes back, and must-change is set as
-// asked. (Between the two operations a disabled user could bind with the
-// new password for one round trip; Password Modify cannot carry the lock.)
+// pwdReset when an administrator sets a password. A disabled or locked
+// account must stay so: the old lock goes back and the guard goes, in one
+// operation; must-change is set as asked.
 func (p *ppolicy) afterPasswordSet(before *ldap.Entry, mustChange bool) []ldap.Change {
 	changes := p.setMustChange(before, mustChange)
 	if lt := before.GetEqualFoldAttributeValue(p.lockedTime); lt != "" {
 		changes = append(changes, replace(p.lockedTime, lt))
+	}
+	if len(p.beforePasswordSet(before)) > 0 {
+		changes = append(changes, replace(p.endTime))
 	}
 	return changes
 }
@@ -177,7 +210,7 @@ func (p *ppolicy) filter(f directory.Field, v bool, now time.Time) (string, bool
 	var pos string
 	switch f {
 	case directory.FieldEnabled:
-		pos = fmt.Sprintf("(!(%s=%s))", p.lockedTime, disabledMark)
+		pos = fmt.Sprintf("(&(!(%s=%s))(!(%s=%s)))", p.lockedTime, disabledMark, p.endTime, guardEndTime)
 	case directory.FieldLocked:
 		if d := p.lockDuration(); d > 0 {
 			// The disabled mark lies before any such time: excluded too.

@@ -24,11 +24,40 @@ func (d *Directory) SetPassword(ctx context.Context, ref directory.Ref, password
 	return d.setPasswordOn(ctx, e, password, mustChange)
 }
 
+// passwordSetGuard is implemented by account policies whose server lifts
+// a lock when an administrator sets a password (OpenLDAP's ppolicy): the
+// guard keeps the account shut from before the set until
+// afterPasswordSet has put the lock back.
+type passwordSetGuard interface {
+	beforePasswordSet(before *ldap.Entry) []ldap.Change
+	// liftGuard removes the guard when the set failed and nothing else
+	// changed.
+	liftGuard() []ldap.Change
+}
+
 // setPasswordOn sets the password of the user e was read as, then puts
 // back the account state the set may have cleared.
 func (d *Directory) setPasswordOn(ctx context.Context, e *ldap.Entry, password string, mustChange bool) error {
+	g, guarding := d.prof.account.(passwordSetGuard)
+	var guard []ldap.Change
+	if guarding {
+		guard = g.beforePasswordSet(e)
+	}
+	if len(guard) > 0 {
+		if err := d.modify(ctx, e.DN, guard); err != nil {
+			return wrap(err, "guarding the account state of "+e.DN)
+		}
+	}
 	err := d.write(ctx, func(c *conn) error { return d.prof.passwords.set(c, e.DN, password) })
 	if err != nil {
+		if len(guard) > 0 {
+			// Nothing changed but the guard: take it away again.
+			lctx, cancel := d.deadline(context.WithoutCancel(ctx))
+			defer cancel()
+			if rerr := d.modify(lctx, e.DN, g.liftGuard()); rerr != nil {
+				d.log.Error("ldap: could not lift the password-set guard; the account stays shut", "dn", e.DN, "error", rerr)
+			}
+		}
 		return passwordError(err, "setting the password of "+e.DN)
 	}
 	if err := d.modify(ctx, e.DN, d.prof.account.afterPasswordSet(e, mustChange)); err != nil {

@@ -30,7 +30,7 @@ func TestFilterEscapesEveryValueOnce(t *testing.T) {
 		{directory.Eq(directory.FieldDescription, "x\x00y"), `(description=x\00y)`},
 		{directory.In(directory.FieldUIDNumber, "1", "2"), `(|(uidNumber=1)(uidNumber=2))`},
 		{directory.BoolEq(directory.FieldSystem, false), `(!(dirgateSystem=TRUE))`},
-		{directory.BoolEq(directory.FieldEnabled, true), `(!(pwdAccountLockedTime=000001010000Z))`},
+		{directory.BoolEq(directory.FieldEnabled, true), `(&(!(pwdAccountLockedTime=000001010000Z))(!(pwdEndTime=19700101000000Z)))`},
 		{directory.Present(directory.FieldMail), `(mail=*)`},
 		{directory.Eq(directory.AttributeField("EMPLOYEENUMBER"), "7"), `(employeeNumber=7)`},
 		{directory.Eq(directory.FieldID, "not-a-uuid"), matchNothing},
