@@ -66,7 +66,11 @@ func (d *Directory) CreateGroup(ctx context.Context, ng directory.NewGroup) (*di
 	if err := d.add(ctx, req); err != nil {
 		return nil, d.addError(err, "group", ng.Name, dn)
 	}
-	return d.GetGroup(ctx, directory.ByDN(dn))
+	g, err := d.GetGroup(ctx, directory.ByDN(dn))
+	if err != nil {
+		return nil, missingAfterAdd(err, dn)
+	}
+	return g, nil
 }
 
 // GetGroup reads one group.

@@ -43,7 +43,11 @@ func (d *Directory) CreateOU(ctx context.Context, nou directory.NewOU) (*directo
 	if err := d.add(ctx, req); err != nil {
 		return nil, d.addError(err, "OU", nou.Name, dn)
 	}
-	return d.GetOU(ctx, directory.ByDN(dn))
+	ou, err := d.GetOU(ctx, directory.ByDN(dn))
+	if err != nil {
+		return nil, missingAfterAdd(err, dn)
+	}
+	return ou, nil
 }
 
 // GetOU reads an OU by id or DN.

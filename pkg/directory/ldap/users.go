@@ -48,12 +48,12 @@ func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (*dire
 		before := ldap.NewEntry(req.DN, attrsOf(req))
 		if err := d.setPasswordOn(ctx, before, nu.Password, nu.MustChangePassword); err != nil {
 			d.undoAdd(req.DN)
-			return nil, err
+			return nil, missingAfterAdd(err, req.DN)
 		}
 	}
 	e, err := d.readEntry(ctx, req.DN, d.userSel, d.userAttrs)
 	if err != nil {
-		return nil, err
+		return nil, missingAfterAdd(err, req.DN)
 	}
 	u := d.toUser(e)
 	return &u, nil
