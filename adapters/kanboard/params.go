@@ -131,8 +131,11 @@ func (a args) id(name string) (int64, bool) {
 		if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
 			return n, n > 0
 		}
+		// float64(math.MaxInt64) rounds up to 2^63, which int64 cannot
+		// hold: the bound is exclusive, or 2^63 would convert to a
+		// negative id.
 		f, err := strconv.ParseFloat(string(v), 64)
-		if err != nil || f != math.Trunc(f) || f < 1 || f > math.MaxInt64 {
+		if err != nil || f != math.Trunc(f) || f < 1 || f >= math.MaxInt64 {
 			return 0, false
 		}
 		return int64(f), true

@@ -109,6 +109,9 @@ func TestArgID(t *testing.T) {
 		`10007`: 10007, `"10007"`: 10007, `10007.0`: 10007, `1e4`: 10000,
 		`0`: 0, `-5`: 0, `"-5"`: 0, `1.5`: 0, `"12a"`: 0, `" 12"`: 0, `""`: 0,
 		`true`: 0, `null`: 0, `[1]`: 0, `{"id":1}`: 0, `99999999999999999999`: 0,
+		// 2^63 parses as a float equal to float64(MaxInt64) and must not
+		// wrap to a negative id (found by FuzzBind).
+		`9223372036854775808`: 0, `9.223372036854775807e18`: 0, `9223372036854774784`: 9223372036854774784,
 	} {
 		n, ok := args{"id": json.RawMessage(raw)}.id("id")
 		if want == 0 && ok || want != 0 && (!ok || n != want) {
