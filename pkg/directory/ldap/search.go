@@ -102,7 +102,7 @@ func runSearch[T any](ctx context.Context, d *Directory, q directory.Query, ks k
 	if err != nil {
 		return page, err
 	}
-	if q.Limit > 0 && serverSortable && si.sort && si.vlv {
+	if q.Limit > 0 && serverSortable && si.sort && si.vlv && !fewMatches(q.Filter) {
 		page, err = vlvSearch(ctx, d, req, keys, q, ks.conv)
 		if err == nil {
 			return page, nil
