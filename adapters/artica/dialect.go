@@ -134,6 +134,9 @@ func (d *Dialect) Mount(g *echo.Group, on dialect.Listener) {
 	if on.Network != "unix" {
 		guard = append(guard, d.requireKey)
 	}
+	// Other methods on /ping get the envelope too, not echo's bare 405:
+	// on the socket every answer is Artica's.
+	g.Any("/ping", d.unknownEndpoint, guard...)
 	g.GET("/ping", d.ping, guard...)
 	api := g.Group("/openldap", guard...)
 	api.POST("/members", d.createMember)

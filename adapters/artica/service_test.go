@@ -36,6 +36,17 @@ func TestStatusRestartInstall(t *testing.T) {
 	}
 }
 
+// TestPingOtherMethods: a method /ping does not serve is answered in the
+// envelope like any unknown endpoint (found by FuzzServe: echo answered a
+// bare 405 {"message":...}).
+func TestPingOtherMethods(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, method := range []string{http.MethodPost, http.MethodPatch, http.MethodDelete, "TRACE"} {
+		h.refused(method, "/ping", "", "unknown endpoint "+method+" /ping")
+	}
+	h.ok("GET", "/ping", "")
+}
+
 func TestTCPListenerNeedsKeyAndAllowedAddress(t *testing.T) {
 	h := newHarness(t, nil)
 	tcp := func(method, path, body string, edit func(*http.Request)) answer {
