@@ -133,3 +133,30 @@ func TestVerifyUnknownUser(t *testing.T) {
 		t.Errorf("an unknown user fails in %v, a wrong password in %v: the difference tells who exists", unknown, known)
 	}
 }
+
+// Sorting by lock state (which changes with the clock) is not cached.
+func TestSortByLockState(t *testing.T) {
+	ctx := context.Background()
+	d, clk, ref := lockoutStore(t, 2, time.Minute)
+	for _, name := range []string{"a", "z"} {
+		_, err := d.CreateUser(ctx, directory.NewUser{ParentDN: "ou=people,dc=example,dc=com", Username: name})
+		must(t, err)
+	}
+	fail(t, d, ref, 2)
+	q := directory.Query{Sort: []directory.SortKey{{Field: directory.FieldLocked, Descending: true}}, Limit: 2}
+	order := func() []string {
+		p, err := d.SearchUsers(ctx, q)
+		must(t, err)
+		if p.Total != 3 {
+			t.Fatalf("Total %d, want 3", p.Total)
+		}
+		return names(p.Items)
+	}
+	if got := order(); len(got) != 2 || got[0] != "u" || got[1] != "a" {
+		t.Errorf("sorted by locked, descending: %q, want [u a]", got)
+	}
+	clk.advance(time.Minute)
+	if got := order(); len(got) != 2 || got[0] != "a" || got[1] != "u" {
+		t.Errorf("after the lock ended: %q, want [a u] (by username)", got)
+	}
+}

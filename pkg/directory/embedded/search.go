@@ -102,6 +102,7 @@ func (d *Directory) SearchUsers(ctx context.Context, q directory.Query) (directo
 			return err
 		}
 		now := d.now()
+		keep := func(u *userRec) bool { return (in == nil || in(u.ID, u.Parent)) && (match == nil || match(u, now)) }
 		var ordered []*userRec
 		switch {
 		case byName:
@@ -112,32 +113,43 @@ func (d *Directory) SearchUsers(ctx context.Context, q directory.Query) (directo
 				sortBy(ordered, keys, now, compareUserKeys)
 				s.orders.put(cacheKey, ordered)
 			}
-		default:
-			ordered = s.sortedUsers()
-		}
-		matches := ordered
-		if match != nil || in != nil {
-			matches = nil
-			for i, u := range ordered {
-				if i%4096 == 0 && ctx.Err() != nil {
-					return unavailable(ctx.Err())
-				}
-				if (in == nil || in(u.ID, u.Parent)) && (match == nil || match(u, now)) {
+		default: // an order that changes with the clock: sort the matches
+			var matches []*userRec
+			for _, u := range s.sortedUsers() {
+				if keep(u) {
 					matches = append(matches, u)
 				}
 			}
-		}
-		switch {
-		case byName && desc:
-			matches = slices.Clone(matches)
-			slices.Reverse(matches)
-		case !byName && !cacheable:
-			matches = slices.Clone(matches)
 			sortBy(matches, keys, now, compareUserKeys)
+			ordered, match, in = matches, nil, nil
 		}
-		page.Total = len(matches)
-		for _, u := range window(matches, q.Offset, q.Limit) {
-			page.Items = append(page.Items, u.model(now, d.lockout.duration))
+		at := func(i int) *userRec {
+			if byName && desc {
+				return ordered[len(ordered)-1-i]
+			}
+			return ordered[i]
+		}
+		if match == nil && in == nil { // everything matches: cut the page out
+			page.Total = len(ordered)
+			for i := q.Offset; i < len(ordered) && (q.Limit == 0 || len(page.Items) < q.Limit); i++ {
+				page.Items = append(page.Items, at(i).model(now, d.lockout.duration))
+			}
+			return nil
+		}
+		// One pass in the final order: count every match, convert only
+		// those on the page.
+		for i := range ordered {
+			if i%4096 == 0 && ctx.Err() != nil {
+				return unavailable(ctx.Err())
+			}
+			u := at(i)
+			if !keep(u) {
+				continue
+			}
+			if page.Total >= q.Offset && (q.Limit == 0 || len(page.Items) < q.Limit) {
+				page.Items = append(page.Items, u.model(now, d.lockout.duration))
+			}
+			page.Total++
 		}
 		return nil
 	})
