@@ -23,8 +23,22 @@ run: build
 	./$(BIN) serve --data-dir $(DATA_DIR) --listen $(LISTEN)
 
 ## test: lint, then every test with -race, end-to-end included
-test: lint
+test: lint fuzz
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+## fuzz: every fuzz target (func Fuzz… in a *_fuzz_test.go) for FUZZTIME
+## each, one after the other; `make fuzz FUZZTIME=5m` for a longer run
+FUZZTIME ?= 10s
+.PHONY: fuzz
+fuzz:
+	@set -e; grep -rHo --include='*_fuzz_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sort | \
+	while IFS=: read -r file fn; do \
+		pkg=./$$(dirname "$${file#./}"); name=$${fn#func }; \
+		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s "$$pkg" </dev/null 2>&1) \
+			|| { echo "$$out"; exit 1; }; \
+		echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
+	done
 
 ## test-ad: the Active Directory profile's tests against a real Samba AD DC
 test-ad:
