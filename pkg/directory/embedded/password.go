@@ -115,9 +115,11 @@ var errUnsupportedScheme = errors.New("unsupported password scheme")
 func parseArgon2(stored string) (argon2Hash, error) {
 	var h argon2Hash
 	if len(stored) < len(argon2Scheme) || !strings.EqualFold(stored[:len(argon2Scheme)], argon2Scheme) {
-		scheme, _, _ := strings.Cut(stored, "}")
-		if len(scheme) > 20 {
-			scheme = scheme[:20]
+		// Name the scheme for the logs, never any of the value: without a
+		// {scheme} it may be a password in clear.
+		scheme, _, found := strings.Cut(stored, "}")
+		if !found || !strings.HasPrefix(scheme, "{") || len(scheme) > 16 {
+			return h, fmt.Errorf("%w: no {scheme} prefix (a password in clear?)", errUnsupportedScheme)
 		}
 		return h, fmt.Errorf("%w %s}", errUnsupportedScheme, scheme)
 	}

@@ -70,8 +70,12 @@ func TestParseArgon2Refuses(t *testing.T) {
 			t.Errorf("verify(%q) matched", stored)
 		}
 	}
-	if _, err := parseArgon2("{SSHA}x"); !errors.Is(err, errUnsupportedScheme) {
-		t.Errorf("an {SSHA} value: %v, want errUnsupportedScheme", err)
+	if _, err := parseArgon2("{SSHA}x"); !errors.Is(err, errUnsupportedScheme) || !strings.Contains(err.Error(), "{SSHA}") {
+		t.Errorf("an {SSHA} value: %v, want errUnsupportedScheme naming it", err)
+	}
+	// A value in clear never shows in the error (it goes to the logs).
+	if _, err := parseArgon2("cleartext-secret"); !errors.Is(err, errUnsupportedScheme) || strings.Contains(err.Error(), "secret") {
+		t.Errorf("a password in clear: %v", err)
 	}
 }
 
