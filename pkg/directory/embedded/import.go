@@ -15,6 +15,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 	"github.com/go-ldap/ldif"
 	"github.com/google/uuid"
+	"golang.org/x/net/idna"
 
 	"github.com/dirgate/dirgate/pkg/directory"
 )
@@ -516,6 +517,13 @@ func (imp *importer) resolveMembers() error {
 		}
 		for _, uid := range p.memberUIDs {
 			id, ok := s.userNames[fold(uid)]
+			if !ok && strings.Contains(uid, "xn--") {
+				// memberUid is ASCII: the posixGroup model writes a
+				// username outside ASCII in its punycode form.
+				if name, err := idna.Punycode.ToUnicode(uid); err == nil {
+					id, ok = s.userNames[fold(name)]
+				}
+			}
 			if !ok {
 				imp.d.log.Warn("LDIF import: dropping an unknown memberUid", "group", p.dn, "memberUid", uid)
 				continue
