@@ -92,6 +92,58 @@ func TestSIGTERMUnderWriteLoad(t *testing.T) {
 	t.Logf("%d acknowledged writes, %d missing from the directory", len(ackedUsers), lost)
 }
 
+// TestSIGTERMWithTheDirectoryHung sends SIGTERM while every client waits
+// on a hung slapd: dirgate must still exit 0 once server.shutdownGrace is
+// over, closing the connections of the requests that could not finish
+// without half an answer.
+func TestSIGTERMWithTheDirectoryHung(t *testing.T) {
+	const grace = 2 * time.Second
+	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS, LDIF: containersLDIF})
+	tok := token()
+	cfg := ldapConfig(t, srv, []string{srv.URL}, tok, map[string]any{
+		"server": map[string]any{"shutdownGrace": grace.String()},
+	})
+	p := e2eutil.Start(t, e2eutil.Options{Config: cfg})
+
+	const workers = 8
+	load := startLoad(t.Context(), "sigterm-hung", workers, func(i int) *kanboard { return newKanboard(p.URL, tok, i%2 == 0) })
+	wait(t.Context(), time.Second)
+	if err := srv.Freeze(); err != nil {
+		load.stop()
+		t.Fatal(err)
+	}
+	wait(t.Context(), 200*time.Millisecond) // every client is now waiting on slapd
+	signalled := time.Now()
+	p.Signal(syscall.SIGTERM)
+	code := p.Wait(grace + 5*time.Second)
+	exited := time.Since(signalled)
+	results := load.stop()
+	if err := srv.Thaw(); err != nil {
+		t.Fatal(err)
+	}
+
+	var inflight [outcomes]int
+	for _, r := range results {
+		if r.start.Before(signalled) && r.end().After(signalled) {
+			inflight[r.outcome]++
+		}
+		if r.outcome == half || r.outcome == other {
+			t.Errorf("%s: %s after %v: %.200s", r.name, r.outcome, r.latency, r.detail)
+		}
+	}
+	t.Logf("slapd hung, SIGTERM with grace %v: exit code %d after %v; in flight: %d dropped at the end of the grace, %d answered",
+		grace, code, exited.Round(time.Millisecond), inflight[dropped], inflight[acked]+inflight[declined])
+	if code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+	if exited > grace+slack {
+		t.Errorf("exited %v after SIGTERM, grace %v", exited, grace)
+	}
+	if inflight[dropped] == 0 {
+		t.Errorf("no request was waiting on slapd at the signal: the test proves nothing")
+	}
+}
+
 // listenerClosed dials addr every millisecond from since on until the
 // connection is refused, and returns how long that took (limit if never).
 func listenerClosed(addr string, since time.Time, limit time.Duration) time.Duration {
