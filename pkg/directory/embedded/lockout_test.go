@@ -115,16 +115,22 @@ func TestLockoutOff(t *testing.T) {
 }
 
 // A logon of an unknown user fails like a wrong password and takes as long.
+// The fastest of a few tries is compared, which a busy machine's stalls do
+// not move.
 func TestVerifyUnknownUser(t *testing.T) {
-	d, _, ref := lockoutStore(t, 5, time.Minute)
+	d, _, ref := lockoutStore(t, 10, time.Minute)
 	ctx := context.Background()
-	timeOf := func(r directory.Ref) (time.Duration, error) {
-		start := time.Now()
-		_, err := d.VerifyPassword(ctx, r, "wrong")
-		return time.Since(start), err
+	fastest := func(r directory.Ref) (time.Duration, error) {
+		best, last := time.Duration(1<<62), error(nil)
+		for range 3 {
+			start := time.Now()
+			_, last = d.VerifyPassword(ctx, r, "wrong")
+			best = min(best, time.Since(start))
+		}
+		return best, last
 	}
-	known, errKnown := timeOf(ref)
-	unknown, errUnknown := timeOf(directory.ByName("nobody"))
+	known, errKnown := fastest(ref)
+	unknown, errUnknown := fastest(directory.ByName("nobody"))
 	if !errors.Is(errKnown, directory.ErrInvalidCredentials) || !errors.Is(errUnknown, directory.ErrInvalidCredentials) ||
 		errors.Is(errUnknown, directory.ErrNotFound) {
 		t.Errorf("wrong password: %v; unknown user: %v; want both ErrInvalidCredentials only", errKnown, errUnknown)
