@@ -92,13 +92,23 @@ func (t TLSConfig) build() (*tls.Config, error) {
 // every one is backing off), and with ErrInvalidCredentials when the
 // service bind is refused.
 func (d *dialer) dial(ctx context.Context, bindDN, bindPW string) (*conn, error) {
+	return d.dialAny(ctx, bindDN, bindPW, false)
+}
+
+// dialWire is dial for the read pool: the connection speaks the lean
+// search-only client of wireconn.go instead of go-ldap.
+func (d *dialer) dialWire(ctx context.Context, bindDN, bindPW string) (*conn, error) {
+	return d.dialAny(ctx, bindDN, bindPW, true)
+}
+
+func (d *dialer) dialAny(ctx context.Context, bindDN, bindPW string, wire bool) (*conn, error) {
 	var errs []error
 	for i, u := range d.urls {
 		if err := d.backingOff(i); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		c, err := d.dialOne(ctx, u, bindDN, bindPW)
+		c, err := d.dialOne(ctx, u, bindDN, bindPW, wire)
 		if err == nil {
 			d.succeeded(i)
 			return c, nil
@@ -157,7 +167,7 @@ func (d *dialer) reset() {
 // dialOne connects to one URL. The whole sequence (TCP, TLS, StartTLS,
 // bind) runs under one deadline; when it passes, the socket is closed,
 // which ends any step blocked on it.
-func (d *dialer) dialOne(ctx context.Context, rawURL, bindDN, bindPW string) (*conn, error) {
+func (d *dialer) dialOne(ctx context.Context, rawURL, bindDN, bindPW string, wire bool) (*conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.dialTimeout)
 	defer cancel()
 	network, addr, useTLS, serverName, err := target(rawURL)
@@ -185,24 +195,15 @@ func (d *dialer) dialOne(ctx context.Context, rawURL, bindDN, bindPW string) (*c
 		}
 		netConn = tlsConn
 	}
-	lc := ldap.NewConn(netConn, useTLS)
-	lc.Start()
-	// No go-ldap request timeout: every call runs under a context whose
-	// end closes the socket (pool.call), which also unblocks a stuck write;
-	// go-ldap's own timer would cost a goroutine per request for nothing.
-	c := &conn{Conn: lc, raw: raw, url: rawURL, tls: useTLS}
-	if d.startTLS && !useTLS && network != "unix" {
-		if err := lc.StartTLS(tc); err != nil {
-			c.close()
-			return nil, fmt.Errorf("StartTLS: %w", err)
-		}
-		c.tls = true
+	c := &conn{raw: raw, url: rawURL, tls: useTLS}
+	upgrade := d.startTLS && !useTLS && network != "unix"
+	if wire {
+		err = c.speakWire(ctx, netConn, tc, upgrade, bindDN, bindPW)
+	} else {
+		err = c.speakGoLDAP(netConn, tc, upgrade, bindDN, bindPW)
 	}
-	if bindDN != "" {
-		if err := lc.Bind(bindDN, bindPW); err != nil {
-			c.close()
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
 	if !stop() {
 		// The deadline fired and closed the socket under us.
@@ -211,6 +212,51 @@ func (d *dialer) dialOne(ctx context.Context, rawURL, bindDN, bindPW string) (*c
 	}
 	c.used = time.Now()
 	return c, nil
+}
+
+// speakGoLDAP starts go-ldap on the connection, upgrades it with StartTLS
+// when asked, and binds when bindDN is set; on failure the connection is
+// closed.
+func (c *conn) speakGoLDAP(netConn net.Conn, tc *tls.Config, upgrade bool, bindDN, bindPW string) error {
+	lc := ldap.NewConn(netConn, c.tls)
+	lc.Start()
+	// No go-ldap request timeout: every call runs under a context whose
+	// end closes the socket (pool.call), which also unblocks a stuck write;
+	// go-ldap's own timer would cost a goroutine per request for nothing.
+	c.Conn = lc
+	if upgrade {
+		if err := lc.StartTLS(tc); err != nil {
+			c.close()
+			return fmt.Errorf("StartTLS: %w", err)
+		}
+		c.tls = true
+	}
+	if bindDN != "" {
+		if err := lc.Bind(bindDN, bindPW); err != nil {
+			c.close()
+			return err
+		}
+	}
+	return nil
+}
+
+// speakWire is speakGoLDAP for the read pool's lean client.
+func (c *conn) speakWire(ctx context.Context, netConn net.Conn, tc *tls.Config, upgrade bool, bindDN, bindPW string) error {
+	c.wire = newWireConn(netConn, c.raw)
+	if upgrade {
+		if err := c.wire.startTLS(ctx, tc); err != nil {
+			c.close()
+			return fmt.Errorf("StartTLS: %w", err)
+		}
+		c.tls = true
+	}
+	if bindDN != "" {
+		if err := c.wire.bind(bindDN, bindPW); err != nil {
+			c.close()
+			return err
+		}
+	}
+	return nil
 }
 
 // target splits an LDAP URL into what net.Dial needs.

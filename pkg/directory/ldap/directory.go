@@ -26,6 +26,7 @@ type Directory struct {
 
 	dialer *dialer
 	svc    *pool // bound as the service account
+	reads  *pool // bound as the service account, searches only (wireconn.go)
 	binds  *pool // for binding as users
 
 	extra      []string // allow-listed extra user attributes
@@ -127,6 +128,8 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 	}
 	d.svc = newPool("service", d.dialer, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
 	d.binds = newPool("bind", d.dialer, cfg.BindPoolSize, "", "", cfg.IdleCheck)
+	d.reads = newPool("read", d.dialer, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
+	d.reads.wire = true
 	// A directory opened while the server was away learns its lockout
 	// policy on the first connection that works.
 	d.svc.onConnect = func() {
@@ -281,6 +284,7 @@ func (d *Directory) Health(ctx context.Context) (directory.Health, error) {
 // then connects again.
 func (d *Directory) Reconnect(ctx context.Context) error {
 	d.svc.drain()
+	d.reads.drain()
 	d.binds.drain()
 	d.dialer.reset()
 	d.server.Store(nil)
@@ -291,6 +295,7 @@ func (d *Directory) Reconnect(ctx context.Context) error {
 // Close closes every connection.
 func (d *Directory) Close() error {
 	d.svc.close()
+	d.reads.close()
 	d.binds.close()
 	return nil
 }

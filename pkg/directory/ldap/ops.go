@@ -22,6 +22,17 @@ func (d *Directory) read(ctx context.Context, fn func(*conn) error) error {
 	return err
 }
 
+// search runs fn, which only searches, on a connection of the read pool
+// (the lean client of wireconn.go), retried once as read is. A referral
+// answer is followed as read follows it, over go-ldap.
+func (d *Directory) search(ctx context.Context, fn func(*conn) error) error {
+	err := d.reads.call(ctx, true, fn)
+	if d.cfg.Referrals == "follow" && isCode(err, ldap.LDAPResultReferral) {
+		return d.followReferral(ctx, err, fn)
+	}
+	return err
+}
+
 // write runs a change on a service connection. It is never retried: the
 // server may have applied it before the connection broke. A referral
 // answer is followed once when the configuration says so.
@@ -37,7 +48,7 @@ func (d *Directory) write(ctx context.Context, fn func(*conn) error) error {
 // (e.g. "(objectClass=inetOrgPerson)"). A missing entry is ErrNotFound.
 func (d *Directory) readEntry(ctx context.Context, dn, filter string, attrs []string) (*ldap.Entry, error) {
 	var e *ldap.Entry
-	err := d.read(ctx, func(c *conn) error {
+	err := d.search(ctx, func(c *conn) error {
 		res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
 			0, 0, false, filter, attrs, nil))
 		if err != nil {
@@ -61,7 +72,7 @@ func (d *Directory) readEntry(ctx context.Context, dn, filter string, attrs []st
 // is for lookups that expect one or two answers.
 func (d *Directory) searchFew(ctx context.Context, base, filter string, attrs []string, limit int) ([]*ldap.Entry, error) {
 	var out []*ldap.Entry
-	err := d.read(ctx, func(c *conn) error {
+	err := d.search(ctx, func(c *conn) error {
 		res, err := c.Search(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 			limit, 0, false, filter, attrs, nil))
 		if res != nil {
@@ -86,7 +97,7 @@ func (d *Directory) searchEach(ctx context.Context, req *ldap.SearchRequest, fn 
 	paging := ldap.NewControlPaging(uint32(d.cfg.PageSize))
 	req.Controls = append(req.Controls, paging)
 	// One connection holds the paging cookie across pages.
-	err := d.read(ctx, func(c *conn) error {
+	err := d.search(ctx, func(c *conn) error {
 		for {
 			res, err := c.Search(req)
 			if err != nil {

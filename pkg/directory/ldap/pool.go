@@ -13,9 +13,11 @@ import (
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
-// conn is one pooled connection.
+// conn is one pooled connection: go-ldap's, or on the read pool the lean
+// search-only client (wire; Conn is nil then).
 type conn struct {
 	*ldap.Conn
+	wire *wireConn
 	raw  net.Conn // the socket under TLS and go-ldap, closed to abort a call
 	url  string
 	tls  bool
@@ -32,6 +34,10 @@ func (c *conn) abort() { _ = c.raw.Close() }
 
 func (c *conn) close() {
 	c.abort()
+	if c.wire != nil {
+		c.wire.close()
+		return
+	}
 	_ = c.Conn.Close()
 }
 
@@ -51,6 +57,8 @@ type pool struct {
 
 	// onConnect runs (in its own goroutine) after each new connection.
 	onConnect func()
+	// wire: connections speak the lean search-only client (the read pool).
+	wire bool
 
 	mu     sync.Mutex
 	closed bool
@@ -101,7 +109,11 @@ func (p *pool) get(ctx context.Context) (*conn, error) {
 
 // open dials a new connection in a slot the caller holds.
 func (p *pool) open(ctx context.Context) (*conn, error) {
-	c, err := p.dialer.dial(ctx, p.bindDN, p.bindPW)
+	dial := p.dialer.dial
+	if p.wire {
+		dial = p.dialer.dialWire
+	}
+	c, err := dial(ctx, p.bindDN, p.bindPW)
 	if err != nil {
 		p.slots <- struct{}{}
 		return nil, err
