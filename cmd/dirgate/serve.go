@@ -65,6 +65,9 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 		return err
 	}
 	log.Info("dirgate starting", "version", version.Version, "config", src.File, "pid", os.Getpid())
+	if err := server.StartProfiler(ctx, os.Getenv(server.ProfilerEnv), log); err != nil {
+		return err
+	}
 
 	audit, auditFile, err := server.OpenAudit(cfg.Audit)
 	if err != nil {
