@@ -63,9 +63,10 @@ func testPasswords(t *testing.T, e *env) {
 	if got.MustChangePassword {
 		t.Error("VerifyPassword: MustChangePassword set on a user created without it")
 	}
-	// Wrong passwords fail; a logon in between keeps the failure count
-	// under any lockout threshold.
+	// Wrong passwords fail; a logon after each keeps the failure count
+	// under any lockout threshold above 1.
 	e.verifyFails(t, "with a wrong password", ref, password2, directory.ErrInvalidCredentials)
+	e.verifyOK(t, ref, password1, u.ID)
 	e.verifyFails(t, "with an empty password", ref, "", directory.ErrInvalidCredentials)
 	e.verifyOK(t, ref, password1, u.ID)
 	e.verifyFails(t, "with the password in upper case", ref, strings.ToUpper(password1), directory.ErrInvalidCredentials)
