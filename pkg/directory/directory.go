@@ -157,6 +157,11 @@ type Capabilities struct {
 	// ExtraAttributes are the extra attribute names this backend is
 	// configured to read and write (User.Attributes).
 	ExtraAttributes []string
+	// ExportOmitsPasswords: Export cannot carry password hashes (Active
+	// Directory never reveals them), so an Import restores entries and
+	// account state but not logons: imported users get passwords nobody
+	// knows, to be set again.
+	ExportOmitsPasswords bool
 }
 
 // Health is what Health reports.

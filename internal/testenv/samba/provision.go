@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // provisionOptions keep every socket, pid and log file of the DC inside
@@ -29,6 +30,9 @@ func provisionOptions(dir string) []string {
 		"tls certfile":               filepath.Join(dir, "tls", "cert.pem"),
 		"tls cafile":                 "",
 		"server services":            "ldap",
+		// dirgate's schema extension (config/ad) is loaded over LDAP, as
+		// a Schema Admin may on Windows; Samba refuses that by default.
+		"dsdb:schema update allowed": "yes",
 	}
 	args := make([]string, 0, len(opts))
 	for k, v := range opts {
@@ -72,6 +76,9 @@ func provision(ctx context.Context, dir string) (*Server, error) {
 	if out, err := exec.CommandContext(ctx, toolPath("samba-tool"), args...).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("samba-tool domain provision: %v\n%s", err, tail(out))
 	}
+	if err := addGlobals(s.confPath(), afterProvision); err != nil {
+		return nil, err
+	}
 	policy := []string{"domain", "passwordsettings", "set", "-H", filepath.Join(dir, "private", "sam.ldb"),
 		"--complexity=on", "--min-pwd-length=7", "--history-length=2", "--min-pwd-age=0", "--max-pwd-age=0",
 		"--account-lockout-threshold=" + strconv.Itoa(lockoutThreshold),
@@ -81,6 +88,33 @@ func provision(ctx context.Context, dir string) (*Server, error) {
 		return nil, fmt.Errorf("samba-tool domain passwordsettings: %v\n%s", err, tail(out))
 	}
 	return s, nil
+}
+
+// afterProvision are smb.conf settings that samba-tool provision does not
+// carry over from --option.
+var afterProvision = map[string]string{
+	// Samba accepts a user's previous password for an hour after a change
+	// or reset (for NTLM clients that cached it), LDAP simple binds
+	// included; the port, like a Windows DC's simple bind, takes only the
+	// current one.
+	"old password allowed period": "0",
+}
+
+// addGlobals adds settings to the [global] section of an smb.conf.
+func addGlobals(path string, settings map[string]string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var lines strings.Builder
+	for k, v := range settings {
+		fmt.Fprintf(&lines, "\t%s = %s\n", k, v)
+	}
+	conf, n := strings.Replace(string(b), "[global]\n", "[global]\n"+lines.String(), 1), strings.Count(string(b), "[global]\n")
+	if n == 0 {
+		return fmt.Errorf("%s has no [global] section", path)
+	}
+	return os.WriteFile(path, []byte(conf), 0o644)
 }
 
 func (s *Server) confPath() string { return filepath.Join(s.Dir, "etc", "smb.conf") }

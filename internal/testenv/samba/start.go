@@ -98,6 +98,10 @@ func startPrivate() (*Server, error) {
 		_ = cmd.Process.Kill()
 		return nil, fmt.Errorf("samba did not become ready: %w\n%s", err, logTail(dir))
 	}
+	if err := s.loadSchema(); err != nil {
+		_ = cmd.Process.Kill()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -120,7 +124,8 @@ func Up(ctx context.Context, dir string) (*Server, error) {
 	if out, err := exec.CommandContext(ctx, toolPath("samba"), "-D", "-s", s.confPath()).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("samba -D: %v\n%s", err, out)
 	}
-	pid, err := readPID(dir)
+	// samba -D may return before the daemon has written its pid file.
+	pid, err := waitPID(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +140,10 @@ func Up(ctx context.Context, dir string) (*Server, error) {
 	if err := s.waitReady(ctx, exited); err != nil {
 		_ = Down(context.WithoutCancel(ctx), dir)
 		return nil, fmt.Errorf("samba did not become ready: %w\n%s", err, logTail(dir))
+	}
+	if err := s.loadSchema(); err != nil {
+		_ = Down(context.WithoutCancel(ctx), dir)
+		return nil, err
 	}
 	return s, s.save()
 }
@@ -160,6 +169,21 @@ func Down(ctx context.Context, dir string) error {
 		}
 	}
 	return waitPortsClosed(ctx)
+}
+
+// waitPID waits for the pid file of a daemon just started in dir.
+func waitPID(ctx context.Context, dir string) (int, error) {
+	for {
+		pid, err := readPID(dir)
+		if err == nil {
+			return pid, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("%w (waiting for it: %w)", err, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 func readPID(dir string) (int, error) {

@@ -32,8 +32,8 @@
 //
 // A backend declares what it lacks in Capabilities; the suite skips exactly
 // the checks that need it (NestedGroups, ProtectedOUs, LockoutThreshold,
-// ExtraAttributes) and names the capability in the skip message. Nothing
-// else is ever skipped.
+// ExtraAttributes, ExportOmitsPasswords) and names the capability in the
+// skip or log message. Nothing else is ever skipped.
 package directorytest
 
 import (

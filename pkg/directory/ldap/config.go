@@ -50,12 +50,13 @@ type Config struct {
 	// PageSize is the RFC 2696 page size of searches.
 	PageSize int `mapstructure:"pageSize"`
 
-	// Profile is the kind of server: "openldap" ("ad" comes with the AD
-	// profile).
+	// Profile is the kind of server: "openldap" or "ad" (Active
+	// Directory, Samba AD).
 	Profile string `mapstructure:"profile"`
 	// GroupModel is "groupOfNames" (member DNs, nesting; needs the
 	// rfc2307bis schema for gidNumber) or "posixGroup" (memberUid, no
-	// nesting).
+	// nesting). The ad profile has AD's own (group, member DNs, nesting)
+	// and takes only the default here.
 	GroupModel string `mapstructure:"groupModel"`
 	// Attributes overrides the profile's attribute map: model name → LDAP
 	// attribute, e.g. {externalId: employeeNumber}. An empty value means
@@ -192,6 +193,8 @@ func (c *Config) Validate() error {
 	}
 	if _, ok := groupModels[c.GroupModel]; !ok {
 		bad("groupModel", "unknown group model %q (known: groupOfNames, posixGroup)", c.GroupModel)
+	} else if prof != nil && prof().groups != nil && c.GroupModel != NewConfig().GroupModel {
+		bad("groupModel", "the %s profile has its own group model (groups with member DNs); remove groupModel", c.Profile)
 	}
 	if ok {
 		p := prof()

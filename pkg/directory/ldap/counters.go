@@ -47,8 +47,10 @@ func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r dir
 	if !d.prof.counters {
 		return 0, fmt.Errorf("%w: the %s profile keeps no id counters", directory.ErrNotSupported, d.prof.name)
 	}
-	dn := directory.ChildDN("cn", string(kind), d.countersDN)
-	attr := d.attrs.get(attrCounter)
+	dn, attr, err := d.counterAt(ctx, kind)
+	if err != nil {
+		return 0, err
+	}
 	for attempt := range maxCASAttempts {
 		cur, ok, err := d.readCounter(ctx, dn, attr)
 		if err != nil {
@@ -93,8 +95,18 @@ func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r dir
 	return 0, fmt.Errorf("%w: %s counter: %d attempts lost to concurrent allocations", directory.ErrConflict, kind, maxCASAttempts)
 }
 
-// readCounter returns the counter's value; ok is false when the entry does
-// not exist.
+// counterAt returns the entry and attribute of the kind's counter: a
+// dirgateCounter entry under countersDN, or where the profile keeps it.
+func (d *Directory) counterAt(ctx context.Context, kind directory.IDKind) (dn, attr string, err error) {
+	if d.prof.counterAt != nil {
+		return d.prof.counterAt(ctx, d, kind)
+	}
+	return d.childDN("cn", string(kind), d.countersDN), d.attrs.get(attrCounter), nil
+}
+
+// readCounter returns the counter's value; ok is false when the entry (or
+// the attribute, where the counter is one of an existing entry) does not
+// exist.
 func (d *Directory) readCounter(ctx context.Context, dn, attr string) (int64, bool, error) {
 	e, err := d.readEntry(ctx, dn, "(objectClass=*)", []string{attr})
 	if isNotFound(err) {
@@ -102,6 +114,9 @@ func (d *Directory) readCounter(ctx context.Context, dn, attr string) (int64, bo
 	}
 	if err != nil {
 		return 0, false, err
+	}
+	if len(e.GetEqualFoldAttributeValues(attr)) == 0 {
+		return 0, false, nil
 	}
 	v, err := strconv.ParseInt(e.GetEqualFoldAttributeValue(attr), 10, 64)
 	if err != nil {
@@ -113,6 +128,9 @@ func (d *Directory) readCounter(ctx context.Context, dn, attr string) (int64, bo
 // createCounter adds a counter entry starting at first; another process
 // creating it at the same time is fine.
 func (d *Directory) createCounter(ctx context.Context, dn, attr string, first int64) error {
+	if d.prof.counterAt != nil {
+		return d.createSFUCounter(ctx, dn, attr, first)
+	}
 	cn, _ := directory.FirstRDNValue(dn)
 	req := ldap.NewAddRequest(dn, nil)
 	req.Attribute("objectClass", []string{"top", d.prof.classes.counter})

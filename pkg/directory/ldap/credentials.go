@@ -69,6 +69,9 @@ func (d *Directory) setPasswordOn(ctx context.Context, e *ldap.Entry, password s
 // passwordError maps the failure of a password operation: the server
 // refusing a value is its policy speaking.
 func passwordError(err error, what string) error {
+	if ours(err) {
+		return err // the profile said what it means
+	}
 	switch {
 	case isCode(err, ldap.LDAPResultConstraintViolation, ldap.LDAPResultInvalidAttributeSyntax):
 		return wrapAs(directory.ErrPasswordPolicy, err, what)
@@ -122,6 +125,13 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 	}
 	if err := d.prof.account.verify(u, bindErr, resp); err != nil {
 		return err
+	}
+	if bindErr != nil {
+		// The profile took a refused bind for a right password (AD: it
+		// must be changed before the user may bind). The change, which
+		// carries the old password, goes over a service connection:
+		// AD lets anyone who knows the old password change it.
+		changeErr = d.write(ctx, func(c *conn) error { return d.prof.passwords.change(c, e.DN, oldPassword, newPassword) })
 	}
 	if changeErr != nil {
 		return passwordError(changeErr, "changing the password of "+e.DN)
@@ -230,6 +240,14 @@ func (d *Directory) Unlock(ctx context.Context, ref directory.Ref) error {
 		return err
 	}
 	forms := d.prof.account.unlock(e)
+	if len(d.prof.account.unlockControls()) == 0 {
+		for _, changes := range forms[:min(len(forms), 1)] {
+			if err := d.modify(ctx, e.DN, changes); err != nil {
+				return wrap(err, "unlocking "+e.DN)
+			}
+		}
+		return nil
+	}
 	if !d.noRelax.Load() && len(forms) > 0 && len(forms[0]) > 0 {
 		err := d.modify(ctx, e.DN, forms[0], d.prof.account.unlockControls()...)
 		if err == nil {

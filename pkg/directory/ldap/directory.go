@@ -53,6 +53,9 @@ var _ directory.Directory = (*Directory)(nil)
 // serverInfo is what the root DSE says the server can do.
 type serverInfo struct {
 	sort, vlv, paging, passwordModify bool
+	// domain is the root DSE's defaultNamingContext (AD: the domain's
+	// DN), "" when the server has none.
+	domain string
 }
 
 // Open connects to the directory. A server that does not answer yet is not
@@ -80,6 +83,9 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 	}
 	prof := profiles[cfg.Profile]()
 	model := groupModels[cfg.GroupModel]
+	if prof.groups != nil {
+		model = prof.groups
+	}
 	d := &Directory{
 		cfg:        cfg,
 		prof:       prof,
@@ -117,6 +123,9 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 		d.groupClasses = []string{selector(d.prof.classes.group)}
 	}
 	d.userSel, d.groupSel, d.ouSel = classFilter(d.userClass), classFilter(d.groupClasses...), classFilter(d.ouClass)
+	if prof.notUser != "" {
+		d.userSel = "(&" + d.userSel + "(!" + classFilter(prof.notUser) + "))"
+	}
 	d.computeAttrLists()
 
 	password, err := cfg.bindPassword()
@@ -182,7 +191,7 @@ func (d *Directory) serverInfo(ctx context.Context) (*serverInfo, error) {
 	}
 	var e *ldap.Entry
 	err := d.svc.call(ctx, true, func(c *conn) error {
-		res, err := c.Search(rootDSE("supportedControl", "supportedExtension"))
+		res, err := c.Search(rootDSE("supportedControl", "supportedExtension", "defaultNamingContext"))
 		if err != nil {
 			return err
 		}
@@ -201,12 +210,34 @@ func (d *Directory) serverInfo(ctx context.Context) (*serverInfo, error) {
 		vlv:            slices.Contains(controls, controlTypeVLVRequest),
 		paging:         slices.Contains(controls, ldap.ControlTypePaging),
 		passwordModify: slices.Contains(e.GetEqualFoldAttributeValues("supportedExtension"), "1.3.6.1.4.1.4203.1.11.1"),
+		domain:         e.GetEqualFoldAttributeValue("defaultNamingContext"),
 	}
-	if d.cfg.Sort == "client" {
+	if d.cfg.Sort == "client" || d.prof.noSortedView {
 		si.sort, si.vlv = false, false
 	}
 	d.server.Store(si)
 	return si, nil
+}
+
+// domainDN is the DN of the domain the server holds (the root DSE's
+// defaultNamingContext), or the base when the server does not say.
+func (d *Directory) domainDN(ctx context.Context) (string, error) {
+	si, err := d.serverInfo(ctx)
+	if err != nil {
+		return "", err
+	}
+	if si.domain == "" {
+		return d.base, nil
+	}
+	return si.domain, nil
+}
+
+// pageSize is the configured page size, within the server's limit.
+func (d *Directory) pageSize() int {
+	if m := d.prof.maxPageSize; m > 0 && d.cfg.PageSize > m {
+		return m
+	}
+	return d.cfg.PageSize
 }
 
 // computeAttrLists decides which attributes each kind of read asks for:
@@ -225,12 +256,18 @@ func (d *Directory) computeAttrLists() {
 		attrSurname, attrDisplayName, attrMail, attrTelephone, attrMobile, attrTitle, attrDesc, attrUIDNumber,
 		attrGIDNumber, attrHomeDirectory, attrPrincipalName, attrExtID, attrSystem, attrInvitePending,
 		attrInviteExpiry), "objectClass")
+	if d.prof.otherMobile != "" {
+		d.userAttrs = append(d.userAttrs, d.prof.otherMobile)
+	}
 	d.userAttrs = append(d.userAttrs, d.prof.account.attributes()...)
 	d.userAttrs = append(d.userAttrs, d.extra...)
 	d.groupAttrs = append(pick(attrID, attrCreated, attrModified, attrGroupName, attrGIDNumber, attrDesc,
 		attrExtID, attrSystem), "objectClass")
 	d.ouAttrs = append(pick(attrID, attrCreated, attrModified, attrOUName, attrDesc, attrStreet, attrCity,
 		attrState, attrPostalCode, attrCountry, attrProtected), "objectClass")
+	if d.prof.ouProtection != nil {
+		d.ouAttrs = append(d.ouAttrs, d.prof.ouProtection.attributes()...)
+	}
 	d.entryAttrs = append(pick(attrID, attrUsername, attrGroupName, attrOUName), "objectClass")
 }
 
@@ -247,10 +284,12 @@ func (d *Directory) Capabilities() directory.Capabilities {
 	return directory.Capabilities{
 		Backend:           "ldap/" + d.prof.name,
 		NestedGroups:      d.model.nested(),
-		ProtectedOUs:      d.attrs.get(attrProtected) != "",
+		ProtectedOUs:      d.attrs.get(attrProtected) != "" || d.prof.ouProtection != nil,
 		UsernameMaxLength: d.prof.usernameMax,
 		LockoutThreshold:  d.prof.account.threshold(),
 		ExtraAttributes:   slices.Clone(d.extra),
+		// AD never hands out password hashes.
+		ExportOmitsPasswords: d.prof.exportOmitsPasswords,
 	}
 }
 

@@ -90,8 +90,11 @@ func (d *Directory) toUser(e *ldap.Entry) directory.User {
 	}
 	// sn is mandatory in inetOrgPerson: a user created without a surname
 	// stores the username there (ldap-layout.md), which is not a surname.
-	if u.Surname == u.Username {
+	if u.Surname == u.Username && !d.prof.optionalNames {
 		u.Surname = ""
+	}
+	if d.prof.otherMobile != "" {
+		u.Mobile = append(u.Mobile, e.GetEqualFoldAttributeValues(d.prof.otherMobile)...)
 	}
 	if len(u.Mobile) == 0 {
 		u.Mobile = nil
@@ -135,7 +138,7 @@ func (d *Directory) toOU(e *ldap.Entry) directory.OU {
 		State:       d.val(e, attrState),
 		PostalCode:  d.val(e, attrPostalCode),
 		Country:     d.val(e, attrCountry),
-		Protected:   d.boolVal(e, attrProtected),
+		Protected:   d.ouProtected(e),
 		Created:     d.timeVal(e, attrCreated),
 		Modified:    d.timeVal(e, attrModified),
 	}
@@ -144,7 +147,7 @@ func (d *Directory) toOU(e *ldap.Entry) directory.OU {
 // entryType classifies an entry by its object classes.
 func (d *Directory) entryType(e *ldap.Entry) directory.EntryType {
 	switch {
-	case hasClass(e, d.userClass):
+	case hasClass(e, d.userClass) && (d.prof.notUser == "" || !hasClass(e, d.prof.notUser)):
 		return directory.EntryUser
 	case slices.ContainsFunc(d.groupClasses, func(c string) bool { return hasClass(e, c) }):
 		return directory.EntryGroup
@@ -199,6 +202,15 @@ func (d *Directory) principalAttrs() []string {
 
 // genTime renders a time for an LDAP GeneralizedTime attribute.
 func genTime(t time.Time) string { return t.UTC().Format(generalizedTime) }
+
+// timeValue renders a time for a GeneralizedTime attribute in the form the
+// server takes.
+func (d *Directory) timeValue(t time.Time) string {
+	if d.prof.timeFormat != "" {
+		return t.UTC().Format(d.prof.timeFormat)
+	}
+	return genTime(t)
+}
 
 // ldapBool renders a boolean as LDAP's Boolean syntax.
 func ldapBool(b bool) string {

@@ -123,6 +123,16 @@ var sentinels = []error{
 	directory.ErrRangeExhausted, directory.ErrConflict,
 }
 
+// ours reports whether err already wraps one of the port's sentinels.
+func ours(err error) bool {
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
 func notFound(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{directory.ErrNotFound}, args...)...)
 }

@@ -2,6 +2,7 @@ package ldap
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,12 @@ type filterCompiler struct {
 	d      *Directory
 	fields map[directory.Field]string // field → model key
 	now    time.Time
+	// loose counts the Or and Not nodes around the node being compiled:
+	// at 0 every result must satisfy it.
+	loose int
+	// rechecks are conditions the server evaluates too broadly, to be
+	// checked on every result (edgespaces.go).
+	rechecks []recheck
 }
 
 var userFieldKeys = map[directory.Field]string{
@@ -62,9 +69,13 @@ func (fc *filterCompiler) compile(f directory.Filter) (string, error) {
 		if len(n) == 0 {
 			return matchNothing, nil
 		}
+		fc.loose++
+		defer func() { fc.loose-- }()
 		return fc.list("|", n)
 	case directory.Not:
+		fc.loose++
 		inner, err := fc.compile(n.Filter)
+		fc.loose--
 		if err != nil {
 			return "", err
 		}
@@ -101,6 +112,33 @@ func (fc *filterCompiler) cond(c directory.Cond) (string, error) {
 	if attr == "" {
 		return fc.stateCond(c)
 	}
+	if fc.d.prof.noNUL && slices.ContainsFunc(c.Values, hasNUL) {
+		return "", invalid("%s: this directory cannot compare values holding NUL", c.Field)
+	}
+	attrs := []string{attr}
+	if other := fc.d.prof.otherMobile; c.Field == directory.FieldMobile && other != "" {
+		attrs = append(attrs, other)
+	}
+	if fc.widened(c) {
+		fc.rechecks = append(fc.rechecks, recheck{attrs: attrs, op: c.Op, value: c.Values[0]})
+	}
+	if other := fc.d.prof.otherMobile; c.Field == directory.FieldMobile && other != "" && c.Op != directory.OpPresent {
+		// The first number is in mobile, the others in otherMobile.
+		first, err := fc.condOn(attr, c)
+		if err != nil {
+			return "", err
+		}
+		rest, err := fc.condOn(other, c)
+		if err != nil {
+			return "", err
+		}
+		return "(|" + first + rest + ")", nil
+	}
+	return fc.condOn(attr, c)
+}
+
+// condOn compiles one comparison on one attribute.
+func (fc *filterCompiler) condOn(attr string, c directory.Cond) (string, error) {
 	kind := directory.FieldKind(c.Field)
 	switch c.Op {
 	case directory.OpPresent:
@@ -123,15 +161,17 @@ func (fc *filterCompiler) cond(c directory.Cond) (string, error) {
 		b.WriteString(")")
 		return b.String(), nil
 	case directory.OpContains:
-		if c.Values[0] == "" {
+		v := fc.substring(c)
+		if v == "" {
 			return "(" + attr + "=*)", nil
 		}
-		return "(" + attr + "=*" + ldap.EscapeFilter(c.Values[0]) + "*)", nil
+		return "(" + attr + "=*" + ldap.EscapeFilter(v) + "*)", nil
 	case directory.OpStartsWith:
-		if c.Values[0] == "" {
+		v := fc.substring(c)
+		if v == "" {
 			return "(" + attr + "=*)", nil
 		}
-		return "(" + attr + "=" + ldap.EscapeFilter(c.Values[0]) + "*)", nil
+		return "(" + attr + "=" + ldap.EscapeFilter(v) + "*)", nil
 	case directory.OpBefore, directory.OpAfter:
 		t, err := time.Parse(time.RFC3339Nano, c.Values[0])
 		if err != nil {
@@ -171,7 +211,7 @@ func (fc *filterCompiler) eq(attr string, f directory.Field, kind directory.Kind
 		if err != nil {
 			return matchNothing, nil
 		}
-		return "(" + attr + "=" + ldap.EscapeFilter(n) + ")", nil
+		return "(" + attr + "=" + ldap.EscapeFilter(fc.d.wireDN(n)) + ")", nil
 	}
 	return "(" + attr + "=" + ldap.EscapeFilter(v) + ")", nil
 }

@@ -20,11 +20,13 @@ func (d *Directory) CreateGroup(ctx context.Context, ng directory.NewGroup) (*di
 	if strings.TrimSpace(ng.Name) == "" {
 		return nil, invalid("the group name is empty")
 	}
+	if err := d.checkName(kindGroup, ng.Name); err != nil {
+		return nil, err
+	}
 	if ng.GIDNumber < 0 {
 		return nil, invalid("gidNumber must not be negative")
 	}
-	nameAttr := d.attrs.get(attrGroupName)
-	dn := directory.ChildDN(nameAttr, ng.Name, ng.ParentDN)
+	dn := d.childDN(d.groupRDNAttr(), ng.Name, ng.ParentDN)
 	var members []string
 	for _, m := range ng.Members {
 		v, err := d.memberValue(ctx, m, dn)
@@ -157,6 +159,9 @@ func (d *Directory) RenameGroup(ctx context.Context, ref directory.Ref, newName 
 	if strings.TrimSpace(newName) == "" {
 		return nil, invalid("the new group name is empty")
 	}
+	if err := d.checkName(kindGroup, newName); err != nil {
+		return nil, err
+	}
 	e, err := d.find(ctx, d.groupSpec(), ref, d.groupAttrs)
 	if err != nil {
 		return nil, err
@@ -169,15 +174,17 @@ func (d *Directory) RenameGroup(ctx context.Context, ref directory.Ref, newName 
 		return nil, err
 	}
 	nameAttr := d.attrs.get(attrGroupName)
-	newDN, err := d.renameEntry(ctx, e.DN, nameAttr, newName)
+	newDN, err := d.renameEntry(ctx, e.DN, d.groupRDNAttr(), newName)
 	if err != nil {
 		return nil, err
 	}
-	if newDN == e.DN {
-		if err := d.modify(ctx, e.DN, []ldap.Change{replace(nameAttr, newName)}); err != nil {
-			return nil, wrap(err, "renaming "+e.DN)
+	// The name is not the RDN (AD: sAMAccountName besides cn): write it.
+	if !isRDNAttr(newDN, nameAttr) {
+		if err := d.modify(ctx, newDN, []ldap.Change{replace(nameAttr, newName)}); err != nil {
+			return nil, wrap(err, "renaming "+newDN)
 		}
-	} else if d.model.byDN() {
+	}
+	if newDN != e.DN && d.model.byDN() {
 		if err := d.renameMemberRefs(ctx, e.DN, newDN, "", ""); err != nil {
 			return nil, err
 		}

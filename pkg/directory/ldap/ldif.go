@@ -22,7 +22,12 @@ import (
 // (slapadd) keeps, and the account state, which lives in operational
 // attributes on OpenLDAP.
 func (d *Directory) exportAttrs() []string {
-	attrs := []string{"*", "entryUUID", "createTimestamp", "modifyTimestamp"}
+	attrs := []string{"*"}
+	for _, k := range []string{attrID, attrCreated, attrModified} {
+		if a := d.attrs.get(k); a != "" {
+			attrs = append(attrs, a)
+		}
+	}
 	if a := d.attrs.get(attrHasSubordinate); a != "" {
 		attrs = append(attrs, a)
 	}
@@ -115,6 +120,10 @@ var (
 // imported ones; otherwise it is left alone and not counted.
 func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int, error) {
 	count := 0
+	var imp entryImporter = plainImport{d: d, replace: replace}
+	if d.prof.importer != nil {
+		imp = d.prof.importer(d, replace)
+	}
 	lf := &ldif.LDIF{}
 	in := emptyValueFixer(r)
 	defer in.Close() // stops the fixer when we return early
@@ -129,7 +138,7 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int,
 		if !directory.IsUnder(e.DN, d.base) {
 			return count, invalid("LDIF entry %s lies outside %s", e.DN, d.base)
 		}
-		wrote, err := d.importEntry(ctx, e, replace)
+		wrote, err := imp.entry(ctx, e)
 		if err != nil {
 			return count, err
 		}
@@ -137,8 +146,31 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int,
 			count++
 		}
 	}
-	return count, nil
+	return count, imp.finish(ctx)
 }
+
+// entryImporter writes the entries of an import one by one, in file
+// order, and may keep work for the end (AD: member values, which must
+// name entries that exist).
+type entryImporter interface {
+	// entry adds e, or replaces the entry there; it reports whether it
+	// wrote anything.
+	entry(ctx context.Context, e *ldap.Entry) (bool, error)
+	finish(ctx context.Context) error
+}
+
+// plainImport adds entries as they are, keeping ids and timestamps where
+// the server allows (OpenLDAP's Relax control).
+type plainImport struct {
+	d       *Directory
+	replace bool
+}
+
+func (p plainImport) entry(ctx context.Context, e *ldap.Entry) (bool, error) {
+	return p.d.importEntry(ctx, e, p.replace)
+}
+
+func (plainImport) finish(context.Context) error { return nil }
 
 // contentOf accepts content records and "changetype: add" records.
 func contentOf(rec *ldif.Entry) (*ldap.Entry, error) {

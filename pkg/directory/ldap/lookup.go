@@ -94,14 +94,23 @@ func (d *Directory) find(ctx context.Context, spec kindSpec, ref directory.Ref, 
 // nameTaken reports an existing entry of the kind with that name anywhere
 // under the base, other than except (a DN, for renames to another case).
 func (d *Directory) nameTaken(ctx context.Context, spec kindSpec, name, except string) error {
-	filter := fmt.Sprintf("(&%s(%s=%s))", spec.sel, d.attrs.get(spec.nameKey), ldap.EscapeFilter(name))
-	found, err := d.searchFew(ctx, d.base, filter, []string{"1.1"}, 2)
+	base, sel, what := d.base, spec.sel, spec.what
+	if d.prof.domainNames {
+		// One namespace for every account and group of the domain.
+		dom, err := d.domainDN(ctx)
+		if err != nil {
+			return err
+		}
+		base, sel, what = dom, "", "the name of "+spec.what
+	}
+	filter := fmt.Sprintf("(&%s(%s=%s))", sel, d.attrs.get(spec.nameKey), ldap.EscapeFilter(name))
+	found, err := d.searchFew(ctx, base, filter, []string{"1.1"}, 2)
 	if err != nil {
 		return err
 	}
 	for _, e := range found {
 		if except == "" || !directory.EqualDN(e.DN, except) {
-			return fmt.Errorf("%w: %s %q exists: %s", directory.ErrAlreadyExists, spec.what, name, e.DN)
+			return fmt.Errorf("%w: %s %q is taken: %s", directory.ErrAlreadyExists, what, name, e.DN)
 		}
 	}
 	return nil

@@ -74,7 +74,8 @@ func (d *Directory) addMemberValue(ctx context.Context, groupDN, v string) error
 		}
 	}
 	err := d.modify(ctx, groupDN, []ldap.Change{add})
-	if err == nil || isCode(err, ldap.LDAPResultAttributeOrValueExists) {
+	// AD answers a present linked value with entryAlreadyExists.
+	if err == nil || isCode(err, ldap.LDAPResultAttributeOrValueExists, ldap.LDAPResultEntryAlreadyExists) {
 		return nil
 	}
 	return wrap(err, "adding a member to "+groupDN)
@@ -96,7 +97,7 @@ func (d *Directory) RemoveMember(ctx context.Context, group directory.Ref, membe
 		return err
 	}
 	err = d.removeMemberValue(ctx, g.DN, v)
-	if isCode(err, ldap.LDAPResultNoSuchAttribute) {
+	if isCode(err, ldap.LDAPResultNoSuchAttribute) || d.prof.linkedMembers && isCode(err, ldap.LDAPResultUnwillingToPerform) {
 		return wrapAs(directory.ErrNotFound, err, fmt.Sprintf("%s is not a member of %s", member.Ref, g.DN))
 	}
 	return wrap(err, "removing a member from "+g.DN)
@@ -137,6 +138,9 @@ func (d *Directory) groupsHolding(ctx context.Context, values []string, attrs []
 // renameMemberRefs updates the groups that hold a principal whose DN (and,
 // for users, username) changed. It tolerates refint having done it first.
 func (d *Directory) renameMemberRefs(ctx context.Context, oldDN, newDN, oldName, newName string) error {
+	if d.prof.linkedMembers {
+		return nil // the server moved the references with the entry
+	}
 	oldV, newV := oldDN, newDN
 	if !d.model.byDN() {
 		if oldName == "" || oldName == newName {
@@ -168,6 +172,9 @@ func (d *Directory) renameMemberRefs(ctx context.Context, oldDN, newDN, oldName,
 
 // removeMemberRefs removes a deleted principal from every group.
 func (d *Directory) removeMemberRefs(ctx context.Context, dn, username string) error {
+	if d.prof.linkedMembers {
+		return nil // the server removed the references with the entry
+	}
 	v := dn
 	if !d.model.byDN() {
 		if username == "" {
@@ -201,6 +208,9 @@ func (d *Directory) Members(ctx context.Context, group directory.Ref, indirect b
 	g, err := d.find(ctx, d.groupSpec(), group, []string{memberAttr})
 	if err != nil {
 		return nil, err
+	}
+	if indirect && d.prof.inChain {
+		return d.membersInChain(ctx, g, memberAttr)
 	}
 	var out []directory.Member
 	seen := map[string]int{} // normalized DN → index in out
@@ -304,7 +314,7 @@ func (d *Directory) readMany(ctx context.Context, dns []string, attrs []string) 
 			wg.Add(1)
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+				res, err := c.Search(ldap.NewSearchRequest(d.wireDN(dn), ldap.ScopeBaseObject, ldap.NeverDerefAliases,
 					0, 0, false, "(objectClass=*)", attrs, nil))
 				switch {
 				case err == nil && len(res.Entries) > 0:
@@ -377,6 +387,9 @@ func (d *Directory) MemberOf(ctx context.Context, member directory.PrincipalRef,
 		dn, value = e.DN, e.DN
 	default:
 		return nil, invalid("unknown principal type %q", member.Type)
+	}
+	if indirect && d.prof.inChain {
+		return d.memberOfInChain(ctx, dn)
 	}
 	var out []directory.Membership
 	seen := map[string]bool{norm(dn): true}

@@ -49,7 +49,7 @@ func (d *Directory) write(ctx context.Context, fn func(*conn) error) error {
 func (d *Directory) readEntry(ctx context.Context, dn, filter string, attrs []string) (*ldap.Entry, error) {
 	var e *ldap.Entry
 	err := d.search(ctx, func(c *conn) error {
-		res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+		res, err := c.Search(ldap.NewSearchRequest(d.wireDN(dn), ldap.ScopeBaseObject, ldap.NeverDerefAliases,
 			0, 0, false, filter, attrs, nil))
 		if err != nil {
 			return err
@@ -73,7 +73,7 @@ func (d *Directory) readEntry(ctx context.Context, dn, filter string, attrs []st
 func (d *Directory) searchFew(ctx context.Context, base, filter string, attrs []string, limit int) ([]*ldap.Entry, error) {
 	var out []*ldap.Entry
 	err := d.search(ctx, func(c *conn) error {
-		res, err := c.Search(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+		res, err := c.Search(ldap.NewSearchRequest(d.wireDN(base), ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 			limit, 0, false, filter, attrs, nil))
 		if res != nil {
 			out = res.Entries
@@ -94,8 +94,9 @@ func (d *Directory) searchFew(ctx context.Context, base, filter string, attrs []
 // page whatever the result size. fn returning an error stops the search.
 // Referrals (search continuations) are not chased.
 func (d *Directory) searchEach(ctx context.Context, req *ldap.SearchRequest, fn func(*ldap.Entry) error) error {
-	paging := ldap.NewControlPaging(uint32(d.cfg.PageSize))
+	paging := ldap.NewControlPaging(uint32(d.pageSize()))
 	req.Controls = append(req.Controls, paging)
+	req.BaseDN = d.wireDN(req.BaseDN)
 	// One connection holds the paging cookie across pages.
 	err := d.search(ctx, func(c *conn) error {
 		for {
@@ -134,6 +135,7 @@ func (d *Directory) abandonPaging(c *conn, req *ldap.SearchRequest, paging *ldap
 
 // add adds an entry.
 func (d *Directory) add(ctx context.Context, req *ldap.AddRequest) error {
+	req.DN = d.wireDN(req.DN)
 	return d.write(ctx, func(c *conn) error { return c.Add(req) })
 }
 
@@ -142,13 +144,13 @@ func (d *Directory) modify(ctx context.Context, dn string, changes []ldap.Change
 	if len(changes) == 0 {
 		return nil
 	}
-	req := &ldap.ModifyRequest{DN: dn, Changes: changes, Controls: controls}
+	req := &ldap.ModifyRequest{DN: d.wireDN(dn), Changes: changes, Controls: controls}
 	return d.write(ctx, func(c *conn) error { return c.Modify(req) })
 }
 
 // del deletes one entry.
 func (d *Directory) del(ctx context.Context, dn string) error {
-	return d.write(ctx, func(c *conn) error { return c.Del(ldap.NewDelRequest(dn, nil)) })
+	return d.write(ctx, func(c *conn) error { return c.Del(ldap.NewDelRequest(d.wireDN(dn), nil)) })
 }
 
 // followReferral sends a change the server referred elsewhere (a

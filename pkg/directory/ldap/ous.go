@@ -21,7 +21,7 @@ func (d *Directory) CreateOU(ctx context.Context, nou directory.NewOU) (*directo
 	if strings.TrimSpace(nou.Name) == "" {
 		return nil, invalid("the OU name is empty")
 	}
-	dn := directory.ChildDN(d.attrs.get(attrOUName), nou.Name, nou.ParentDN)
+	dn := d.childDN(d.attrs.get(attrOUName), nou.Name, nou.ParentDN)
 	s := &attrSetter{d: d}
 	s.set(attrOUName, nou.Name)
 	s.set(attrDesc, nou.Description)
@@ -42,6 +42,12 @@ func (d *Directory) CreateOU(ctx context.Context, nou directory.NewOU) (*directo
 	d.addProfileAttrs(req, kindOU, nou.Name)
 	if err := d.add(ctx, req); err != nil {
 		return nil, d.addError(err, "OU", nou.Name, dn)
+	}
+	if nou.Protected && d.prof.ouProtection != nil {
+		if err := d.prof.ouProtection.protect(ctx, d, dn); err != nil {
+			d.undoAdd(dn)
+			return nil, err
+		}
 	}
 	ou, err := d.GetOU(ctx, directory.ByDN(dn))
 	if err != nil {
@@ -121,8 +127,11 @@ func (d *Directory) DeleteOU(ctx context.Context, ref directory.Ref, recursive b
 	if err != nil {
 		return err
 	}
-	if d.boolVal(e, attrProtected) {
+	if d.ouProtected(e) {
 		return fmt.Errorf("%w: %s", directory.ErrProtected, e.DN)
+	}
+	if recursive && d.prof.treeDelete {
+		return d.deleteTree(ctx, e.DN)
 	}
 	if !recursive {
 		err := d.del(ctx, e.DN)
@@ -169,6 +178,37 @@ func (d *Directory) DeleteOU(ctx context.Context, ref directory.Ref, recursive b
 		}
 	}
 	return nil
+}
+
+// ouProtected reports whether an OU read with ouAttrs is protected: by
+// dirgate's marker, or by the server's own protection.
+func (d *Directory) ouProtected(e *ldap.Entry) bool {
+	if d.boolVal(e, attrProtected) {
+		return true
+	}
+	return d.prof.ouProtection != nil && d.prof.ouProtection.protected(e)
+}
+
+// deleteTree removes an OU and everything below it with one delete and
+// the subtree delete control; the server removes the memberships the
+// deleted entries held. A tree delete that meets an entry it may not
+// delete stops half way (AD's is not atomic), so every OU inside is
+// checked for protection first.
+func (d *Directory) deleteTree(ctx context.Context, dn string) error {
+	req := ldap.NewSearchRequest(dn, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, d.ouSel, d.ouAttrs, nil)
+	err := d.searchEach(ctx, req, func(c *ldap.Entry) error {
+		if d.ouProtected(c) {
+			return fmt.Errorf("%w: %s lies inside %s", directory.ErrProtected, c.DN, dn)
+		}
+		return nil
+	})
+	if err != nil {
+		return wrap(err, "deleting "+dn)
+	}
+	err = d.write(ctx, func(c *conn) error {
+		return c.Del(ldap.NewDelRequest(d.wireDN(dn), []ldap.Control{ldap.NewControlSubtreeDelete()}))
+	})
+	return wrap(err, "deleting the tree "+dn)
 }
 
 // Resolve finds every user, group and OU called name.

@@ -39,11 +39,83 @@ type profile struct {
 	// given the group entry as read (AD hands out large groups in ranges,
 	// member;range=0-1499, that must be fetched one after the other).
 	memberValues func(ctx context.Context, d *Directory, group *ldap.Entry, attr string) ([]string, error)
+
+	// Optional behaviour of the AD profile; the zero values are the
+	// OpenLDAP way.
+	//
+	// groups replaces the configured group model (AD has one of its own).
+	groups groupModel
+	// notUser is a class that keeps an entry of the user class from
+	// being a user (AD: computer, a subclass of user).
+	notUser string
+	// otherMobile holds the mobile numbers after the first where the
+	// mobile attribute is single-valued (AD: mobile + otherMobile).
+	otherMobile string
+	// userRDN and groupRDN are the model keys of the attribute naming users
+	// and groups in their DN ("" = the username and the group name). AD
+	// names both by cn, which then holds the name too.
+	userRDN, groupRDN string
+	// optionalNames: cn and sn are not mandatory (inetOrgPerson makes them
+	// so), so a user without a display name or surname gets none.
+	optionalNames bool
+	// domainNames: the server keeps usernames and group names unique in
+	// one namespace across the whole domain (AD's sAMAccountName), so a
+	// name is checked below the domain's root, against every kind.
+	domainNames bool
+	// checkName refuses a name the server cannot store, before writing
+	// (AD: sAMAccountName's length and characters).
+	checkName func(kind, name string) error
+	// linkedMembers: the server keeps member values right when a member is
+	// renamed, moved or deleted (AD's linked attributes), and answers the
+	// removal of an absent member with unwillingToPerform.
+	linkedMembers bool
+	// inChain: the server walks nested groups itself
+	// (LDAP_MATCHING_RULE_IN_CHAIN), for indirect members and memberships.
+	inChain bool
+	// treeDelete: a recursive OU delete is one delete with the subtree
+	// delete control; the server removes the memberships it held.
+	treeDelete bool
+	// maxPageSize caps the paged-results page size (AD's MaxPageSize); 0
+	// means no cap.
+	maxPageSize int
+	// noSortedView: never ask for a sorted view (server-side sort and
+	// VLV) even where the server offers one: AD sorts at most
+	// MaxTempTableSize entries, and Samba ignores descending sort keys.
+	noSortedView bool
+	// escapeEquals: the server wants "=" escaped in DN values (AD).
+	escapeEquals bool
+	// foldsEdgeSpaces: the server drops spaces at the edges of substring
+	// chunks (Samba): such conditions are widened on the server and
+	// checked exactly on the results.
+	foldsEdgeSpaces bool
+	// noNUL: the server compares values as C strings, so a NUL would cut
+	// them short in filters (Samba): values holding one are refused.
+	noNUL bool
+	// timeFormat is how GeneralizedTime values are written ("" =
+	// 20060102150405Z; AD wants a fraction).
+	timeFormat string
+	// addError classifies a refused add before the generic mapping; nil
+	// when it has no special meaning.
+	addError func(err error, what, name string) error
+	// counterAt says where the kind's uid/gid counter lives when it is an
+	// attribute of an existing entry (AD's msSFU30 counters) rather than a
+	// dirgateCounter entry of its own.
+	counterAt func(ctx context.Context, d *Directory, kind directory.IDKind) (dn, attr string, err error)
+	// exportOmitsPasswords: the server never reveals password hashes (AD's
+	// unicodePwd is write-only), so an export cannot restore logons.
+	exportOmitsPasswords bool
+	// importer replaces the LDIF import of entries (AD: only the
+	// attributes dirgate manages, random passwords, members last).
+	importer func(d *Directory, replace bool) entryImporter
+	// ouProtection adds protection the server enforces itself (AD's
+	// deny-delete ACE) to dirgate's protected marker.
+	ouProtection ouProtector
 }
 
 // profiles maps the configuration's `profile` to a constructor.
 var profiles = map[string]func() *profile{
 	"openldap": openLDAPProfile,
+	"ad":       adProfile,
 }
 
 func profileNames() []string { return slices.Sorted(maps.Keys(profiles)) }
@@ -172,6 +244,20 @@ type accountPolicy interface {
 	// its outcome for a user whose state before the bind is u.
 	bindControls() []ldap.Control
 	verify(u *directory.User, bindErr error, resp []ldap.Control) error
+}
+
+// ouProtector keeps, besides dirgate's protected marker, a protection the
+// server enforces itself (AD: the deny-delete ACE that "Protect object from
+// accidental deletion" writes).
+type ouProtector interface {
+	// attributes are what reading an OU's protection needs, and controls
+	// the search controls that go with them.
+	attributes() []string
+	controls() []ldap.Control
+	// protected reports whether an OU read with them carries it.
+	protected(e *ldap.Entry) bool
+	// protect adds it to the OU at dn.
+	protect(ctx context.Context, d *Directory, dn string) error
 }
 
 // passwordSetter sets passwords: OpenLDAP with the RFC 3062 Password

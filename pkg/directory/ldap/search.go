@@ -102,7 +102,7 @@ func runSearch[T any](ctx context.Context, d *Directory, q directory.Query, ks k
 	if err != nil {
 		return page, err
 	}
-	if q.Limit > 0 && serverSortable && si.sort && si.vlv && !fewMatches(q.Filter) {
+	if q.Limit > 0 && serverSortable && si.sort && si.vlv && !fewMatches(q.Filter) && len(fc.rechecks) == 0 {
 		page, err = vlvSearch(ctx, d, req, keys, q, ks.conv)
 		if err == nil {
 			return page, nil
@@ -115,7 +115,7 @@ func runSearch[T any](ctx context.Context, d *Directory, q directory.Query, ks k
 		d.log.Debug("ldap: sorted view refused; scanning instead", "err", err)
 		req.Controls = nil
 	}
-	return scanSearch(ctx, d, req, keys, q, ks.conv)
+	return scanSearch(ctx, d, req, keys, q, ks.conv, fc.rechecks)
 }
 
 // resolveSort maps sort keys to attributes; serverSortable says whether
@@ -219,11 +219,14 @@ type sortVal struct {
 	t       time.Time
 }
 
-func scanSearch[T any](ctx context.Context, d *Directory, req *ldap.SearchRequest, keys []sortKey, q directory.Query, conv func(*ldap.Entry) T) (directory.Page[T], error) {
+func scanSearch[T any](ctx context.Context, d *Directory, req *ldap.SearchRequest, keys []sortKey, q directory.Query, conv func(*ldap.Entry) T, rechecks []recheck) (directory.Page[T], error) {
 	var page directory.Page[T]
 	window := q.Offset + q.Limit
 	h := &rankHeap[T]{keys: keys}
 	err := d.searchEach(ctx, req, func(e *ldap.Entry) error {
+		if !keep(rechecks, e) {
+			return nil
+		}
 		page.Total++
 		r := ranked[T]{vals: sortValues(e, keys), dn: e.DN}
 		if q.Limit > 0 && h.Len() == window {

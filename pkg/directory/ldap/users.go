@@ -29,6 +29,9 @@ func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (*dire
 	if strings.TrimSpace(nu.Username) == "" {
 		return nil, invalid("the username is empty")
 	}
+	if err := d.checkName(kindUser, nu.Username); err != nil {
+		return nil, err
+	}
 	req, err := d.userAddRequest(nu)
 	if err != nil {
 		return nil, err
@@ -41,10 +44,11 @@ func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (*dire
 	if err := d.numberTaken(ctx, d.userSpec(), nu.UIDNumber, ""); err != nil {
 		return nil, err
 	}
-	if err := d.add(ctx, req); err != nil {
+	_, withAdd := d.prof.passwords.(passwordOnAdd)
+	if err := d.addUser(ctx, req, nu.Password); err != nil {
 		return nil, d.addError(err, "user", nu.Username, req.DN)
 	}
-	if nu.Password != "" {
+	if nu.Password != "" && !withAdd {
 		before := ldap.NewEntry(req.DN, attrsOf(req))
 		if err := d.setPasswordOn(ctx, before, nu.Password, nu.MustChangePassword); err != nil {
 			d.undoAdd(req.DN)
@@ -59,9 +63,32 @@ func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (*dire
 	return &u, nil
 }
 
+// addUser adds a new user's entry. A profile that sets passwords in the
+// add itself (AD) gets the password there, on the connection that adds.
+func (d *Directory) addUser(ctx context.Context, req *ldap.AddRequest, password string) error {
+	pa, ok := d.prof.passwords.(passwordOnAdd)
+	if !ok {
+		return d.add(ctx, req)
+	}
+	return d.write(ctx, func(c *conn) error {
+		pw, err := pa.onAdd(c, password)
+		if err != nil {
+			return err
+		}
+		withPassword := *req
+		withPassword.Attributes = append(slices.Clip(req.Attributes), pw)
+		return c.Add(&withPassword)
+	})
+}
+
 // addError maps an add's failure: a constraint violation there is the
 // unique overlay refusing a taken name, a missing object the parent.
 func (d *Directory) addError(err error, what, name, dn string) error {
+	if d.prof.addError != nil {
+		if mapped := d.prof.addError(err, what, name); mapped != nil {
+			return mapped
+		}
+	}
 	switch {
 	case isCode(err, ldap.LDAPResultConstraintViolation, ldap.LDAPResultEntryAlreadyExists):
 		return wrapAs(directory.ErrAlreadyExists, err, fmt.Sprintf("adding %s %q", what, name))
@@ -103,6 +130,12 @@ func (s *attrSetter) set(key string, vals ...string) {
 	if len(vals) == 0 {
 		return
 	}
+	if err := s.d.storable(key, vals); err != nil {
+		if s.err == nil {
+			s.err = err
+		}
+		return
+	}
 	a := s.d.attrs.get(key)
 	if a == "" {
 		if s.err == nil {
@@ -127,7 +160,7 @@ func (s *attrSetter) setNumber(key string, n int64) {
 
 func (s *attrSetter) setTime(key string, t time.Time) {
 	if !t.IsZero() {
-		s.set(key, genTime(t))
+		s.set(key, s.d.timeValue(t))
 	}
 }
 
@@ -136,18 +169,32 @@ func (s *attrSetter) setTime(key string, t time.Time) {
 // (both are mandatory in inetOrgPerson); the POSIX classes when the user
 // has everything posixAccount requires.
 func (d *Directory) userAddRequest(nu directory.NewUser) (*ldap.AddRequest, error) {
-	uidAttr := d.attrs.get(attrUsername)
-	dn := directory.ChildDN(uidAttr, nu.Username, nu.ParentDN)
+	dn := d.childDN(d.userRDNAttr(), nu.Username, nu.ParentDN)
 	s := &attrSetter{d: d}
 	classes := slices.Clone(d.prof.classes.user)
 	s.set(attrUsername, nu.Username)
-	s.set(attrCommonName, orElse(nu.DisplayName, nu.Username))
-	s.set(attrSurname, orElse(nu.Surname, nu.Username))
+	switch {
+	case d.cnIsUserRDN():
+		s.set(attrCommonName, nu.Username)
+	case d.prof.optionalNames:
+		s.set(attrCommonName, nu.DisplayName)
+	default:
+		s.set(attrCommonName, orElse(nu.DisplayName, nu.Username))
+	}
+	if d.prof.optionalNames {
+		s.set(attrSurname, nu.Surname)
+	} else {
+		s.set(attrSurname, orElse(nu.Surname, nu.Username))
+	}
 	s.set(attrGivenName, nu.GivenName)
 	s.set(attrDisplayName, nu.DisplayName)
 	s.set(attrMail, nu.Mail)
 	s.set(attrTelephone, nu.Telephone)
-	s.set(attrMobile, nu.Mobile...)
+	first, others := d.splitMobile(nu.Mobile)
+	s.set(attrMobile, first...)
+	if len(others) > 0 {
+		s.attrs = append(s.attrs, ldap.Attribute{Type: d.prof.otherMobile, Vals: others})
+	}
 	s.set(attrTitle, nu.Title)
 	s.set(attrDesc, nu.Description)
 	s.set(attrPrincipalName, nu.UserPrincipalName)
@@ -198,7 +245,11 @@ func (d *Directory) setExtras(s *attrSetter, extras map[string][]string) error {
 		if !ok {
 			return invalid("attribute %q is not in this directory's extraAttributes", name)
 		}
-		if vals := slices.DeleteFunc(slices.Clone(extras[name]), func(v string) bool { return v == "" }); len(vals) > 0 {
+		vals := slices.DeleteFunc(slices.Clone(extras[name]), func(v string) bool { return v == "" })
+		if err := d.storable(name, vals); err != nil {
+			return err
+		}
+		if len(vals) > 0 {
 			s.attrs = append(s.attrs, ldap.Attribute{Type: canon, Vals: vals})
 		}
 	}
@@ -265,6 +316,12 @@ type changeSet struct {
 // put replaces the attribute of key with vals (none: removes it).
 func (c *changeSet) put(key string, vals ...string) {
 	vals = slices.DeleteFunc(slices.Clone(vals), func(v string) bool { return v == "" })
+	if err := c.d.storable(key, vals); err != nil {
+		if c.err == nil {
+			c.err = err
+		}
+		return
+	}
 	a := c.d.attrs.get(key)
 	if a == "" {
 		if len(vals) > 0 && c.err == nil {
@@ -307,16 +364,30 @@ func (d *Directory) userChanges(e *ldap.Entry, p directory.UserPatch) ([]ldap.Ch
 	username := d.val(e, attrUsername)
 	c.str(attrGivenName, p.GivenName)
 	if p.Surname != nil {
-		c.put(attrSurname, orElse(*p.Surname, username))
+		if d.prof.optionalNames {
+			c.put(attrSurname, *p.Surname)
+		} else {
+			c.put(attrSurname, orElse(*p.Surname, username))
+		}
 	}
 	if p.DisplayName != nil {
 		c.put(attrDisplayName, *p.DisplayName)
-		c.put(attrCommonName, orElse(*p.DisplayName, username))
+		switch {
+		case d.cnIsUserRDN(): // cn holds the username
+		case d.prof.optionalNames:
+			c.put(attrCommonName, *p.DisplayName)
+		default:
+			c.put(attrCommonName, orElse(*p.DisplayName, username))
+		}
 	}
 	c.str(attrMail, p.Mail)
 	c.str(attrTelephone, p.Telephone)
 	if p.Mobile != nil {
-		c.put(attrMobile, *p.Mobile...)
+		first, others := d.splitMobile(*p.Mobile)
+		c.put(attrMobile, first...)
+		if d.prof.otherMobile != "" {
+			c.changes = append(c.changes, replace(d.prof.otherMobile, others...))
+		}
 	}
 	c.str(attrTitle, p.Title)
 	c.str(attrDesc, p.Description)
@@ -328,7 +399,7 @@ func (d *Directory) userChanges(e *ldap.Entry, p directory.UserPatch) ([]ldap.Ch
 		if p.InvitationExpiry.IsZero() {
 			c.put(attrInviteExpiry)
 		} else {
-			c.put(attrInviteExpiry, genTime(*p.InvitationExpiry))
+			c.put(attrInviteExpiry, d.timeValue(*p.InvitationExpiry))
 		}
 	}
 	if err := d.posixChanges(c, e, p); err != nil {
@@ -340,6 +411,9 @@ func (d *Directory) userChanges(e *ldap.Entry, p directory.UserPatch) ([]ldap.Ch
 			return nil, invalid("attribute %q is not in this directory's extraAttributes", name)
 		}
 		vals := slices.DeleteFunc(slices.Clone(p.Attributes[name]), func(v string) bool { return v == "" })
+		if err := d.storable(name, vals); err != nil {
+			return nil, err
+		}
 		c.changes = append(c.changes, replace(canon, vals...))
 	}
 	return c.changes, c.err
@@ -369,6 +443,14 @@ func (d *Directory) posixChanges(c *changeSet, e *ldap.Entry, p directory.UserPa
 	}
 	if uid < 0 || gid < 0 {
 		return invalid("uidNumber and gidNumber must not be negative")
+	}
+	if len(d.prof.classes.posixUser) == 0 {
+		// The POSIX attributes need no class here (AD: auxiliary
+		// classes of user in the schema).
+		if isPosix(uid, gid, home) && d.val(e, attrLoginShell) == "" {
+			c.put(attrLoginShell, defaultShell)
+		}
+		return nil
 	}
 	was := hasClass(e, selector(d.prof.classes.posixUser))
 	now := isPosix(uid, gid, home)
@@ -408,6 +490,9 @@ func (d *Directory) RenameUser(ctx context.Context, ref directory.Ref, newUserna
 	if strings.TrimSpace(newUsername) == "" {
 		return nil, invalid("the new username is empty")
 	}
+	if err := d.checkName(kindUser, newUsername); err != nil {
+		return nil, err
+	}
 	e, err := d.find(ctx, d.userSpec(), ref, d.userAttrs)
 	if err != nil {
 		return nil, err
@@ -420,8 +505,8 @@ func (d *Directory) RenameUser(ctx context.Context, ref directory.Ref, newUserna
 	if err := d.nameTaken(ctx, d.userSpec(), newUsername, e.DN); err != nil {
 		return nil, err
 	}
-	uidAttr := d.attrs.get(attrUsername)
-	newDN, err := d.renameEntry(ctx, e.DN, uidAttr, newUsername)
+	uidAttr, rdnAttr := d.attrs.get(attrUsername), d.userRDNAttr()
+	newDN, err := d.renameEntry(ctx, e.DN, rdnAttr, newUsername)
 	if err != nil {
 		return nil, err
 	}
@@ -430,10 +515,10 @@ func (d *Directory) RenameUser(ctx context.Context, ref directory.Ref, newUserna
 	if !isRDNAttr(e.DN, uidAttr) {
 		c.put(attrUsername, newUsername)
 	}
-	if d.val(e, attrCommonName) == old && !strings.EqualFold(d.attrs.get(attrCommonName), uidAttr) {
+	if d.val(e, attrCommonName) == old && !isRDNAttr(e.DN, d.attrs.get(attrCommonName)) {
 		c.put(attrCommonName, newUsername)
 	}
-	if d.val(e, attrSurname) == old {
+	if d.val(e, attrSurname) == old && !d.prof.optionalNames {
 		c.put(attrSurname, newUsername)
 	}
 	if err := d.modify(ctx, newDN, c.changes); err != nil {
@@ -457,9 +542,9 @@ func (d *Directory) renameEntry(ctx context.Context, dn, attr, value string) (st
 	if !isRDNAttr(dn, attr) {
 		return dn, nil
 	}
-	rdn := directory.ChildDN(attr, value, "")
+	rdn := d.childDN(attr, value, "")
 	err := d.write(ctx, func(c *conn) error {
-		return c.ModifyDN(ldap.NewModifyDNRequest(dn, rdn, true, ""))
+		return c.ModifyDN(ldap.NewModifyDNRequest(d.wireDN(dn), rdn, true, ""))
 	})
 	if err != nil {
 		if isCode(err, ldap.LDAPResultEntryAlreadyExists, ldap.LDAPResultConstraintViolation) {
@@ -467,7 +552,7 @@ func (d *Directory) renameEntry(ctx context.Context, dn, attr, value string) (st
 		}
 		return "", wrap(err, "renaming "+dn)
 	}
-	return directory.ChildDN(attr, value, parentOf(dn)), nil
+	return d.childDN(attr, value, parentOf(dn)), nil
 }
 
 // MoveUser moves a user under another container, keeping its memberships.
@@ -504,17 +589,26 @@ func (d *Directory) moveEntry(ctx context.Context, dn, newParent string) (string
 		return "", err
 	}
 	err = d.write(ctx, func(c *conn) error {
-		return c.ModifyDN(ldap.NewModifyDNRequest(dn, rdn, true, newParent))
+		return c.ModifyDN(ldap.NewModifyDNRequest(d.wireDN(dn), d.wireDN(rdn), true, d.wireDN(newParent)))
 	})
 	switch {
 	case isCode(err, ldap.LDAPResultNoSuchObject):
 		return "", wrapAs(directory.ErrNotFound, err, "moving "+dn+" under "+newParent)
 	case isCode(err, ldap.LDAPResultEntryAlreadyExists):
 		return "", wrapAs(directory.ErrAlreadyExists, err, "moving "+dn+" under "+newParent)
+	case err != nil && resultCode(err) != 0 && d.missing(ctx, newParent):
+		// Samba says "other" (80) where AD says noSuchObject.
+		return "", wrapAs(directory.ErrNotFound, err, "moving "+dn+": "+newParent+" does not exist")
 	case err != nil:
 		return "", wrap(err, "moving "+dn)
 	}
 	return rdn + "," + newParent, nil
+}
+
+// missing reports whether dn is known not to exist.
+func (d *Directory) missing(ctx context.Context, dn string) bool {
+	_, err := d.readEntry(ctx, dn, "(objectClass=*)", []string{"1.1"})
+	return isNotFound(err)
 }
 
 // DeleteUser removes a user and its memberships.
@@ -537,6 +631,25 @@ func (d *Directory) deletePrincipal(ctx context.Context, dn, username string) er
 		return wrap(err, "deleting "+dn)
 	}
 	return d.removeMemberRefs(ctx, dn, username)
+}
+
+// splitMobile divides mobile numbers between the mobile attribute and,
+// where that holds one value only (AD), the attribute for the others.
+func (d *Directory) splitMobile(numbers []string) (first, others []string) {
+	numbers = slices.DeleteFunc(slices.Clone(numbers), func(v string) bool { return v == "" })
+	if d.prof.otherMobile == "" || len(numbers) <= 1 {
+		return numbers, nil
+	}
+	return numbers[:1], numbers[1:]
+}
+
+// storable refuses values the server would keep but not compare
+// faithfully (Samba cuts values at a NUL when matching filters).
+func (d *Directory) storable(key string, vals []string) error {
+	if d.prof.noNUL && slices.ContainsFunc(vals, hasNUL) {
+		return invalid("%s: this directory cannot store values holding NUL", key)
+	}
+	return nil
 }
 
 // orElse returns a if it is not empty, else b.
