@@ -47,6 +47,11 @@ func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r dir
 	if !d.prof.counters {
 		return 0, fmt.Errorf("%w: the %s profile keeps no id counters", directory.ErrNotSupported, d.prof.name)
 	}
+	done, err := d.turns.take(ctx, kind)
+	if err != nil {
+		return 0, err
+	}
+	defer done()
 	dn, attr, err := d.counterAt(ctx, kind)
 	if err != nil {
 		return 0, err

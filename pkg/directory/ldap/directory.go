@@ -42,6 +42,7 @@ type Directory struct {
 	userAttrs, groupAttrs, ouAttrs, entryAttrs []string
 
 	issued     issuedNumbers // highest numbers handed out, a floor across failovers
+	turns      allocTurns    // this process's allocations take turns
 	server     atomic.Pointer[serverInfo]
 	policyRead atomic.Bool
 	noRelax    atomic.Bool // the server refused the Relax control once
