@@ -61,6 +61,11 @@ func openLDAPProfile() *profile {
 		passwords: passwordModify{},
 		ids:       uuidText{},
 		counters:  true,
+		// slapd compares IA5String values (mail, homeDirectory) as C
+		// strings: (mail=alice@example.com\00x) matches alice, and
+		// (mail=*\00*) every mail. A value with NUL is refused rather
+		// than matched short.
+		noNUL: true,
 	}
 }
 
