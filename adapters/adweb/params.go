@@ -75,6 +75,12 @@ func parseBody(body []byte) (*object, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return newObject(), nil
 	}
+	// JSON is UTF-8 (RFC 8259); encoding/json would quietly turn the bytes
+	// that are not into U+FFFD, and the value stored would not be the one
+	// sent.
+	if !utf8.Valid(body) {
+		return nil, errors.New("the body is not valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	v, err := decodeValue(dec, 0)

@@ -34,7 +34,7 @@ func TestParseBodyKeysAreCaseInsensitiveAndLastWins(t *testing.T) {
 }
 
 func TestParseBodyRefusesWhatIsNotOneObject(t *testing.T) {
-	for _, body := range []string{`[1]`, `"x"`, `{"a":1} {"b":2}`, `{"a":`, `{a:1}`, `{"a":1,}`} {
+	for _, body := range []string{`[1]`, `"x"`, `{"a":1} {"b":2}`, `{"a":`, `{a:1}`, `{"a":1,}`, "{\"a\":\"\xff\"}"} {
 		if _, err := parseBody([]byte(body)); err == nil {
 			t.Errorf("parseBody(%s) accepted", body)
 		}

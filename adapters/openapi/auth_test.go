@@ -75,6 +75,7 @@ func TestLoginFailures(t *testing.T) {
 		expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(body), Invalid: true}), http.StatusBadRequest, "required")
 	}
 	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(`{"username":`), Invalid: true}), http.StatusBadRequest, "malformed JSON")
+	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte("{\"username\":\"car\xffol\",\"password\":\"x\"}"), Invalid: true}), http.StatusBadRequest, "not valid UTF-8")
 	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(`{"username":1,"password":"x"}`), Invalid: true}), http.StatusBadRequest, "username: must be a string")
 	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(`{"username":"carol","password":"x","extra":1}`), Invalid: true}), http.StatusBadRequest, `unknown field \"extra\"`)
 	expect(t, h.anon.Do(http.MethodPost, "/login", openapitest.Request{Raw: []byte(`username=carol`), ContentType: "application/x-www-form-urlencoded", Invalid: true}), http.StatusUnsupportedMediaType)

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +39,11 @@ func readJSON(c echo.Context) ([]byte, error) {
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, badRequest("a JSON request body is required")
+	}
+	// JSON is UTF-8 (RFC 8259); encoding/json would quietly turn the bytes
+	// that are not into U+FFFD, and store a value that was not sent.
+	if !utf8.Valid(raw) {
+		return nil, badRequest("the request body is not valid UTF-8")
 	}
 	return raw, nil
 }

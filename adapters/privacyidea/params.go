@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,6 +85,11 @@ func (p params) addForm(form map[string][]string) {
 }
 
 func (p params) addJSON(body []byte) *apiError {
+	// JSON is UTF-8 (RFC 8259); encoding/json would quietly turn the bytes
+	// that are not into U+FFFD, and store a value that was not sent.
+	if !utf8.Valid(body) {
+		return parameterError("The request body is not valid UTF-8.")
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil {
 		return parameterError("The request body is not a JSON object.")

@@ -73,6 +73,7 @@ func TestParamsRefusals(t *testing.T) {
 		{"JSON array", echo.MIMEApplicationJSON, `["user"]`},
 		{"unknown content type", "text/csv", "user,x"},
 		{"bad form", echo.MIMEApplicationForm, "user=%zz"},
+		{"JSON not UTF-8", echo.MIMEApplicationJSON, "{\"user\":\"a\xffb\"}"},
 	} {
 		_, err := paramsOf(t, "POST", "/user", tc.contentType, tc.body)
 		if err == nil || err.status != http.StatusBadRequest || err.code != codeParameter {
