@@ -43,6 +43,7 @@ type Directory struct {
 
 	issued     issuedNumbers // highest numbers handed out, a floor across failovers
 	turns      allocTurns    // this process's allocations take turns
+	views      sortedViews   // server-side sorted views kept for the next page
 	server     atomic.Pointer[serverInfo]
 	policyRead atomic.Bool
 	noRelax    atomic.Bool // the server refused the Relax control once
@@ -325,6 +326,7 @@ func (d *Directory) Health(ctx context.Context) (directory.Health, error) {
 func (d *Directory) Reconnect(ctx context.Context) error {
 	d.svc.drain()
 	d.reads.drain()
+	d.views.closeAll(false)
 	d.binds.drain()
 	d.dialer.reset()
 	d.server.Store(nil)
@@ -336,6 +338,7 @@ func (d *Directory) Reconnect(ctx context.Context) error {
 func (d *Directory) Close() error {
 	d.svc.close()
 	d.reads.close()
+	d.views.closeAll(true)
 	d.binds.close()
 	return nil
 }

@@ -3,7 +3,6 @@ package ldap
 import (
 	"container/heap"
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -166,27 +165,9 @@ func vlvSearch[T any](ctx context.Context, d *Directory, req *ldap.SearchRequest
 		sks = append(sks, &ldap.SortKey{AttributeType: k.attr, MatchingRule: orderingRule(k.kind), Reverse: k.desc})
 	}
 	sss := ldap.NewControlServerSideSortingWithSortKeys(sks)
-	req.Controls = []ldap.Control{sss, &vlvRequest{offset: q.Offset + 1, afterCount: q.Limit - 1}}
-	var res *ldap.SearchResult
-	err := d.read(ctx, func(c *conn) error {
-		// OpenLDAP's sssvlv keeps every sorted view for possible follow-up
-		// requests until the connection closes, and refuses new ones once
-		// a connection holds its maximum (olcSssVlvMaxPerConn, default 1).
-		// So the connection is not reused: a page costs one reconnect.
-		c.spent = true
-		var err error
-		res, err = c.Search(req)
-		return err
-	})
+	res, vr, err := d.viewSearch(ctx, viewKey(req, sks), req, sss, q)
 	if err != nil {
 		return page, err
-	}
-	vr, err := findVLVResponse(res.Controls)
-	if err != nil {
-		return page, fmt.Errorf("%w: %v", directory.ErrUnavailable, err)
-	}
-	if vr.result != 0 {
-		return page, ldap.NewError(uint16(vr.result), fmt.Errorf("VLV result %d", vr.result))
 	}
 	page.Total = vr.contentCount
 	// Past the end the server positions on the last entry instead: that

@@ -21,6 +21,9 @@ const (
 type vlvRequest struct {
 	offset     int
 	afterCount int
+	// contextID, from the response to the view's previous request, asks
+	// the server to continue that view rather than sort afresh.
+	contextID []byte
 }
 
 func (c *vlvRequest) GetControlType() string { return controlTypeVLVRequest }
@@ -45,6 +48,9 @@ func (c *vlvRequest) Encode() *ber.Packet {
 	// offset as an absolute position.
 	byOffset.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, int64(0), "contentCount"))
 	seq.AppendChild(byOffset)
+	if c.contextID != nil {
+		seq.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, string(c.contextID), "contextID"))
+	}
 	value.AppendChild(seq)
 	packet.AppendChild(value)
 	return packet
@@ -60,6 +66,8 @@ type vlvResponse struct {
 	targetPosition int
 	contentCount   int
 	result         int
+	// contextID names the view for a follow-up request (optional).
+	contextID []byte
 }
 
 // findVLVResponse decodes the VLV response among a result's controls.
@@ -84,5 +92,9 @@ func findVLVResponse(controls []ldap.Control) (*vlvResponse, error) {
 		}
 		ints[i] = int(v)
 	}
-	return &vlvResponse{targetPosition: ints[0], contentCount: ints[1], result: ints[2]}, nil
+	r := &vlvResponse{targetPosition: ints[0], contentCount: ints[1], result: ints[2]}
+	if len(p.Children) > 3 && p.Children[3].Tag == ber.TagOctetString {
+		r.contextID = p.Children[3].Data.Bytes()
+	}
+	return r, nil
 }
