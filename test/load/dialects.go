@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+)
+
+// A dialect's two measured operations: read one user by name, create one.
+type dialectOps struct {
+	name string
+	// prefix starts the names of the users it creates.
+	prefix string
+	// client makes one load client's HTTP connection.
+	client func(s *stack) *httpClient
+	get    func(ctx context.Context, h *httpClient, s *stack, username string) error
+	create func(ctx context.Context, h *httpClient, username string) error
+}
+
+// dialects are measured in this order, each beside raw LDAP.
+var dialects = []dialectOps{
+	{
+		name:   "Artica",
+		prefix: "art",
+		client: func(s *stack) *httpClient { return newUnixClient(s.cr.articaSocket) },
+		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+			_, err := h.call(ctx, http.MethodGet, "/openldap/members/"+u, "", nil, http.StatusOK,
+				`"Status": true`, `"uid": "`+u+`"`)
+			return err
+		},
+		create: func(ctx context.Context, h *httpClient, u string) error {
+			_, err := h.postJSON(ctx, "/openldap/members", map[string]any{
+				"login": u, "password": createPassword, "firstname": "Load", "lastname": u, "email": u + "@example.com", "ou": articaOrg,
+			}, http.StatusOK, `"Status": true`)
+			return err
+		},
+	},
+	{
+		name:   "AD-web",
+		prefix: "adw",
+		client: func(s *stack) *httpClient {
+			return newHTTPClient(s.dg.url, header("ApiKey", s.cr.adwebKey, "ApiSecret", s.cr.adwebSecret))
+		},
+		get: func(ctx context.Context, h *httpClient, s *stack, u string) error {
+			q := url.Values{"userDN": {"uid=" + u + "," + peopleDN}, "FQDN": {domain}}
+			_, err := h.call(ctx, http.MethodPost, "/restapi/getuserinfo?"+q.Encode(), "", nil, http.StatusOK,
+				`"success":true`, u)
+			return err
+		},
+		create: func(ctx context.Context, h *httpClient, u string) error {
+			_, err := h.postJSON(ctx, "/restapi/createuser", map[string]any{"createUser": map[string]any{
+				"SamAccountName": u, "UserPrincipalName": u + "@example.com", "Password": createPassword,
+				"ouDN": peopleDN, "FQDN": domain,
+			}}, http.StatusOK, `"success":true`)
+			return err
+		},
+	},
+	{
+		name:   "privacyIDEA",
+		prefix: "pi",
+		client: func(s *stack) *httpClient {
+			return newHTTPClient(s.dg.url, header("Authorization", s.piToken))
+		},
+		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+			_, err := h.call(ctx, http.MethodGet, "/user/?username="+u, "", nil, http.StatusOK,
+				`"username":"`+u+`"`)
+			return err
+		},
+		create: func(ctx context.Context, h *httpClient, u string) error {
+			_, err := h.postJSON(ctx, "/user/", map[string]any{
+				"user": u, "resolver": piResolver, "password": createPassword,
+				"givenname": "Load", "surname": u, "email": u + "@example.com",
+			}, http.StatusOK, `"status":true`)
+			return err
+		},
+	},
+	{
+		name:   "Kanboard",
+		prefix: "kb",
+		client: func(s *stack) *httpClient {
+			basic := base64.StdEncoding.EncodeToString([]byte("jsonrpc:" + s.cr.kanboardToken))
+			return newHTTPClient(s.dg.url, header("Authorization", "Basic "+basic))
+		},
+		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+			_, err := h.postJSON(ctx, "/jsonrpc.php", map[string]any{
+				"jsonrpc": "2.0", "method": "getUserByName", "id": 1, "params": map[string]any{"username": u},
+			}, http.StatusOK, `"username":"`+u+`"`)
+			return err
+		},
+		create: func(ctx context.Context, h *httpClient, u string) error {
+			b, err := h.postJSON(ctx, "/jsonrpc.php", map[string]any{
+				"jsonrpc": "2.0", "method": "createUser", "id": 1,
+				"params": map[string]any{"username": u, "password": createPassword, "name": "Load " + u, "email": u + "@example.com"},
+			}, http.StatusOK, `"result":`)
+			if err == nil && bytes.Contains(b, []byte(`"result":false`)) {
+				return fmt.Errorf("createUser %s: %s", u, clip(b))
+			}
+			return err
+		},
+	},
+	{
+		name:   "OpenAPI",
+		prefix: "oa",
+		client: func(s *stack) *httpClient {
+			return newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.oaToken))
+		},
+		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+			_, err := h.call(ctx, http.MethodGet, "/api/users?filter%5BuserName%5D%5BEQ%5D="+u, "", nil, http.StatusOK,
+				`"userName":"`+u+`"`)
+			return err
+		},
+		create: func(ctx context.Context, h *httpClient, u string) error {
+			_, err := h.postJSON(ctx, "/api/users", map[string]any{
+				"userName": u, "password": createPassword, "displayName": "Load " + u, "email": u + "@example.com",
+			}, http.StatusCreated, `"userName":"`+u+`"`)
+			return err
+		},
+	},
+}
+
+// getTarget reads random fixture users through the dialect.
+func (s *stack) getTarget(d dialectOps) target {
+	return target{kind: kindGet, name: d.name, client: func(_ context.Context, run, i int) (op, func(), error) {
+		h := d.client(s)
+		rng := rand.New(rand.NewPCG(uint64(run), uint64(i)))
+		return func(ctx context.Context) error {
+			return d.get(ctx, h, s, s.fx.username(rng.IntN(s.fx.users)))
+		}, h.close, nil
+	}}
+}
+
+// createTarget creates users with names of their own through the dialect.
+func (s *stack) createTarget(d dialectOps) target {
+	return target{kind: kindCreate, name: d.name, client: func(_ context.Context, run, i int) (op, func(), error) {
+		h := d.client(s)
+		seq := 0
+		return func(ctx context.Context) error {
+			seq++
+			return d.create(ctx, h, newName(d.prefix, run, i, seq))
+		}, h.close, nil
+	}}
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+)
+
+// listPage is the OpenAPI page size of the listing (the dialect's most).
+const listPage = 1000
+
+// listRun is one timed listing of every user.
+type listRun struct {
+	Took        time.Duration
+	Entries     int
+	PeakRSS     int64 // dirgate's highest RSS sampled during the run
+	HWM         int64 // dirgate's VmHWM over the run (kernel's peak)
+	DirgateCPU  time.Duration
+	SlapdCPU    time.Duration
+	Pages       int
+	LoadAverage string
+}
+
+// listing times every user listed through the OpenAPI paging against
+// ldapsearch with the paged-results control over the same entries.
+func listing(ctx context.Context, o *options, rep *report) error {
+	if _, err := exec.LookPath("ldapsearch"); err != nil {
+		return fmt.Errorf("the listing compares with ldapsearch, which is not installed (Debian: apt-get install ldap-utils): %w", err)
+	}
+	fx := fixture{users: o.listUsers, groups: o.groups}
+	slog.Info("starting slapd and dirgate for the listing", "users", fx.users)
+	s, err := startStack(ctx, o.bin, o.workDir, fx, pprofEnv(o))
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	rep.listLoad = s.slapdLoad
+	pr, err := s.procs()
+	if err != nil {
+		return err
+	}
+	time.Sleep(time.Second)
+	if rep.listIdleRSS, err = rss(pr.dirgate); err != nil {
+		return err
+	}
+	// One untimed pass of each warms slapd's entry cache, as the
+	// per-request runs are warmed.
+	for i := range o.listRuns + 1 {
+		ls, err := s.ldapsearchAll(ctx, pr)
+		if err != nil {
+			return err
+		}
+		var profiled sync.WaitGroup
+		if i == 1 && pprofAddr != "" {
+			// The first timed pass, as far as 10 s of it go.
+			profiled.Go(func() {
+				if err := fetchProfile("http://"+pprofAddr+"/debug/pprof/profile?seconds=10", filepath.Join(o.pprofDir, "list-openapi.cpu.pprof")); err != nil {
+					slog.Warn("listing profile not captured", "error", err)
+				}
+			})
+		}
+		oa, err := s.openAPIAll(ctx, pr)
+		profiled.Wait()
+		if err != nil {
+			return err
+		}
+		slog.Info("listed", "pass", i, "ldapsearch", ls.Took.Round(time.Millisecond), "openapi", oa.Took.Round(time.Millisecond),
+			"entries", fmt.Sprintf("%d/%d", ls.Entries, oa.Entries), "dirgate peak RSS MiB", fmt.Sprintf("%.1f", mib(max(oa.PeakRSS, oa.HWM))))
+		if i == 0 {
+			continue
+		}
+		rep.ldapsearch = append(rep.ldapsearch, ls)
+		rep.openAPIList = append(rep.openAPIList, oa)
+	}
+	return nil
+}
+
+// ldapsearchAll runs ldapsearch over every user with 1000-entry pages.
+func (s *stack) ldapsearchAll(ctx context.Context, pr procs) (listRun, error) {
+	args := append([]string{"-x", "-LLL", "-H", s.srv.URL, "-D", s.srv.BindDN, "-w", s.srv.BindPassword,
+		"-b", peopleDN, "-E", fmt.Sprintf("pr=%d/noprompt", listPage), "(objectClass=inetOrgPerson)"}, userAttributes...)
+	cmd := exec.CommandContext(ctx, "ldapsearch", args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return listRun{}, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	var r listRun
+	before, err := snapshot(pr)
+	if err != nil {
+		return r, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return r, fmt.Errorf("ldapsearch: %w", err)
+	}
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if bytes.HasPrefix(sc.Bytes(), []byte("dn: ")) {
+			r.Entries++
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		return r, fmt.Errorf("ldapsearch: %w: %s", err, stderr.String())
+	}
+	r.Took = time.Since(start)
+	after, err := snapshot(pr)
+	if err != nil {
+		return r, err
+	}
+	r.SlapdCPU, r.LoadAverage = after.slapd-before.slapd, loadAverage()
+	return r, nil
+}
+
+// openAPIAll lists every user through GET /api/users, page after page,
+// sampling dirgate's RSS every 5 ms meanwhile.
+func (s *stack) openAPIAll(ctx context.Context, pr procs) (listRun, error) {
+	h := newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.oaToken))
+	defer h.close()
+	var r listRun
+	hwm := resetPeakRSS(pr.dirgate) == nil // else VmHWM is the lifetime's peak: sampling only
+	samplerCtx, stopSampler := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	var peak int64
+	wg.Go(func() {
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if v, err := rss(pr.dirgate); err == nil && v > peak {
+				peak = v
+			}
+			select {
+			case <-samplerCtx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	before, err := snapshot(pr)
+	if err != nil {
+		stopSampler()
+		wg.Wait()
+		return r, err
+	}
+	start := time.Now()
+	err = func() error {
+		for offset := 0; ; offset += listPage {
+			b, err := h.call(ctx, http.MethodGet, fmt.Sprintf("/api/users?page%%5Boffset%%5D=%d&page%%5Blimit%%5D=%d", offset, listPage),
+				"", nil, http.StatusOK)
+			if err != nil {
+				return err
+			}
+			var page struct {
+				TotalCount int               `json:"totalCount"`
+				Data       []json.RawMessage `json:"data"`
+			}
+			if err := json.Unmarshal(b, &page); err != nil {
+				return fmt.Errorf("page at %d: %w", offset, err)
+			}
+			r.Pages++
+			r.Entries += len(page.Data)
+			if len(page.Data) < listPage || offset+listPage >= page.TotalCount {
+				return nil
+			}
+		}
+	}()
+	r.Took = time.Since(start)
+	stopSampler()
+	wg.Wait()
+	if err != nil {
+		return r, fmt.Errorf("OpenAPI listing: %w", err)
+	}
+	after, err := snapshot(pr)
+	if err != nil {
+		return r, err
+	}
+	r.PeakRSS = peak
+	if hwm {
+		r.HWM, _ = memStatus(pr.dirgate, "VmHWM")
+	}
+	r.DirgateCPU, r.SlapdCPU, r.LoadAverage = after.dirgate-before.dirgate, after.slapd-before.slapd, loadAverage()
+	return r, nil
+}
+
+// median of the runs by time.
+func median(runs []listRun) listRun {
+	if len(runs) == 0 {
+		return listRun{}
+	}
+	sorted := slices.Clone(runs)
+	slices.SortFunc(sorted, func(a, b listRun) int { return int(a.Took - b.Took) })
+	return sorted[len(sorted)/2]
+}

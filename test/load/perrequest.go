@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// perRequest measures reading and creating one user, raw LDAP beside each
+// dialect, at every concurrency: for each concurrency every target runs
+// back to back, so the machine's state is as alike as it can be.
+func perRequest(ctx context.Context, o *options, rep *report) error {
+	fx := fixture{users: o.users, groups: o.groups}
+	slog.Info("starting slapd and dirgate", "users", fx.users, "groups", fx.groups)
+	s, err := startStack(ctx, o.bin, o.workDir, fx, pprofEnv(o))
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	rep.slapdLoad = s.slapdLoad
+	slog.Info("stack ready", "slapadd+start", s.slapdLoad.Round(time.Millisecond), "dirgate", s.dg.url, "log", s.logPath())
+	pr, err := s.procs()
+	if err != nil {
+		return err
+	}
+	if err := s.probe(ctx); err != nil {
+		return err
+	}
+	time.Sleep(2 * time.Second)
+	if rep.idleRSSLDAP, err = rss(pr.dirgate); err != nil {
+		return err
+	}
+	for _, kind := range []string{kindGet, kindCreate} {
+		if !o.phases[phaseOf(kind)] {
+			continue
+		}
+		targets := s.targets(kind, o.only)
+		for _, n := range o.clients {
+			for _, t := range targets {
+				var hook func(time.Duration)
+				if o.pprofDir != "" && n == 16 {
+					hook = profileHook(s, o.pprofDir, t)
+				}
+				m, err := measure(ctx, t, n, o.warmup, o.window, pr, hook)
+				if err != nil {
+					return err
+				}
+				slog.Info("measured", "kind", m.Kind, "target", m.Target, "clients", n,
+					"ops/s", fmt.Sprintf("%.0f", m.OpsPerSec), "p50", m.P50.Round(time.Microsecond), "p99", m.P99.Round(time.Microsecond),
+					"dirgate µs/req", us(m.DirgateCPU), "slapd µs/req", us(m.SlapdCPU), "errors", m.Errors, "load", m.LoadAvg)
+				if m.Errors > 0 {
+					slog.Warn("errors during the run", "target", m.Target, "first", m.FirstError)
+				}
+				rep.add(m)
+			}
+		}
+	}
+	if rep.endRSSLDAP, err = rss(pr.dirgate); err != nil {
+		return err
+	}
+	return nil
+}
+
+func phaseOf(kind string) string {
+	if kind == kindCreate {
+		return "create"
+	}
+	return "get"
+}
+
+// targets lists raw LDAP and the dialects for one kind of operation,
+// restricted to only when given.
+func (s *stack) targets(kind string, only map[string]bool) []target {
+	var out []target
+	pick := func(name string) bool {
+		return len(only) == 0 || only[strings.ToLower(strings.ReplaceAll(name, "-", ""))] ||
+			(name == "raw LDAP" && only["raw"])
+	}
+	if pick("raw LDAP") {
+		if kind == kindGet {
+			out = append(out, s.rawGet())
+		} else {
+			out = append(out, s.rawCreate())
+		}
+	}
+	for _, d := range dialects {
+		if !pick(d.name) {
+			continue
+		}
+		if kind == kindGet {
+			out = append(out, s.getTarget(d))
+		} else {
+			out = append(out, s.createTarget(d))
+		}
+	}
+	return out
+}
+
+// probe sends one read and one create through every target, so a broken
+// setup fails at once with the answer instead of as a run full of errors.
+func (s *stack) probe(ctx context.Context) error {
+	for _, kind := range []string{kindGet, kindCreate} {
+		for _, t := range s.targets(kind, nil) {
+			o, done, err := t.client(ctx, int(runCount.Add(1)), 0)
+			if err != nil {
+				return fmt.Errorf("probe %s %s: %w", kind, t.name, err)
+			}
+			err = o(ctx)
+			done()
+			if err != nil {
+				return fmt.Errorf("probe %s %s: %w (dirgate log: %s)", kind, t.name, err, s.logPath())
+			}
+		}
+	}
+	return nil
+}
+
+// us renders a duration in whole microseconds.
+func us(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Microsecond)) }

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// report collects every figure of a run.
+type report struct {
+	o               *options
+	began, ended    time.Time
+	loadBefore      string
+	loadAfter       string
+	machine         string
+	versions        string
+	slapdLoad       time.Duration
+	listLoad        time.Duration
+	measurements    []measurement
+	idleRSSLDAP     int64
+	endRSSLDAP      int64
+	listIdleRSS     int64
+	ldapsearch      []listRun
+	openAPIList     []listRun
+	firstStart      time.Duration
+	starts          []time.Duration
+	idleRSSEmbedded int64
+	verdicts        []verdict
+}
+
+func newReport(o *options) *report {
+	return &report{o: o, began: time.Now(), loadBefore: loadAverage(), machine: machine(), versions: versions(o.bin)}
+}
+
+func (r *report) add(m measurement) { r.measurements = append(r.measurements, m) }
+
+func (r *report) finish() {
+	r.ended, r.loadAfter = time.Now(), loadAverage()
+	r.verdicts = r.judge()
+}
+
+// find returns the measurement of a target, or nil.
+func (r *report) find(kind, target string, clients int) *measurement {
+	for i := range r.measurements {
+		m := &r.measurements[i]
+		if m.Kind == kind && m.Target == target && m.Clients == clients {
+			return m
+		}
+	}
+	return nil
+}
+
+// write puts load-report.md and load-report.png in dir.
+func (r *report) write(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := writeChart(filepath.Join(dir, chartFile), r); err != nil {
+		return fmt.Errorf("chart: %w", err)
+	}
+	f, err := os.Create(filepath.Join(dir, reportFile))
+	if err != nil {
+		return err
+	}
+	r.markdown(f)
+	return f.Close()
+}
+
+const (
+	reportFile = "load-report.md"
+	chartFile  = "load-report.png"
+)
+
+// machine describes the CPU, memory and kernel.
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	mem := ""
+	if v, err := memInfo("MemTotal"); err == nil {
+		mem = fmt.Sprintf(", %.1f GiB RAM", float64(v)/(1<<30))
+	}
+	kernel, _ := os.ReadFile("/proc/sys/kernel/osrelease")
+	return fmt.Sprintf("%s, %d cores%s, Linux %s", model, runtime.NumCPU(), mem, strings.TrimSpace(string(kernel)))
+}
+
+func memInfo(key string) (int64, error) {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, key+":"); ok {
+			var kb int64
+			_, err := fmt.Sscan(rest, &kb)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("%s not in /proc/meminfo", key)
+}
+
+// versions names the software measured.
+func versions(bin string) string {
+	dg, _ := exec.Command(bin, "version").Output()
+	sl, _ := exec.Command("slapd", "-VV").CombinedOutput()
+	slapd := strings.TrimSpace(firstLine(string(sl)))
+	if i := strings.Index(slapd, "slapd "); i >= 0 {
+		slapd = slapd[i:]
+	}
+	return fmt.Sprintf("dirgate %s, %s, %s, OpenLDAP %s", strings.TrimSpace(firstLine(string(dg))), runtime.Version(),
+		"go-ldap/v3", slapd)
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// printSummary writes the verdicts and the 16-client table to w.
+func (r *report) printSummary(w io.Writer) {
+	fmt.Fprintf(w, "\ndirgate load test — %s\n", r.machine)
+	fmt.Fprintf(w, "load average before %s, after %s\n\n", r.loadBefore, r.loadAfter)
+	for _, kind := range []string{kindGet, kindCreate} {
+		for _, n := range r.o.clients {
+			raw := r.find(kind, "raw LDAP", n)
+			first := true
+			for _, m := range r.measurements {
+				if m.Kind != kind || m.Clients != n {
+					continue
+				}
+				if first {
+					fmt.Fprintf(w, "%s, %d clients:\n", kind, n)
+					first = false
+				}
+				fmt.Fprintf(w, "  %-12s %8.0f ops/s %6s  p50 %7s  p99 %7s  dirgate %6s µs/req  slapd %6s µs/req  errors %d\n",
+					m.Target, m.OpsPerSec, ratio(m.OpsPerSec, raw), ms(m.P50), ms(m.P99), us(m.DirgateCPU), us(m.SlapdCPU), m.Errors)
+			}
+		}
+	}
+	if len(r.openAPIList) > 0 {
+		ls, oa := median(r.ldapsearch), median(r.openAPIList)
+		fmt.Fprintf(w, "\nlisting %d users: ldapsearch %s, OpenAPI %s (%.2f×), dirgate peak RSS %.1f MiB\n",
+			oa.Entries, ls.Took.Round(time.Millisecond), oa.Took.Round(time.Millisecond), oa.Took.Seconds()/ls.Took.Seconds(), mib(max(oa.PeakRSS, oa.HWM)))
+	}
+	if r.idleRSSLDAP > 0 || r.idleRSSEmbedded > 0 {
+		fmt.Fprintf(w, "idle RSS: %.1f MiB (LDAP, five dialects), %.1f MiB (embedded)\n", mib(r.idleRSSLDAP), mib(r.idleRSSEmbedded))
+	}
+	if len(r.starts) > 0 {
+		fmt.Fprintf(w, "start to ready (embedded): median %s, first start %s\n", medianDuration(r.starts).Round(time.Microsecond), r.firstStart.Round(time.Microsecond))
+	}
+	fmt.Fprintln(w)
+	for _, v := range r.verdicts {
+		mark := "MET "
+		if !v.met {
+			mark = "GAP "
+		}
+		fmt.Fprintf(w, "%s %-58s %s (goal %s)\n", mark, v.what, v.measured, v.goal)
+	}
+	fmt.Fprintf(w, "\nreport: %s, chart: %s\n", filepath.Join(r.o.out, reportFile), filepath.Join(r.o.out, chartFile))
+}
+
+// ratio renders a target's throughput as a multiple of raw LDAP's.
+func ratio(opsPerSec float64, raw *measurement) string {
+	if raw == nil || raw.OpsPerSec == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", opsPerSec/raw.OpsPerSec)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+func medianDuration(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	return ds[len(ds)/2]
+}
