@@ -21,7 +21,9 @@ import (
 //	              other bit is kept as it is
 //	locked        lockoutTime (a FILETIME) non-zero and younger than the
 //	              domain's lockoutDuration; unlock writes 0
-//	must change   pwdLastSet 0 (-1 writes "now": changed, nothing owed)
+//	must change   pwdLastSet 0 (-1 writes "now": changed, nothing owed),
+//	              unless the password never expires (DONT_EXPIRE_PASSWORD),
+//	              where AD ignores it
 type adAccount struct {
 	mu       sync.RWMutex
 	maxFail  int
@@ -32,6 +34,9 @@ type adAccount struct {
 const (
 	uacDisabled      = 0x2
 	uacNormalAccount = 0x200
+	// uacDontExpire: the password never expires, and AD then ignores
+	// pwdLastSet 0 (it never forces a change).
+	uacDontExpire = 0x10000
 )
 
 const (
@@ -112,8 +117,9 @@ func uac(e *ldap.Entry) int64 {
 }
 
 func (a *adAccount) state(e *ldap.Entry, u *directory.User, now time.Time) {
-	u.Enabled = uac(e)&uacDisabled == 0
-	u.MustChangePassword = e.GetEqualFoldAttributeValue(attrPwdLastSet) == "0"
+	flags := uac(e)
+	u.Enabled = flags&uacDisabled == 0
+	u.MustChangePassword = e.GetEqualFoldAttributeValue(attrPwdLastSet) == "0" && flags&uacDontExpire == 0
 	u.Lock = directory.LockState{}
 	lt, _ := strconv.ParseInt(e.GetEqualFoldAttributeValue(attrLockoutTime), 10, 64)
 	if lt <= 0 {
@@ -195,7 +201,7 @@ func (a *adAccount) filter(f directory.Field, v bool, now time.Time) (string, bo
 		}
 		pos = fmt.Sprintf("(%s>=%d)", attrLockoutTime, from)
 	case directory.FieldMustChange:
-		pos = fmt.Sprintf("(%s=0)", attrPwdLastSet)
+		pos = fmt.Sprintf("(&(%s=0)(!(%s:%s:=%d)))", attrPwdLastSet, attrUAC, bitAnd, uacDontExpire)
 	default:
 		return "", false
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	goldap "github.com/go-ldap/ldap/v3"
 
@@ -64,6 +65,7 @@ func deleteADTree(srv *samba.Server, dn string) error {
 		return err
 	}
 	defer conn.Close()
+	conn.SetTimeout(5 * time.Minute) // a tree of thousands of entries
 	if err := ldap.Unprotect(conn, dn); err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func (d *Directory) readEntry(ctx context.Context, dn, filter string, attrs []st
 	var e *ldap.Entry
 	err := d.search(ctx, func(c *conn) error {
 		res, err := c.Search(ldap.NewSearchRequest(d.wireDN(dn), ldap.ScopeBaseObject, ldap.NeverDerefAliases,
-			0, 0, false, filter, attrs, nil))
+			0, 0, false, filter, attrs, d.readControls(attrs)))
 		if err != nil {
 			return err
 		}
@@ -68,13 +68,29 @@ func (d *Directory) readEntry(ctx context.Context, dn, filter string, attrs []st
 	return e, nil
 }
 
+// readControls are the controls a read of attrs needs: the OU
+// protection's (AD: the SD flags control, without which a security
+// descriptor is not returned to an account lacking the SACL privilege).
+func (d *Directory) readControls(attrs []string) []ldap.Control {
+	p := d.prof.ouProtection
+	if p == nil {
+		return nil
+	}
+	for _, a := range p.attributes() {
+		if containsFold(attrs, a) {
+			return p.controls()
+		}
+	}
+	return nil
+}
+
 // searchFew returns at most limit entries matching filter below base; it
 // is for lookups that expect one or two answers.
 func (d *Directory) searchFew(ctx context.Context, base, filter string, attrs []string, limit int) ([]*ldap.Entry, error) {
 	var out []*ldap.Entry
 	err := d.search(ctx, func(c *conn) error {
 		res, err := c.Search(ldap.NewSearchRequest(d.wireDN(base), ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-			limit, 0, false, filter, attrs, nil))
+			limit, 0, false, filter, attrs, d.readControls(attrs)))
 		if res != nil {
 			out = res.Entries
 		}
@@ -95,7 +111,7 @@ func (d *Directory) searchFew(ctx context.Context, base, filter string, attrs []
 // Referrals (search continuations) are not chased.
 func (d *Directory) searchEach(ctx context.Context, req *ldap.SearchRequest, fn func(*ldap.Entry) error) error {
 	paging := ldap.NewControlPaging(uint32(d.pageSize()))
-	req.Controls = append(req.Controls, paging)
+	req.Controls = append(append(req.Controls, paging), d.readControls(req.Attributes)...)
 	req.BaseDN = d.wireDN(req.BaseDN)
 	// One connection holds the paging cookie across pages.
 	err := d.search(ctx, func(c *conn) error {
