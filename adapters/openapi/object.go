@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"time"
@@ -17,28 +16,59 @@ type member struct {
 	value any
 }
 
-// MarshalJSON writes the members in order.
+// MarshalJSON writes the members in order. Keys, strings and booleans that
+// encoding/json would write as they are (nearly all of them) are written
+// directly: a listing of 1,000 users holds 15,000 members, and a
+// json.Marshal of each was a third of dirgate's CPU in that request.
 func (o object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+	b := make([]byte, 0, 32*len(o)+2)
+	b = append(b, '{')
 	for i, m := range o {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		key, err := json.Marshal(m.key)
-		if err != nil {
+		var err error
+		if b, err = appendJSON(b, m.key); err != nil {
 			return nil, err
 		}
-		val, err := json.Marshal(m.value)
-		if err != nil {
+		b = append(b, ':')
+		if b, err = appendJSON(b, m.value); err != nil {
 			return nil, err
 		}
-		b.Write(key)
-		b.WriteByte(':')
-		b.Write(val)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
+}
+
+// appendJSON appends v as json.Marshal renders it.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case string:
+		if plainJSON(v) {
+			b = append(b, '"')
+			b = append(b, v...)
+			return append(b, '"'), nil
+		}
+	case bool:
+		if v {
+			return append(b, "true"...), nil
+		}
+		return append(b, "false"...), nil
+	}
+	enc, err := json.Marshal(v)
+	return append(b, enc...), err
+}
+
+// plainJSON reports whether json.Marshal writes s between quotes as it
+// is: printable ASCII without the characters it escapes (the quote, the
+// backslash, and <, > and & for HTML).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // selection is the fields/excludeFields of a request: which members an
