@@ -14,8 +14,10 @@ import (
 func TestADConformance(t *testing.T) {
 	srv := samba.Start(t)
 	base := adBase(t, srv)
+	cfg := adConfig(srv, base)
+	cfg.CountersDN = adCounters(t, srv, base)
 	directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
-		d := open(t, adConfig(srv, base))
+		d := open(t, cfg)
 		return directorytest.Fixture{Dir: d, Base: adOU(t, srv, base)}
 	})
 }

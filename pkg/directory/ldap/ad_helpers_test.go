@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
-	"time"
 
 	goldap "github.com/go-ldap/ldap/v3"
 
@@ -47,7 +46,7 @@ func adOU(t testing.TB, srv *samba.Server, parent string) string {
 		t.Fatalf("creating %s: %v", dn, err)
 	}
 	t.Cleanup(func() {
-		if err := deleteADTree(srv, dn); err != nil {
+		if err := srv.DeleteTree(dn); err != nil {
 			t.Errorf("removing %s: %v", dn, err)
 		}
 	})
@@ -57,21 +56,26 @@ func adOU(t testing.TB, srv *samba.Server, parent string) string {
 // adBase is the OU a top-level test works below: adOU under the domain.
 func adBase(t testing.TB, srv *samba.Server) string { return adOU(t, srv, srv.BaseDN) }
 
-// deleteADTree removes dn and its subtree with the tree delete control,
-// after lifting the protection of every OU inside.
-func deleteADTree(srv *samba.Server, dn string) error {
+// adCounters makes uid/gid counters of the test's own below base (an
+// msSFU30DomainInfo entry, in a container: its only possible parent) and
+// returns their DN for countersDN. The domain's own counters are shared
+// by every package using the DC at the same time, so tests that count on
+// the numbers they draw must not use them.
+func adCounters(t testing.TB, srv *samba.Server, base string) string {
+	t.Helper()
 	conn, err := srv.Dial()
 	if err != nil {
-		return err
+		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetTimeout(5 * time.Minute) // a tree of thousands of entries
-	if err := ldap.Unprotect(conn, dn); err != nil {
-		return err
+	container := "CN=Counters," + base
+	dn := "CN=dirgate," + container
+	for _, e := range []struct{ dn, class string }{{container, "container"}, {dn, "msSFU30DomainInfo"}} {
+		req := goldap.NewAddRequest(e.dn, nil)
+		req.Attribute("objectClass", []string{e.class})
+		if err := conn.Add(req); err != nil {
+			t.Fatalf("creating %s: %v", e.dn, err)
+		}
 	}
-	err = conn.Del(goldap.NewDelRequest(dn, []goldap.Control{goldap.NewControlSubtreeDelete()}))
-	if goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchObject) {
-		return nil
-	}
-	return err
+	return dn
 }

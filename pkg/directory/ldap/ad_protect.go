@@ -193,16 +193,3 @@ func (acl dacl) descriptor(control uint16) []byte {
 	}
 	return sd
 }
-
-// withoutDenyEveryone removes the explicit ACEs denying Everyone any of
-// mask.
-func (acl dacl) withoutDenyEveryone(mask uint32) (dacl, bool) {
-	out := dacl{revision: acl.revision}
-	for _, a := range acl.aces {
-		if a.typ() == aceAccessDenied && a.flags()&aceInherited == 0 && a.mask()&mask != 0 && bytes.Equal(a.trustee(), everyone) {
-			continue
-		}
-		out.aces = append(out.aces, a)
-	}
-	return out, len(out.aces) != len(acl.aces)
-}

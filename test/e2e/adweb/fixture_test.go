@@ -1,6 +1,7 @@
 package adweb_test
 
 import (
+	"crypto/tls"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
@@ -37,6 +38,30 @@ type fixture struct {
 	// whether the OU at dn is protected from deletion.
 	disabled  func(t *testing.T, c *ldap.Conn, dn string) bool
 	protected func(t *testing.T, c *ldap.Conn, dn string) bool
+
+	// Optional, for directories that differ from OpenLDAP:
+	//
+	// domain holds further keys of the domain's configuration (baseDN).
+	domain map[string]any
+	// tls secures the binds to url (nil: plaintext).
+	tls *tls.Config
+	// rightButRefused reports a refused bind whose password was right
+	// (AD refuses the bind of a password that must be changed).
+	rightButRefused func(err error) bool
+	// passwords replaces example passwords the directory's policy refuses
+	// (AD's complexity rule) by ones it takes.
+	passwords map[string]string
+	// metaUser is a username full of metacharacters that the directory
+	// can store (AD's sAMAccountName refuses most of them).
+	metaUser string
+}
+
+// password is the password the suite uses for an example's password p.
+func (f *fixture) password(p string) string {
+	if q, ok := f.passwords[p]; ok {
+		return q
+	}
+	return p
 }
 
 // openLDAP is a private slapd with dirgate's schema, the groupOfNames
@@ -104,15 +129,25 @@ func read(t *testing.T, c *ldap.Conn, dn string, attrs ...string) *ldap.Entry {
 	return res.Entries[0]
 }
 
-// bind tries a simple bind as dn on a fresh connection.
+// bind tries a simple bind as dn on a fresh connection. A bind the
+// directory refuses only because the password must be changed first
+// counts as a success: the password was right.
 func (f *fixture) bind(t *testing.T, dn, password string) error {
 	t.Helper()
-	c, err := ldap.DialURL(f.url)
+	var opts []ldap.DialOpt
+	if f.tls != nil {
+		opts = append(opts, ldap.DialWithTLSConfig(f.tls))
+	}
+	c, err := ldap.DialURL(f.url, opts...)
 	if err != nil {
 		t.Fatalf("dial %s: %v", f.url, err)
 	}
 	defer c.Close()
-	return c.Bind(dn, password)
+	err = c.Bind(dn, password)
+	if err != nil && f.rightButRefused != nil && f.rightButRefused(err) {
+		return nil
+	}
+	return err
 }
 
 // userDN is where a user of that name lives under parent.

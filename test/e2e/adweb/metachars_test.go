@@ -12,7 +12,10 @@ import (
 func testMetacharacters(t *testing.T, s *stack) {
 	f, c := s.f, s.f.dial(t)
 	const ouName = `odd,ou=x+y<z>#;"\*(q)`
-	const userName = `m*(i)\c,h=a+e<l>#;"`
+	userName := `m*(i)\c,h=a+e<l>#;"`
+	if f.metaUser != "" {
+		userName = f.metaUser
+	}
 	const password = "Meta-Chars-Pw-42"
 	s.secrets = append(s.secrets, password)
 

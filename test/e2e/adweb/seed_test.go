@@ -110,7 +110,8 @@ func testSeedExamples(t *testing.T, s *stack) {
 	dart, group := s.dn(dartRDN), s.dn(groupRDN)
 	site := s.dn("ou=ABC Site")
 	child := "ou=ABC-child," + site
-	s.secrets = append(s.secrets, seedPasswordFirst, seedPasswordUpdated)
+	first, updatedPassword := f.password(seedPasswordFirst), f.password(seedPasswordUpdated)
+	s.secrets = append(s.secrets, first, updatedPassword)
 
 	// createuser
 	var created struct {
@@ -119,12 +120,13 @@ func testSeedExamples(t *testing.T, s *stack) {
 		UserPrincipalName string              `json:"userPrincipalName"`
 		CustomAttributes  map[string][]string `json:"customAttributes"`
 	}
-	s.call(t, http.MethodPost, "createuser", sub(seedCreateUser, `"CN=Dart,dc=dart,dc=org"`, `"`+dart+`"`, `"string"`, fqdn), &created)
+	s.call(t, http.MethodPost, "createuser", sub(seedCreateUser, `"CN=Dart,dc=dart,dc=org"`, `"`+dart+`"`, `"string"`, fqdn,
+		`"`+seedPasswordFirst+`"`, `"`+first+`"`), &created)
 	micheal := f.userDN("micheal", dart)
 	if !equalDN(created.DistinguishedName, micheal) || created.SamAccountName != "micheal" || created.UserPrincipalName != seedUserPrincipalName {
 		t.Errorf("createuser data %+v", created)
 	}
-	if err := f.bind(t, micheal, seedPasswordFirst); err != nil {
+	if err := f.bind(t, micheal, first); err != nil {
 		t.Errorf("the created user cannot bind with its password: %v", err)
 	}
 	e := read(t, c, micheal, "pager", f.upnAttr)
@@ -165,7 +167,7 @@ func testSeedExamples(t *testing.T, s *stack) {
 	if !hasMember(t, c, group, moved) || hasMember(t, c, group, micheal) {
 		t.Errorf("the moved user's membership in %s does not follow it", group)
 	}
-	if err := f.bind(t, moved, seedPasswordFirst); err != nil {
+	if err := f.bind(t, moved, first); err != nil {
 		t.Errorf("the moved user cannot bind: %v", err)
 	}
 
@@ -218,15 +220,15 @@ func testSeedExamples(t *testing.T, s *stack) {
 
 	// updateuser: new password, mail, and a move back up to the site.
 	s.call(t, http.MethodPut, "updateuser", sub(seedUpdateUser, "cn=micheal,ou=dartians,dc=dart,dc=org", moved,
-		"cn=abcsite,dc=dart,dc=org", site, `"dart.org"`, fqdn), nil)
+		"cn=abcsite,dc=dart,dc=org", site, `"dart.org"`, fqdn, `"`+seedPasswordUpdated+`"`, `"`+updatedPassword+`"`), nil)
 	updated := f.userDN("micheal", site)
 	if e := read(t, c, updated, "mail"); e == nil || e.GetAttributeValue("mail") != seedUpdatedMail {
 		t.Fatalf("after updateuser: %s is %+v", updated, e)
 	}
-	if err := f.bind(t, updated, seedPasswordUpdated); err != nil {
+	if err := f.bind(t, updated, updatedPassword); err != nil {
 		t.Errorf("the updated password does not bind: %v", err)
 	}
-	if err := f.bind(t, updated, seedPasswordFirst); err == nil {
+	if err := f.bind(t, updated, first); err == nil {
 		t.Error("the old password still binds")
 	}
 	if !hasMember(t, c, group, updated) {
@@ -237,11 +239,11 @@ func testSeedExamples(t *testing.T, s *stack) {
 	// right one, the account can no longer bind.
 	a := s.send(t, s.admin, http.MethodPost, "disableuser", sub(seedDisableUser, "cn=micheal,ou=dartians,dc=dart,dc=org", updated))
 	a.refused(t, `disableuser with FQDN "dart@org"`, http.StatusBadRequest, "UNKNOWN_DOMAIN")
-	if err := f.bind(t, updated, seedPasswordUpdated); err != nil {
+	if err := f.bind(t, updated, updatedPassword); err != nil {
 		t.Errorf("a refused disableuser disabled the account: %v", err)
 	}
 	s.call(t, http.MethodPost, "disableuser", sub(seedDisableUser, "cn=micheal,ou=dartians,dc=dart,dc=org", updated, `"dart@org"`, fqdn), nil)
-	if err := f.bind(t, updated, seedPasswordUpdated); !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
+	if err := f.bind(t, updated, updatedPassword); !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
 		t.Errorf("a disabled account binds: %v", err)
 	}
 	if !f.disabled(t, c, updated) {
@@ -249,7 +251,7 @@ func testSeedExamples(t *testing.T, s *stack) {
 	}
 	// enableuser
 	s.call(t, http.MethodPost, "enableuser", sub(seedEnableUser, "cn=micheal,ou=dartians,dc=dart,dc=org", updated, `"dart@org"`, fqdn), nil)
-	if err := f.bind(t, updated, seedPasswordUpdated); err != nil {
+	if err := f.bind(t, updated, updatedPassword); err != nil {
 		t.Errorf("an enabled account cannot bind: %v", err)
 	}
 

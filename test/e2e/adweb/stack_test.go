@@ -60,9 +60,30 @@ func start(t *testing.T, f *fixture) *stack {
 			"smtp": map[string]any{"host": "127.0.0.1", "port": s.sink.port(), "security": "none", "from": senderStr},
 		}}},
 	})
-	s.proc = e2eutil.Start(t, e2eutil.Options{Config: cfg})
+	s.proc = e2eutil.Start(t, e2eutil.Options{Config: withDomainKeys(t, cfg, f.domain)})
 	s.url = s.proc.URL + "/restapi/"
 	return s
+}
+
+// withDomainKeys adds keys to the (one) domain of a configuration.
+func withDomainKeys(t *testing.T, cfg string, keys map[string]any) string {
+	t.Helper()
+	if len(keys) == 0 {
+		return cfg
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(cfg), &doc); err != nil {
+		t.Fatal(err)
+	}
+	domain := doc["domains"].([]any)[0].(map[string]any)
+	for k, v := range keys {
+		domain[k] = v
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
 
 // createKey runs `dirgate apikey create` as an administrator would and
