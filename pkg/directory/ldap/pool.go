@@ -129,7 +129,7 @@ func (p *pool) open(ctx context.Context) (*conn, error) {
 
 // healthy checks a connection taken from the idle list.
 func (p *pool) healthy(ctx context.Context, c *conn) bool {
-	if c.IsClosing() {
+	if !c.alive() {
 		return false
 	}
 	if p.idleCheck <= 0 || time.Since(c.used) < p.idleCheck {

@@ -112,7 +112,7 @@ func (vs *sortedViews) keep(v *sortedView, now time.Time) {
 func (vs *sortedViews) expire(now time.Time) {
 	kept := vs.open[:0]
 	for _, v := range vs.open {
-		if now.Sub(v.used) > viewIdle || now.Sub(v.created) > viewAge || v.c.IsClosing() {
+		if now.Sub(v.used) > viewIdle || now.Sub(v.created) > viewAge || !v.c.alive() {
 			v.c.close()
 			continue
 		}

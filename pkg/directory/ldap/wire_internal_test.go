@@ -314,7 +314,7 @@ func TestWireSearchAnswers(t *testing.T) {
 	})
 }
 
-// An idle connection the server closed is seen as closing before it is
+// An idle connection the server closed is seen as stale before it is
 // used, as go-ldap's reader sees it.
 func TestWireSeesTheServerGoAway(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -336,12 +336,15 @@ func TestWireSeesTheServerGoAway(t *testing.T) {
 	w := newWireConn(c, c)
 	defer w.close()
 	server := <-accepted
-	if w.IsClosing() {
-		t.Fatal("a fresh connection is closing")
+	if w.stale() {
+		t.Fatal("a fresh connection is stale")
 	}
 	server.Close()
+	if w.IsClosing() {
+		t.Fatal("IsClosing looked at the socket")
+	}
 	deadline := time.Now().Add(2 * time.Second)
-	for !w.IsClosing() {
+	for !w.stale() {
 		if time.Now().After(deadline) {
 			t.Fatal("the closed connection still looks usable")
 		}

@@ -38,13 +38,16 @@ func newWireConn(nc, raw net.Conn) *wireConn {
 	return &wireConn{nc: nc, raw: raw, r: bufio.NewReaderSize(nc, 16<<10)}
 }
 
-// IsClosing reports whether the connection is unusable. Between requests
-// nothing may arrive: go-ldap learns from its reader goroutine that a
-// server closed an idle connection (it went away, restarted, or sent a
-// notice of disconnection); this client, which reads only while a request
-// is out, looks at the socket instead, so the pool never hands out a dead
-// connection.
-func (w *wireConn) IsClosing() bool {
+// IsClosing reports whether the connection is known to be unusable: it
+// failed or was closed. It costs nothing; stale looks at the socket.
+func (w *wireConn) IsClosing() bool { return w.closed.Load() }
+
+// stale reports whether the server closed the connection, or sent
+// something unasked (a notice of disconnection), while it sat idle, and
+// closes it then. go-ldap learns that from its reader goroutine; this
+// client, which reads only while a request is out, peeks at the socket
+// (a system call), which the pool does when it hands a connection out.
+func (w *wireConn) stale() bool {
 	if w.closed.Load() {
 		return true
 	}
@@ -251,7 +254,15 @@ func (c *conn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
 	return c.Conn.Search(req)
 }
 
-// IsClosing reports whether the connection is unusable.
+// alive reports whether an idle connection is still usable.
+func (c *conn) alive() bool {
+	if c.wire != nil {
+		return !c.wire.stale()
+	}
+	return !c.Conn.IsClosing()
+}
+
+// IsClosing reports whether the connection is known to be unusable.
 func (c *conn) IsClosing() bool {
 	if c.wire != nil {
 		return c.wire.IsClosing()
