@@ -212,6 +212,11 @@ func (p *pool) isClosed() bool {
 // retry is set, fn runs once more on a fresh one.
 func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error {
 	for attempt := 0; ; attempt++ {
+		// An idle connection is handed out whatever ctx says, and aborting
+		// an ended call races the call: a fast answer could win it.
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: %s call: %w", directory.ErrUnavailable, p.name, context.Cause(ctx))
+		}
 		c, err := p.get(ctx)
 		if err != nil {
 			return err
