@@ -22,9 +22,10 @@ build:
 run: build
 	./$(BIN) serve --data-dir $(DATA_DIR) --listen $(LISTEN)
 
-## test: lint, then every test with -race, end-to-end included
+## test: lint, then every test with -race, end-to-end included; with one
+## Samba AD DC for the whole run where Samba is installed and we are root
 test: lint fuzz
-	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+	@$(call with_samba_dc,$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...,optional)
 
 ## fuzz: every fuzz target (func Fuzz… in a *_fuzz_test.go) for FUZZTIME
 ## each, one after the other; `make fuzz FUZZTIME=5m` for a longer run
@@ -40,9 +41,39 @@ fuzz:
 		echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
 	done
 
-## test-ad: the Active Directory profile's tests against a real Samba AD DC
+## test-ad: the Active Directory tests (the ad profile, its conformance run,
+## AD-web end to end) against one Samba AD DC started for them
+AD_TESTS    := ^(TestAD|TestAdWebSambaAD|TestStartServesTheDomainOverLDAPS|TestPlainBindsNeedTransportSecurity)
+AD_PACKAGES := ./pkg/directory/ldap/ ./internal/testenv/samba/ ./test/e2e/adweb/
 test-ad:
-	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) -run 'AD' ./pkg/directory/ldap/... ./internal/testenv/...
+	@$(call with_samba_dc,$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) -run '$(AD_TESTS)' $(AD_PACKAGES),required)
+
+# with_samba_dc runs $(1) with one Samba AD DC for the whole run: its LDAP
+# ports are fixed, so every test package shares it through
+# DIRGATE_TEST_SAMBA_DIR (internal/testenv/samba), started with
+# `samba-dc up` and stopped at the end, whatever happens (trap). A DC the
+# caller already exported is used as it is. Without Samba or root, $(2)
+# "optional" runs $(1) anyway (the AD tests skip, saying why) unless
+# CI=true; "required" fails.
+define with_samba_dc
+set -e; \
+if [ -n "$$DIRGATE_TEST_SAMBA_DIR" ]; then $(1); exit; fi; \
+why=""; \
+if ! command -v samba >/dev/null 2>&1 && [ ! -x /usr/sbin/samba ]; then \
+	why="Samba's AD DC is not installed (DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends samba-ad-dc samba-ad-provision)"; \
+elif [ "$$(id -u)" != 0 ]; then why="provisioning a Samba AD DC needs root"; fi; \
+if [ -n "$$why" ]; then \
+	if [ "$$CI" = true ] || [ "$(2)" = required ]; then echo "make: the Active Directory tests cannot run: $$why" >&2; exit 1; fi; \
+	echo "make: the Active Directory tests will be skipped: $$why" >&2; $(1); exit; \
+fi; \
+dc=$$(mktemp -d /tmp/dirgate-samba.XXXXXX); \
+trap '$(GO) run ./internal/testenv/samba/cmd/samba-dc down "$$dc" >/dev/null 2>&1 || echo "make: stopping the Samba AD DC in $$dc failed" >&2; rm -rf "$$dc"' EXIT; \
+trap 'exit 130' INT TERM; \
+echo "make: starting a Samba AD DC for this run in $$dc"; \
+$(GO) run ./internal/testenv/samba/cmd/samba-dc up "$$dc" >/dev/null; \
+DIRGATE_TEST_SAMBA_DIR=$$dc; export DIRGATE_TEST_SAMBA_DIR; \
+$(1)
+endef
 
 ## lint: gofmt must have nothing to say, go vet must be clean
 lint:
