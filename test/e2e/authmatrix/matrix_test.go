@@ -176,6 +176,8 @@ func (e *env) adwebEndpoints() []*endpoint {
 // privacyIDEAEndpoints: an admin token for everything but POST /auth; a
 // user token may list and edit itself only.
 func (e *env) privacyIDEAEndpoints() []*endpoint {
+	// alice asking for bob gets herself: privacyIDEA overwrites user,
+	// realm and resolver with the caller's own.
 	onlyAlice := func(t *testing.T, r hostile.Reply) {
 		var out struct {
 			Result struct {
@@ -202,7 +204,9 @@ func (e *env) privacyIDEAEndpoints() []*endpoint {
 		eps = append(eps,
 			&endpoint{on: onMain, dialect: "privacyidea", method: http.MethodGet, path: p, admin: true,
 				allowed: map[cred]func(*testing.T, hostile.Reply){credOther: onlyAlice},
-				build:   func(t *testing.T) *http.Request { return e.req(t, http.MethodGet, e.s.URL+p+"?realm=corp", "") }},
+				build: func(t *testing.T) *http.Request {
+					return e.req(t, http.MethodGet, e.s.URL+p+"?realm=corp&username=bob", "")
+				}},
 			&endpoint{on: onMain, dialect: "privacyidea", method: http.MethodPost, path: p, write: true, admin: true,
 				build: func(t *testing.T) *http.Request {
 					return e.req(t, http.MethodPost, e.s.URL+p, `{"user":"matrix-new","resolver":"people","password":"Matrix-New-Pw-1"}`)
