@@ -72,10 +72,8 @@ func wrap(err error, what string) error {
 	if err == nil {
 		return nil
 	}
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			return err // already ours
-		}
+	if ours(err) {
+		return err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%w: %s: %w", directory.ErrUnavailable, what, err)
