@@ -203,3 +203,23 @@ func TestADTimes(t *testing.T) {
 		t.Errorf("lockoutTime from Samba reads as %v", got)
 	}
 }
+
+// TestADConfig: the ad profile validates with the defaults, and refuses a
+// group model of its own choosing.
+func TestADConfig(t *testing.T) {
+	c := NewConfig()
+	c.Profile, c.URLs = "ad", []string{"ldaps://dc1.example.com"}
+	c.BindDN, c.BindPassword = "CN=dirgate,OU=Services,DC=example,DC=com", "x"
+	if err := c.Validate(); err != nil {
+		t.Fatalf("the ad profile with the defaults: %v", err)
+	}
+	c.GroupModel = "posixGroup"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "groupModel") {
+		t.Errorf("the ad profile with groupModel posixGroup: %v", err)
+	}
+	c.GroupModel = NewConfig().GroupModel
+	c.Attributes = map[string]string{"system": "", "protected": "adminDescription"}
+	if err := c.Validate(); err != nil {
+		t.Errorf("attribute overrides on the ad profile: %v", err)
+	}
+}
