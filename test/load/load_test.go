@@ -95,3 +95,24 @@ func TestChartAndVerdicts(t *testing.T) {
 		t.Fatalf("report:\n%s", md)
 	}
 }
+
+func TestRoundsGiveMedians(t *testing.T) {
+	rounds := []measurement{
+		{Kind: kindGet, Target: "raw LDAP", Clients: 16, OpsPerSec: 100, SlapdCPU: 50, LoadAvg: "4.00 1 1"},
+		{Kind: kindGet, Target: "AD-web", Clients: 16, OpsPerSec: 10, Errors: 1, FirstError: "boom", LoadAvg: "6.50 1 1"},
+		{Kind: kindGet, Target: "raw LDAP", Clients: 16, OpsPerSec: 300, SlapdCPU: 70, LoadAvg: "9.00 1 1"},
+		{Kind: kindGet, Target: "AD-web", Clients: 16, OpsPerSec: 30, Errors: 2},
+		{Kind: kindGet, Target: "raw LDAP", Clients: 16, OpsPerSec: 200, SlapdCPU: 10, LoadAvg: "5.00 1 1"},
+	}
+	got := summarize(rounds)
+	if len(got) != 2 || got[0].Target != "raw LDAP" || got[1].Target != "AD-web" {
+		t.Fatalf("%+v", got)
+	}
+	raw, ad := got[0], got[1]
+	if raw.OpsPerSec != 200 || raw.OpsMin != 100 || raw.OpsMax != 300 || raw.SlapdCPU != 50 || raw.Rounds != 3 || raw.LoadAvg != "4.00–9.00" {
+		t.Errorf("raw %+v", raw)
+	}
+	if ad.OpsPerSec != 20 || ad.Errors != 3 || ad.FirstError != "boom" {
+		t.Errorf("AD-web %+v", ad)
+	}
+}

@@ -31,6 +31,7 @@ type options struct {
 	only              map[string]bool // targets to measure; empty: all
 	pprofDir          string
 	startRuns         int
+	rounds            int
 	listRuns          int
 	keepWork          bool
 }
@@ -45,12 +46,13 @@ func parseFlags() (*options, error) {
 	flag.IntVar(&o.groups, "groups", 100, "fixture groups")
 	flag.IntVar(&o.listUsers, "list-users", 100000, "users listed in the listing phase")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "time each run warms up before measuring")
-	flag.DurationVar(&o.window, "window", 5*time.Second, "measured time of each run")
+	flag.DurationVar(&o.window, "window", 4*time.Second, "measured time of each run")
 	flag.StringVar(&clients, "clients", "1,16,64", "concurrent clients, comma-separated")
 	flag.StringVar(&phases, "phases", "get,create,list,start", "phases to run: get, create, list, start")
 	flag.StringVar(&only, "only", "", "measure only these targets (comma-separated: raw,artica,adweb,privacyidea,kanboard,openapi)")
 	flag.StringVar(&o.pprofDir, "pprof", "", "capture dirgate CPU and allocation profiles of each 16-client run into this directory")
 	flag.IntVar(&o.startRuns, "start-runs", 7, "starts of dirgate on the embedded backend to time")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds of every target at each concurrency, interleaved; the report gives medians")
 	flag.IntVar(&o.listRuns, "list-runs", 3, "listings of each kind to time")
 	flag.BoolVar(&o.keepWork, "keep", false, "keep the working directory (logs) afterwards")
 	flag.Parse()
@@ -60,6 +62,9 @@ func parseFlags() (*options, error) {
 			return nil, fmt.Errorf("-clients: %q is not a positive number", f)
 		}
 		o.clients = append(o.clients, n)
+	}
+	if o.rounds < 1 {
+		return nil, fmt.Errorf("-rounds: %d is not a positive number", o.rounds)
 	}
 	o.phases = set(phases)
 	o.only = set(only)

@@ -20,7 +20,7 @@ func (r *report) markdown(w io.Writer) {
 	p("- **Load average** (1, 5, 15 min) before %s, after %s: other work on the machine shows here and in each row.", r.loadBefore, r.loadAfter)
 	p("- **Software**: %s.", r.versions)
 	p("- **Command**: `%s`.", r.command())
-	p("- **Method**: closed loop — each client sends its next request when the last one answered, over one keep-alive connection of its own (one bound LDAP connection for raw LDAP). %s warm-up, then %s measured per row. CPU per request is utime+stime from `/proc/<pid>/stat` over the measured window divided by the requests answered in it (10 ms ticks).", r.o.warmup, r.o.window)
+	p("- **Method**: closed loop — each client sends its next request when the last one answered, over one keep-alive connection of its own (one bound LDAP connection for raw LDAP). Each target runs %d rounds of %s warm-up and %s measured, the targets of one concurrency interleaved round by round; each row gives the median of its rounds (throughput with its range), so a round disturbed by other work on the machine does not decide a figure. CPU per request is utime+stime from `/proc/<pid>/stat` over the measured window divided by the requests answered in it (10 ms ticks).", r.o.rounds, r.o.warmup, r.o.window)
 	p("- **Data**: slapd (mdb, dirgate's schema, ppolicy, memberof/refint, unique uid, sssvlv) bulk-loaded with slapadd: %d users, %d groups (user *i* in group *i* mod %d), as `docs/design/ldap-layout.md` lays them out; slapadd and start took %s.", r.o.users, r.o.groups, max(r.o.groups, 1), r.slapdLoad.Round(time.Millisecond))
 	p("- **Requests**: raw LDAP searches `(&(objectClass=inetOrgPerson)(uid=<random user>))` under the suffix for the attributes dirgate reads, and adds a user with the same attributes dirgate writes (password included, hashed by slapd). Artica: `GET /openldap/members/{uid}` over the unix socket, `POST /openldap/members`. AD-web: `getuserinfo?userDN=…`, `createuser`. privacyIDEA: `GET /user/?username=`, `POST /user/`. Kanboard: `getUserByName`, `createUser`. OpenAPI: `GET /api/users?filter[userName][EQ]=`, `POST /api/users`. Every answer is checked.")
 	p("")
@@ -62,8 +62,8 @@ func (r *report) markdown(w io.Writer) {
 				if m.Target == "raw LDAP" {
 					dirgateCPU = "— (idle)"
 				}
-				p("| %s | %d | %.0f | %s | %s | %s | %s | %s µs | %s | %s µs | %.1f MiB | %d | %s |",
-					m.Target, m.Clients, m.OpsPerSec, ratio(m.OpsPerSec, raw), ms(m.P50), ms(m.P99),
+				p("| %s | %d | %s | %s | %s | %s | %s | %s µs | %s | %s µs | %.1f MiB | %d | %s |",
+					m.Target, m.Clients, opsRange(m), ratio(m.OpsPerSec, raw), ms(m.P50), ms(m.P99),
 					dirgateCPU, us(m.SlapdCPU), slapdX, us(m.LoadCPU), mib(m.DirgateRSS), m.Errors, m.LoadAvg)
 			}
 		}
@@ -127,4 +127,13 @@ func (r *report) has(kind string) bool {
 // command is how this run was started.
 func (r *report) command() string {
 	return "make load  # go run ./test/load -bin bin/dirgate" + flagsGiven()
+}
+
+// opsRange renders the median throughput and, over several rounds, its
+// range.
+func opsRange(m measurement) string {
+	if m.Rounds <= 1 || m.OpsMin == m.OpsMax {
+		return fmt.Sprintf("%.0f", m.OpsPerSec)
+	}
+	return fmt.Sprintf("%.0f (%.0f–%.0f)", m.OpsPerSec, m.OpsMin, m.OpsMax)
 }

@@ -38,27 +38,37 @@ func perRequest(ctx context.Context, o *options, rep *report) error {
 		}
 		targets := s.targets(kind, o.only)
 		for _, n := range o.clients {
-			for _, t := range targets {
-				var hook func(time.Duration)
-				if o.pprofDir != "" && n == 16 {
-					hook = profileHook(s, o.pprofDir, t)
-				}
-				m, err := measure(ctx, t, n, o.warmup, o.window, pr, hook)
-				if err != nil {
+			for round := range o.rounds {
+				if err := measureRound(ctx, o, rep, s, pr, targets, n, round); err != nil {
 					return err
 				}
-				slog.Info("measured", "kind", m.Kind, "target", m.Target, "clients", n,
-					"ops/s", fmt.Sprintf("%.0f", m.OpsPerSec), "p50", m.P50.Round(time.Microsecond), "p99", m.P99.Round(time.Microsecond),
-					"dirgate µs/req", us(m.DirgateCPU), "slapd µs/req", us(m.SlapdCPU), "errors", m.Errors, "load", m.LoadAvg)
-				if m.Errors > 0 {
-					slog.Warn("errors during the run", "target", m.Target, "first", m.FirstError)
-				}
-				rep.add(m)
 			}
 		}
 	}
 	if rep.endRSSLDAP, err = rss(pr.dirgate); err != nil {
 		return err
+	}
+	return nil
+}
+
+// measureRound measures every target once at n clients.
+func measureRound(ctx context.Context, o *options, rep *report, s *stack, pr procs, targets []target, n, round int) error {
+	for _, t := range targets {
+		var hook func(time.Duration)
+		if o.pprofDir != "" && n == 16 && round == 0 {
+			hook = profileHook(s, o.pprofDir, t)
+		}
+		m, err := measure(ctx, t, n, o.warmup, o.window, pr, hook)
+		if err != nil {
+			return err
+		}
+		slog.Info("measured", "kind", m.Kind, "target", m.Target, "clients", n, "round", round+1,
+			"ops/s", fmt.Sprintf("%.0f", m.OpsPerSec), "p50", m.P50.Round(time.Microsecond), "p99", m.P99.Round(time.Microsecond),
+			"dirgate µs/req", us(m.DirgateCPU), "slapd µs/req", us(m.SlapdCPU), "errors", m.Errors, "load", m.LoadAvg)
+		if m.Errors > 0 {
+			slog.Warn("errors during the run", "target", m.Target, "first", m.FirstError)
+		}
+		rep.add(m)
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ var userAttributes = []string{
 	"entryUUID", "createTimestamp", "modifyTimestamp", "uid", "cn", "givenName", "sn", "displayName",
 	"mail", "telephoneNumber", "mobile", "title", "description", "uidNumber", "gidNumber", "homeDirectory",
 	"dirgatePrincipalName", "dirgateExternalId", "dirgateSystem", "dirgateInvitationPending",
-	"dirgateInvitationExpiry", "objectClass", "pwdAccountLockedTime", "pwdFailureTime", "pwdReset",
+	"dirgateInvitationExpiry", "objectClass", "pwdAccountLockedTime", "pwdFailureTime", "pwdReset", "pwdEndTime",
 }
 
 // createPassword is the password of every created user.

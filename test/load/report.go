@@ -41,6 +41,7 @@ func (r *report) add(m measurement) { r.measurements = append(r.measurements, m)
 
 func (r *report) finish() {
 	r.ended, r.loadAfter = time.Now(), loadAverage()
+	r.measurements = summarize(r.measurements)
 	r.verdicts = r.judge()
 }
 

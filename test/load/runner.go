@@ -43,6 +43,10 @@ type measurement struct {
 	DirgateCPU, SlapdCPU, LoadCPU time.Duration
 	DirgateRSS                    int64 // at the end of the window
 	LoadAvg                       string
+	// Rounds combined into this one (rounds.go), and the lowest and
+	// highest throughput among them.
+	Rounds         int
+	OpsMin, OpsMax float64
 }
 
 // procs are the processes whose CPU is measured.
