@@ -25,15 +25,15 @@ type profile struct {
 	ids       idCodec
 	// usernameMax is the longest username the server takes (0 = no limit).
 	usernameMax int
-	// counters: the profile keeps uid/gid counters in dirgateCounter
-	// entries.
+	// counters: the profile keeps uid/gid counters (dirgateCounter
+	// entries, or where counterAt says).
 	counters bool
 
 	// Optional hooks; nil means the LDAP standard way.
 	//
 	// addAttrs returns attributes a new entry of a kind (kindUser,
-	// kindGroup, kindOU) named name needs beyond the mapped ones (AD:
-	// sAMAccountName and groupType of a group).
+	// kindGroup, kindOU) named name needs beyond the mapped ones (AD: the
+	// groupType of a group).
 	addAttrs func(kind, name string) []ldap.Attribute
 	// memberValues returns every value of a group's member attribute,
 	// given the group entry as read (AD hands out large groups in ranges,
@@ -88,8 +88,9 @@ type profile struct {
 	// chunks (Samba): such conditions are widened on the server and
 	// checked exactly on the results.
 	foldsEdgeSpaces bool
-	// noNUL: the server compares values as C strings, so a NUL would cut
-	// them short in filters (Samba): values holding one are refused.
+	// noNUL: the server compares values cut at a NUL (Samba; slapd's
+	// IA5String), so a NUL would cut them short in filters: values
+	// holding one are refused.
 	noNUL bool
 	// timeFormat is how GeneralizedTime values are written ("" =
 	// 20060102150405Z; AD wants a fraction).
