@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -115,13 +116,15 @@ func memInfo(key string) (int64, error) {
 func versions(bin string) string {
 	dg, _ := exec.Command(bin, "version").Output()
 	sl, _ := exec.Command("slapd", "-VV").CombinedOutput()
-	slapd := strings.TrimSpace(firstLine(string(sl)))
-	if i := strings.Index(slapd, "slapd "); i >= 0 {
-		slapd = slapd[i:]
+	slapd := "slapd (version unknown)"
+	if m := slapdVersion.FindString(string(sl)); m != "" {
+		slapd = "OpenLDAP " + m
 	}
-	return fmt.Sprintf("dirgate %s, %s, %s, OpenLDAP %s", strings.TrimSpace(firstLine(string(dg))), runtime.Version(),
-		"go-ldap/v3", slapd)
+	return fmt.Sprintf("%s, %s, %s", strings.TrimSpace(firstLine(string(dg))), runtime.Version(), slapd)
 }
+
+// slapdVersion finds "slapd 2.5.13+dfsg-5" in slapd -VV's banner.
+var slapdVersion = regexp.MustCompile(`slapd [0-9][^ ]*`)
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
