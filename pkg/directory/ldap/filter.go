@@ -113,7 +113,13 @@ func (fc *filterCompiler) cond(c directory.Cond) (string, error) {
 		return fc.stateCond(c)
 	}
 	if fc.d.prof.noNUL && slices.ContainsFunc(c.Values, hasNUL) {
-		return "", invalid("%s: this directory cannot compare values holding NUL", c.Field)
+		// The server would compare such a value cut at the NUL (so
+		// "a@x\x00y" would match a@x), and no stored value holds one,
+		// since writes refuse them: taken literally, it matches nothing.
+		c.Values = slices.DeleteFunc(slices.Clone(c.Values), hasNUL)
+		if len(c.Values) == 0 {
+			return matchNothing, nil
+		}
 	}
 	attrs := []string{attr}
 	if other := fc.d.prof.otherMobile; c.Field == directory.FieldMobile && other != "" {

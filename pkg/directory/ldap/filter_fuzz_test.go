@@ -18,7 +18,8 @@ import (
 // the text parses with go-ldap's own compiler (the one every search goes
 // through), each value comes back from the parsed filter byte for byte,
 // and a value never adds a node to the filter (no injection). A value
-// holding NUL is refused (slapd would compare it cut short).
+// holding NUL matches nothing (slapd would compare it cut short, and no
+// stored value holds one).
 
 // fuzzFields are the text fields a client can search, plus the two whose
 // values the compiler rewrites (DN, id) and an extra attribute.
@@ -52,9 +53,19 @@ func FuzzFilterValue(f *testing.F) {
 		}
 		text, err := fc.compile(c)
 		if slices.ContainsFunc(c.Values, func(v string) bool { return strings.ContainsRune(v, 0) }) {
-			// slapd would match such a value cut at the NUL: refused.
-			if !errors.Is(err, directory.ErrInvalidInput) {
-				t.Fatalf("compile(%#v) = %q, %v; want ErrInvalidInput for a value holding NUL", c, text, err)
+			// slapd would match such a value cut at the NUL: it must
+			// match nothing, or only through its other values (In).
+			if err != nil {
+				t.Fatalf("compile(%#v): %v", c, err)
+			}
+			if kept := slices.DeleteFunc(slices.Clone(c.Values), func(v string) bool { return strings.ContainsRune(v, 0) }); len(kept) == 0 {
+				if text != matchNothing {
+					t.Fatalf("compile(%#v) = %q, want %q for values holding NUL", c, text, matchNothing)
+				}
+				return
+			}
+			if strings.ContainsRune(text, 0) || strings.Contains(text, `\00`) {
+				t.Fatalf("compile(%#v) = %q keeps a value holding NUL", c, text)
 			}
 			return
 		}
