@@ -58,6 +58,15 @@ type Config struct {
 	// nesting). The ad profile has AD's own (group, member DNs, nesting)
 	// and takes only the default here.
 	GroupModel string `mapstructure:"groupModel"`
+	// PasswordInAdd: the server hashes cleartext passwords written by an
+	// add (OpenLDAP's ppolicy with olcPPolicyHashCleartext TRUE, as in
+	// config/ldap/README.md), so a new user's password goes into its add
+	// and a create is one operation: it happens with its password or not
+	// at all. Off, the password is set by a second operation, and a server
+	// lost between the two leaves an entry without one. Never turn it on
+	// for a server that does not hash: it would store the password in
+	// clear. The ad profile always sets the password in the add.
+	PasswordInAdd bool `mapstructure:"passwordInAdd"`
 	// Attributes overrides the profile's attribute map: model name → LDAP
 	// attribute, e.g. {externalId: employeeNumber}. An empty value means
 	// the directory has no such attribute: reads leave the field empty and
@@ -190,6 +199,9 @@ func (c *Config) Validate() error {
 	prof, ok := profiles[c.Profile]
 	if !ok {
 		bad("profile", "unknown profile %q (known: %s)", c.Profile, strings.Join(profileNames(), ", "))
+	}
+	if c.PasswordInAdd && prof != nil && !prof().extendedPasswords() {
+		bad("passwordInAdd", "the %s profile always sets a new user's password in its add; remove passwordInAdd", c.Profile)
 	}
 	if _, ok := groupModels[c.GroupModel]; !ok {
 		bad("groupModel", "unknown group model %q (known: groupOfNames, posixGroup)", c.GroupModel)

@@ -47,3 +47,17 @@ func TestConfigDefaultsAreValid(t *testing.T) {
 		t.Errorf("an unknown model attribute: %v", err)
 	}
 }
+
+func TestPasswordInAddIsForExtendedOperationProfiles(t *testing.T) {
+	c := ldap.NewConfig()
+	c.URLs = []string{"ldaps://dc.example.com"}
+	c.BindDN, c.BindPassword = "cn=dirgate,dc=example,dc=com", "secret"
+	c.PasswordInAdd = true
+	if err := c.Validate(); err != nil {
+		t.Fatalf("openldap with passwordInAdd: %v", err)
+	}
+	c.Profile = "ad"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "passwordInAdd") {
+		t.Errorf("ad with passwordInAdd: %v, want a problem naming passwordInAdd", err)
+	}
+}

@@ -8,8 +8,8 @@ import (
 )
 
 // TestConformance runs the port's conformance suite against a private
-// slapd, once per group model. The lockout threshold is low to keep the
-// lockout test short.
+// slapd, once per group model, and once more with passwords in adds. The
+// lockout threshold is low to keep the lockout test short.
 func TestConformance(t *testing.T) {
 	for _, model := range []slapd.GroupModel{slapd.GroupOfNames, slapd.PosixGroup} {
 		t.Run(string(model), func(t *testing.T) {
@@ -20,4 +20,12 @@ func TestConformance(t *testing.T) {
 			})
 		})
 	}
+	t.Run("passwordInAdd", func(t *testing.T) {
+		srv := slapd.Start(t, slapd.Options{Lockout: 3})
+		directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
+			c := config(srv, slapd.GroupOfNames)
+			c.PasswordInAdd = true
+			return directorytest.Fixture{Dir: open(t, c), Base: freshOU(t, srv)}
+		})
+	})
 }

@@ -84,6 +84,10 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 		return nil, fmt.Errorf("ldap: base DN: %w", err)
 	}
 	prof := profiles[cfg.Profile]()
+	attrs := prof.attrs.with(cfg.Attributes)
+	if prof.extendedPasswords() && cfg.PasswordInAdd {
+		prof.passwords = cleartextInAdd{attr: attrs.get(attrPassword)}
+	}
 	model := groupModels[cfg.GroupModel]
 	if prof.groups != nil {
 		model = prof.groups
@@ -91,7 +95,7 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 	d := &Directory{
 		cfg:        cfg,
 		prof:       prof,
-		attrs:      prof.attrs.with(cfg.Attributes),
+		attrs:      attrs,
 		model:      model,
 		base:       base,
 		log:        log.With("backend", "ldap/"+prof.name),

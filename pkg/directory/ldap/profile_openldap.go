@@ -99,3 +99,26 @@ func (passwordModify) change(c *conn, _, oldPassword, newPassword string) error 
 	_, err := c.PasswordModify(ldap.NewPasswordModifyRequest("", oldPassword, newPassword))
 	return err
 }
+
+// extendedPasswords reports whether the profile sets passwords with the
+// Password Modify operation, and so may take them in adds instead when
+// the server hashes cleartext (Config.PasswordInAdd).
+func (p *profile) extendedPasswords() bool {
+	_, ok := p.passwords.(passwordModify)
+	return ok
+}
+
+// cleartextInAdd is passwordModify for servers that hash a cleartext
+// userPassword on add (ppolicy_hash_cleartext): a new user's password goes
+// into the add, so the user never exists without it.
+type cleartextInAdd struct {
+	passwordModify
+	attr string // userPassword, unless the attribute map says otherwise
+}
+
+func (p cleartextInAdd) onAdd(_ *conn, password string) (ldap.Attribute, error) {
+	if password == "" {
+		return ldap.Attribute{}, nil
+	}
+	return ldap.Attribute{Type: p.attr, Vals: []string{password}}, nil
+}

@@ -75,6 +75,9 @@ func (d *Directory) addUser(ctx context.Context, req *ldap.AddRequest, password 
 		if err != nil {
 			return err
 		}
+		if pw.Type == "" {
+			return c.Add(req) // no password to give
+		}
 		withPassword := *req
 		withPassword.Attributes = append(slices.Clip(req.Attributes), pw)
 		return c.Add(&withPassword)

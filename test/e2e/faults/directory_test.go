@@ -51,8 +51,11 @@ func ldapConfig(t *testing.T, srv *slapd.Server, urls []string, token string, ex
 		"bindPassword":     srv.BindPassword,
 		"groupModel":       string(srv.Options.Groups),
 		"passwordPolicyDN": srv.PolicyDN,
-		"dialTimeout":      dialTimeout.String(),
-		"requestTimeout":   requestTimeout.String(),
+		// slapd hashes cleartext on add: a user is created with its
+		// password in one operation, never without it.
+		"passwordInAdd":  true,
+		"dialTimeout":    dialTimeout.String(),
+		"requestTimeout": requestTimeout.String(),
 	}}
 	doc := map[string]any{
 		"log":      map[string]any{"level": "warn"},

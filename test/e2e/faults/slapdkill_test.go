@@ -82,8 +82,12 @@ func TestSlapdKilledUnderWriteLoad(t *testing.T) {
 			unacked++
 		}
 	}
+	bare := passwordless(t, srv)
 	t.Logf("directory: %d users; %d acknowledged writes, %d lost; %d writes done but not acknowledged, %d users without a password",
-		len(users), len(ackedUsers), lost, unacked, len(passwordless(t, srv)))
+		len(users), len(ackedUsers), lost, unacked, len(bare))
+	if len(bare) > 0 {
+		t.Errorf("users created without their password (passwordInAdd makes a create one operation): %v", bare)
+	}
 	if d := duplicateNumbers(users); len(d) > 0 {
 		t.Errorf("uidNumbers held by several users: %v", d)
 	}
