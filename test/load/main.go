@@ -138,11 +138,12 @@ func run(ctx context.Context, o *options) error {
 	return nil
 }
 
-// flagsGiven renders the flags set on the command line, -bin aside.
+// flagsGiven renders the flags set on the command line that change what
+// is measured (not -bin, -out, -work or -keep).
 func flagsGiven() string {
 	var b strings.Builder
 	flag.Visit(func(f *flag.Flag) {
-		if f.Name != "bin" {
+		if f.Name != "bin" && f.Name != "out" && f.Name != "work" && f.Name != "keep" {
 			fmt.Fprintf(&b, " -%s %s", f.Name, f.Value.String())
 		}
 	})
