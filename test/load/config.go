@@ -63,6 +63,10 @@ func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, err
 				"bindPassword":     srv.BindPassword,
 				"groupModel":       string(srv.Options.Groups),
 				"passwordPolicyDN": srv.PolicyDN,
+				// slapd hashes cleartext on add (ppolicy_hash_cleartext),
+				// the setup config/ldap/README.md documents: a create with a
+				// password is then one add, as the raw add it is compared to.
+				"passwordInAdd": true,
 			}},
 		}},
 		"dialects": map[string]any{
