@@ -1,6 +1,7 @@
 package directorytest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ var ouTests = []test{
 	{"Delete", testOUDelete},
 	{"Protected", testOUProtected},
 	{"Resolve", testResolve},
+	{"OnlyContainersHoldEntries", testOnlyContainersHoldEntries},
 }
 
 // diffOU lists how got differs from want (ID and DN when want has them).
@@ -354,4 +356,41 @@ func testResolve(t *testing.T, e *env) {
 		directory.Entry{Type: directory.EntryOU, ID: o1.ID, DN: o1.DN, Name: ouName},
 		directory.Entry{Type: directory.EntryOU, ID: o2.ID, DN: o2.DN, Name: ouName})
 	check(e.name(t, "nx"))
+}
+
+// testOnlyContainersHoldEntries: users, groups and OUs live in OUs (or the
+// base, or a directory's own containers), never under a user or a group,
+// although an LDAP server would accept such an entry: a client naming a
+// user's DN where an OU belongs gets ErrInvalidInput and nothing is made.
+func testOnlyContainersHoldEntries(t *testing.T, e *env) {
+	ctx := t.Context()
+	holder := e.mkUser(t, directory.NewUser{Username: e.name(t, "hold")})
+	group := e.mkGroup(t, directory.NewGroup{Name: e.name(t, "holdg")})
+	mover := e.mkUser(t, directory.NewUser{Username: e.name(t, "mover")})
+	for _, parent := range []string{holder.DN, group.DN} {
+		name := e.name(t, "under")
+		_, err := e.dir.CreateUser(ctx, directory.NewUser{ParentDN: parent, Username: name, Surname: "Tester"})
+		wantErr(t, "CreateUser under "+parent, err, directory.ErrInvalidInput)
+		if _, err := e.dir.GetUser(ctx, directory.ByName(name)); err == nil {
+			t.Errorf("a refused CreateUser under %s created %q", parent, name)
+		}
+		_, err = e.dir.CreateGroup(ctx, directory.NewGroup{ParentDN: parent, Name: e.name(t, "undg")})
+		wantErr(t, "CreateGroup under "+parent, err, directory.ErrInvalidInput)
+		_, err = e.dir.CreateOU(ctx, directory.NewOU{ParentDN: parent, Name: "under" + e.tok})
+		wantErr(t, "CreateOU under "+parent, err, directory.ErrInvalidInput)
+		_, err = e.dir.MoveUser(ctx, directory.ByID(mover.ID), parent)
+		wantErr(t, "MoveUser under "+parent, err, directory.ErrInvalidInput)
+	}
+	if got := e.getUser(t, directory.ByID(mover.ID)); !directory.EqualDN(got.DN, mover.DN) {
+		t.Errorf("a refused move moved the user to %s", got.DN)
+	}
+	for _, dn := range []string{holder.DN, group.DN} {
+		children, err := e.dir.Children(ctx, dn)
+		if err != nil && !errors.Is(err, directory.ErrInvalidInput) && !errors.Is(err, directory.ErrNotFound) {
+			t.Errorf("Children(%s): %v", dn, err)
+		}
+		if len(children) > 0 {
+			t.Errorf("%s holds %d entries after refused creates: %v", dn, len(children), children)
+		}
+	}
 }

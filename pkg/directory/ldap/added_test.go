@@ -49,7 +49,7 @@ func TestCreateWhenTheServerGoesAwayAfterTheAdd(t *testing.T) {
 			px.arm(goneAfterAnswer, tagAddRequest)
 			err := c.create(t.Context(), d)
 			if !px.fired() {
-				t.Fatal("the add did not go through the proxy")
+				t.Fatalf("the add did not go through the proxy (create: %v)", err)
 			}
 			if !errors.Is(err, directory.ErrUnavailable) || errors.Is(err, directory.ErrNotFound) {
 				t.Errorf("create: %v; want ErrUnavailable, not ErrNotFound", err)

@@ -14,7 +14,7 @@ import (
 func (d *Directory) CreateGroup(ctx context.Context, ng directory.NewGroup) (*directory.Group, error) {
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
-	if err := d.checkParent(ng.ParentDN); err != nil {
+	if err := d.checkContainer(ctx, ng.ParentDN); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(ng.Name) == "" {

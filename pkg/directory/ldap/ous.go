@@ -15,7 +15,7 @@ import (
 func (d *Directory) CreateOU(ctx context.Context, nou directory.NewOU) (*directory.OU, error) {
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
-	if err := d.checkParent(nou.ParentDN); err != nil {
+	if err := d.checkContainer(ctx, nou.ParentDN); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(nou.Name) == "" {

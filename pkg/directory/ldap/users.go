@@ -23,7 +23,7 @@ const defaultShell = "/bin/bash"
 func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (*directory.User, error) {
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
-	if err := d.checkParent(nu.ParentDN); err != nil {
+	if err := d.checkContainer(ctx, nu.ParentDN); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(nu.Username) == "" {
@@ -562,7 +562,7 @@ func (d *Directory) renameEntry(ctx context.Context, dn, attr, value string) (st
 func (d *Directory) MoveUser(ctx context.Context, ref directory.Ref, newParentDN string) (*directory.User, error) {
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
-	if err := d.checkParent(newParentDN); err != nil {
+	if err := d.checkContainer(ctx, newParentDN); err != nil {
 		return nil, err
 	}
 	e, err := d.find(ctx, d.userSpec(), ref, d.userAttrs)
