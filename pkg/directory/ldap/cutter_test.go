@@ -142,8 +142,8 @@ func (px *cutter) serve(client net.Conn) {
 		return
 	}
 	closeBoth := func() { client.Close(); server.Close() }
-	defer closeBoth()
 	if !px.track(client, server) {
+		closeBoth()
 		return
 	}
 	// answer is the message id, on this connection, whose answer
@@ -151,7 +151,12 @@ func (px *cutter) serve(client net.Conn) {
 	// mode it triggers.
 	var answer atomic.Int64
 	var when atomic.Int32
+	// The server's side is relayed by a goroutine of its own, which serve
+	// waits for, so that nothing of a cutter outlives its test.
+	serverSide := make(chan struct{})
+	defer func() { closeBoth(); <-serverSide }()
 	go func() {
+		defer close(serverSide)
 		defer closeBoth()
 		for {
 			p, err := ber.ReadPacket(server)
@@ -166,8 +171,11 @@ func (px *cutter) serve(client net.Conn) {
 				return
 			case triggered: // goneAfterAnswer: this answer is the last
 				px.stopRelaying()
-				_, _ = client.Write(p.Bytes())
+				// Marked before the answer goes out: the client may
+				// finish its whole call (and the test ask fired) while
+				// this goroutine still waits to run after the write.
 				px.cut.Store(true)
+				_, _ = client.Write(p.Bytes())
 				px.goAway()
 				return
 			}
