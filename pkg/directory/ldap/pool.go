@@ -107,6 +107,32 @@ func (p *pool) get(ctx context.Context) (*conn, error) {
 	}
 }
 
+// fresh returns a new connection, for a retry: the idle ones are as old
+// as the one that just broke, and when the server went away they are as
+// dead, though the look at the socket on checkout (alive) sees that only
+// once their close has reached this host. An idle connection is closed
+// for its slot when no slot is free.
+func (p *pool) fresh(ctx context.Context) (*conn, error) {
+	for {
+		if p.isClosed() {
+			return nil, errPoolClosed
+		}
+		select {
+		case <-p.slots:
+			return p.open(ctx)
+		default:
+		}
+		select {
+		case <-p.slots:
+			return p.open(ctx)
+		case c := <-p.idle:
+			p.discard(c)
+		case <-ctx.Done():
+			return nil, wrap(context.Cause(ctx), "waiting for a "+p.name+" connection")
+		}
+	}
+}
+
 // open dials a new connection in a slot the caller holds.
 func (p *pool) open(ctx context.Context) (*conn, error) {
 	dial := p.dialer.dial
@@ -217,7 +243,11 @@ func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error
 		if ctx.Err() != nil {
 			return fmt.Errorf("%w: %s call: %w", directory.ErrUnavailable, p.name, context.Cause(ctx))
 		}
-		c, err := p.get(ctx)
+		get := p.get
+		if attempt > 0 {
+			get = p.fresh
+		}
+		c, err := get(ctx)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,8 @@ package ldap
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
@@ -31,6 +33,55 @@ func TestCallWithAnEndedContextDoesNotRun(t *testing.T) {
 		err := p.call(ctx, true, func(*conn) error { ran = true; return nil })
 		if ran || !errors.Is(err, directory.ErrUnavailable) || !errors.Is(err, context.Canceled) {
 			t.Errorf("%s pool: ran %v, error %v", p.name, ran, err)
+		}
+	}
+}
+
+// A call that breaks on a connection that had been idle runs once more on
+// a new connection, not on another idle one: those are as old as the one
+// that broke, and when the server went away they are as dead, though they
+// pass the look at the socket on checkout until the server's close
+// arrives.
+func TestRetryRunsOnANewConnection(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
+	cfg := *NewConfig()
+	cfg.URLs, cfg.BindDN, cfg.BindPassword = []string{srv.URL}, srv.BindDN, srv.BindPassword
+	d, err := Open(t.Context(), cfg, directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, p := range []*pool{d.svc, d.reads} {
+		// At least two idle connections, each used before.
+		var idle []*conn
+		for range 2 {
+			c, err := p.get(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			idle = append(idle, c)
+		}
+		for _, c := range idle {
+			p.put(c, false)
+		}
+		p.mu.Lock()
+		old := slices.Collect(maps.Keys(p.gens))
+		p.mu.Unlock()
+
+		var ran []*conn
+		err := p.call(t.Context(), true, func(c *conn) error {
+			ran = append(ran, c)
+			if slices.Contains(old, c) {
+				c.abort() // the server went away while it sat idle
+			}
+			_, err := c.Search(rootDSE("1.1"))
+			return err
+		})
+		switch {
+		case err != nil:
+			t.Errorf("%s pool: %v", p.name, err)
+		case len(ran) != 2:
+			t.Errorf("%s pool: ran %d times, want a failure and a retry", p.name, len(ran))
 		}
 	}
 }
