@@ -1,6 +1,14 @@
 # dirgate: a static binary on an empty base image.
 #   docker build -t dirgate .
 #   docker run -p 8080:8080 -v dirgate-data:/data dirgate
+#
+# BINARY says where the binary comes from: "build" compiles it in the
+# golang image (the default); "prebuilt" takes build/image/ from the
+# context, which `make image` fills with a static binary built on the host
+# (the same flags) when it builds with buildah, e.g. on a machine that
+# reaches no container registry.
+ARG BINARY=build
+
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -10,14 +18,20 @@ ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X github.com/dirgate/dirgate/internal/version.linked=${VERSION}" \
       -o /out/dirgate ./cmd/dirgate \
- && mkdir -p /out/data
+ && mkdir -p /out/data \
+ && cp /etc/ssl/certs/ca-certificates.crt /out/
+
+FROM scratch AS prebuilt
+COPY build/image/ /out/
+
+FROM ${BINARY} AS binary
 
 FROM scratch
 # CA certificates for LDAPS and StartTLS to directories with public certificates.
-COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-COPY --from=build /out/dirgate /usr/local/bin/dirgate
+COPY --from=binary /out/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=binary /out/dirgate /usr/local/bin/dirgate
 # The data dir belongs to the unprivileged user dirgate runs as.
-COPY --from=build --chown=65532:65532 /out/data /data
+COPY --from=binary --chown=65532:65532 /out/data /data
 USER 65532:65532
 # Inside the container dirgate listens on every interface; publish the port
 # to choose who reaches it. The data dir holds the embedded store, the quick

@@ -85,12 +85,17 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 
-## image: the container image, with docker where a daemon answers, else buildah
+## image: the container image: with docker where a daemon answers (the
+## binary is compiled in the golang image), else with buildah from a static
+## binary built here (no registry needed: the image is FROM scratch)
+BUILDAH_FLAGS ?= --storage-driver vfs
 image:
 	@if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then \
 		docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
 	elif command -v buildah >/dev/null 2>&1; then \
-		buildah bud --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
+		$(MAKE) --no-print-directory build BIN=build/image/dirgate && \
+		mkdir -p build/image/data && cp /etc/ssl/certs/ca-certificates.crt build/image/ && \
+		buildah $(BUILDAH_FLAGS) bud --isolation chroot --build-arg BINARY=prebuilt -t $(IMAGE) . ; \
 	else \
 		echo "make image: no container engine (a running docker daemon, or buildah) on this machine"; exit 1; \
 	fi
