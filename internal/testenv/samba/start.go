@@ -28,6 +28,13 @@ var (
 	privateOnce sync.Once
 )
 
+// machineLock is the open lock file of lockPath while this process holds
+// the lock. It is never closed (the lock lives as long as the process), and
+// kept here because an *os.File nothing refers to is closed by its
+// finalizer at the next garbage collection, which would let another
+// process take the lock, and the DC's ports, while this one's DC runs.
+var machineLock *os.File
+
 // Start returns the test run's DC: the shared one named by
 // DIRGATE_TEST_SAMBA_DIR, or a private one started for this process (the
 // first call provisions it; later calls in the process reuse it; it dies
@@ -53,14 +60,9 @@ func Start(tb testing.TB) *Server {
 // which also ends the DC), provisions a fresh domain and runs samba in the
 // foreground as a child.
 func startPrivate() (*Server, error) {
-	lock, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
+	// Blocks while another test process has its DC up.
+	if err := holdLock(lockPath); err != nil {
 		return nil, err
-	}
-	// Blocks while another test process has its DC up. The descriptor is
-	// deliberately never closed: the lock lives as long as the process.
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return nil, fmt.Errorf("lock %s: %w", lockPath, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
 	defer cancel()
@@ -103,6 +105,21 @@ func startPrivate() (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// holdLock takes the exclusive lock on path, waiting for it, and holds it
+// until the process exits (machineLock).
+func holdLock(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	machineLock = f
+	return nil
 }
 
 // Up provisions a DC in dir and starts it as a daemon that outlives the
