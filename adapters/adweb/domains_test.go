@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -14,8 +15,8 @@ import (
 // TestFQDNSelectsTheDomain: with two domains, FQDN picks the one a request
 // works in, and a DN of one is outside the other.
 func TestFQDNSelectsTheDomain(t *testing.T) {
-	dart := identity.NewDomain(identity.DomainConfig{Name: "dart.org"}, openDirectory(t, "dc=dart,dc=org"), nil, nil)
-	other := identity.NewDomain(identity.DomainConfig{Name: "Other.Example"}, openDirectory(t, "dc=other,dc=example"), nil, nil)
+	dart := inproc.New(t, identity.DomainConfig{Name: "dart.org"}, "dc=dart,dc=org", storeConfig).Domain
+	other := inproc.New(t, identity.DomainConfig{Name: "Other.Example"}, "dc=other,dc=example", storeConfig).Domain
 	core, err := identity.NewService(dart, other)
 	if err != nil {
 		t.Fatal(err)

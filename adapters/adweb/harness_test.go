@@ -1,21 +1,20 @@
 package adweb
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/embedded"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -40,9 +39,9 @@ type harness struct {
 	e    *echo.Echo
 	dom  *identity.Domain
 	sink *smtpSink
-	// logs and audit collect everything dirgate wrote, to check that no
-	// password ever appears there.
-	logs, audit *lockedBuffer
+	// env collects everything dirgate wrote, to check that no password
+	// ever appears there.
+	env *inproc.Env
 	// Key pairs: full access, read-only, limited to ou=Scoped.
 	admin, readOnly, scoped credentials
 	// existing is a user in ou=Dart with a mail address.
@@ -51,38 +50,24 @@ type harness struct {
 
 type credentials struct{ key, secret string }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // system is the caller the fixture uses to set up and inspect the tree.
 var system = identity.Caller{Name: "test", Dialect: "test"}
 
+// storeConfig allow-lists pager (the seed's customAttributes) and turns
+// the lockout on.
+func storeConfig(c *embedded.Config) {
+	c.ExtraAttributes = []string{"pager"}
+	c.LockoutThreshold = 3
+}
+
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{t: t, logs: &lockedBuffer{}, audit: &lockedBuffer{}}
-	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.dom = identity.NewDomain(identity.DomainConfig{
+	h := &harness{t: t}
+	h.env = inproc.New(t, identity.DomainConfig{
 		Name:           fqdn,
 		PasswordPolicy: identity.PasswordPolicy{MinLength: policyMin, MaxLength: 256},
-	}, openDirectory(t, baseDN), identity.NewAuditLog(h.audit), log)
-	core, err := identity.NewService(h.dom)
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, baseDN, storeConfig)
+	h.dom = h.env.Domain
 
 	h.sink = newSMTPSink(t)
 	cfg := DefaultConfig()
@@ -103,18 +88,11 @@ func newHarness(t *testing.T) *harness {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := cfg.Build(dialect.Deps{Core: core, Log: log, Version: "test"})
+	d, err := cfg.Build(h.env.Deps(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.e = echo.New()
-	h.e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			c.Request().Body = http.MaxBytesReader(c.Response().Writer, c.Request().Body, bodyLimit)
-			return next(c)
-		}
-	})
-	d.Mount(h.e.Group(DefaultPrefix), dialect.Listener{Network: "tcp", Address: "127.0.0.1:0"})
+	h.e = inproc.MountLimit(d, DefaultPrefix, dialect.Listener{Network: "tcp", Address: "127.0.0.1:0"}, bodyLimit)
 
 	h.seed()
 	return h
@@ -260,7 +238,7 @@ func (h *harness) login(username, password string) (*directory.User, error) {
 func (h *harness) noSecretsLeaked(secrets ...string) {
 	h.t.Helper()
 	for _, s := range secrets {
-		if strings.Contains(h.logs.String(), s) || strings.Contains(h.audit.String(), s) {
+		if strings.Contains(h.env.Output(), s) {
 			h.t.Errorf("secret %q appears in the logs", s)
 		}
 	}

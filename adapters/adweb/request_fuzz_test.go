@@ -12,6 +12,7 @@ import (
 	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/embedded"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -162,7 +163,7 @@ type fuzzAdWeb struct {
 }
 
 func newFuzzAdWeb(f *testing.F) *fuzzAdWeb {
-	env := inproc.New(f, identity.DomainConfig{Name: fqdn}, baseDN, "pager")
+	env := inproc.New(f, identity.DomainConfig{Name: fqdn}, baseDN, func(c *embedded.Config) { c.ExtraAttributes = []string{"pager"} })
 	if _, err := env.Domain.CreateOU(context.Background(), inproc.System, directory.NewOU{ParentDN: baseDN, Name: "Dart"}); err != nil {
 		f.Fatal(err)
 	}

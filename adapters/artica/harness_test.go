@@ -3,16 +3,15 @@ package artica
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -30,7 +29,7 @@ type harness struct {
 	sock   *echo.Echo
 	tcp    *echo.Echo
 	// audit collects the core's audit lines.
-	audit *lockedWriter
+	audit *inproc.Buffer
 }
 
 // newHarness builds the dialect with the default configuration changed by
@@ -38,17 +37,10 @@ type harness struct {
 // default group gets 5004 and the seed's "accountants" group 5005.
 func newHarness(t *testing.T, edit func(*Config)) *harness {
 	t.Helper()
-	dir := openDirectory(t)
-	audit := &lockedWriter{b: &strings.Builder{}}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	domain := identity.NewDomain(identity.DomainConfig{
+	env := inproc.New(t, identity.DomainConfig{
 		Name:     "example.com",
 		GIDRange: directory.Range{Min: 5004, Max: 5999},
-	}, dir, identity.NewAuditLog(audit), log)
-	core, err := identity.NewService(domain)
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, "dc=example,dc=com")
 	cfg := DefaultConfig()
 	cfg.Backup.Dir = t.TempDir()
 	cfg.APIKeys = []APIKey{
@@ -61,30 +53,18 @@ func newHarness(t *testing.T, edit func(*Config)) *harness {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	built, err := cfg.Build(dialect.Deps{Core: core, Log: log, Version: testVersion, DataDir: t.TempDir()})
+	deps := env.Deps(t)
+	deps.Version = testVersion
+	built, err := cfg.Build(deps)
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
 	d := built.(*Dialect)
 	t.Cleanup(func() { _ = d.Close() })
-	h := &harness{t: t, d: d, domain: domain, audit: audit}
-	h.sock = mount(d, dialect.Listener{Network: "unix", Address: "/run/articarest.sock"})
-	h.tcp = mount(d, dialect.Listener{Network: "tcp", Address: "127.0.0.1:9503"})
+	h := &harness{t: t, d: d, domain: env.Domain, audit: env.Audit}
+	h.sock = inproc.Mount(d, "", dialect.Listener{Network: "unix", Address: "/run/articarest.sock"})
+	h.tcp = inproc.Mount(d, "", dialect.Listener{Network: "tcp", Address: "127.0.0.1:9503"})
 	return h
-}
-
-// mount gives the dialect an echo instance that bounds bodies as the
-// server does (1 MiB) and leaves the answer to the dialect.
-func mount(d *Dialect, l dialect.Listener) *echo.Echo {
-	e := echo.New()
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			c.Request().Body = http.MaxBytesReader(c.Response().Writer, c.Request().Body, 1<<20)
-			return next(c)
-		}
-	})
-	d.Mount(e.Group(""), l)
-	return e
 }
 
 // answer is a decoded Artica envelope.
@@ -193,23 +173,4 @@ func (h *harness) groupsOf(username string) []string {
 		names = append(names, m.Group.Name)
 	}
 	return names
-}
-
-// lockedWriter lets the audit log (written from background work too) and
-// the test share a builder.
-type lockedWriter struct {
-	mu sync.Mutex
-	b  *strings.Builder
-}
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -242,18 +243,13 @@ func TestDeletedDefaultGroupIsSetUpAgain(t *testing.T) {
 }
 
 func TestEmbeddedStoreRefusesNonOUContainers(t *testing.T) {
-	dir := openDirectory(t)
-	domain := identity.NewDomain(identity.DomainConfig{Name: "example.com"}, dir, nil, nil)
-	core, err := identity.NewService(domain)
-	if err != nil {
-		t.Fatal(err)
-	}
+	core := inproc.New(t, identity.DomainConfig{Name: "example.com"}, "dc=example,dc=com").Core
 	cfg := DefaultConfig()
 	cfg.UsersDN = "ou=users,ou={org},dc=artica,{suffix}"
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = cfg.Build(dialect.Deps{Core: core})
+	_, err := cfg.Build(dialect.Deps{Core: core})
 	if err == nil || !strings.Contains(err.Error(), "the embedded store keeps only ou= containers, not dc=artica,dc=example,dc=com") {
 		t.Fatalf("Build = %v", err)
 	}

@@ -125,7 +125,7 @@ func TestSecretsStayOutOfLogs(t *testing.T) {
 	h.send("sec", "Wrong-Secret-Pw-9", getAll)
 	h.send("jsonrpc", "wrong-token-value", getAll)
 	h.call("updateUser", []any{h.user(directory.ByName("sec")).UIDNumber, "sec2"})
-	out := h.out.String()
+	out := h.env.Output()
 	for _, secret := range []string{"Very-Secret-Pw-9", "Wrong-Secret-Pw-9", testToken, "wrong-token-value"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("%q appears in the logs", secret)

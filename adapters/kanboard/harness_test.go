@@ -1,24 +1,21 @@
 package kanboard
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
-	"github.com/dirgate/dirgate/pkg/directory/embedded"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -37,47 +34,14 @@ type harness struct {
 	dir  directory.Directory
 	dom  *identity.Domain
 	echo *echo.Echo
-	// out holds the audit log and the server log, to check that no
+	// env holds the audit log and the server log, to check that no
 	// password ever reaches them.
-	out *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	env *inproc.Env
 }
 
 func newHarness(t *testing.T, configure ...func(*Config)) *harness {
 	t.Helper()
-	ec := embedded.NewConfig()
-	// Cheap hashes: the tests set many passwords on two shared cores.
-	ec.Argon2 = embedded.Argon2Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-	out := &syncBuffer{}
-	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	dir, err := ec.Open(context.Background(), directory.BackendEnv{
-		Domain: "example.com", BaseDN: testBase, DataDir: t.TempDir(), Log: log,
-	})
-	if err != nil {
-		t.Fatalf("open embedded directory: %v", err)
-	}
-	t.Cleanup(func() { _ = dir.Close() })
-	dom := identity.NewDomain(identity.DomainConfig{Name: "example.com"}, dir, identity.NewAuditLog(out), log)
-	core, err := identity.NewService(dom)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := inproc.New(t, identity.DomainConfig{Name: "example.com"}, testBase)
 	cfg := DefaultConfig()
 	cfg.Token = testToken
 	for _, f := range configure {
@@ -86,20 +50,12 @@ func newHarness(t *testing.T, configure ...func(*Config)) *harness {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	d, err := cfg.Build(dialect.Deps{Core: core, Log: log})
+	d, err := cfg.Build(env.Deps(t))
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
-	e := echo.New()
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			r := c.Request()
-			r.Body = http.MaxBytesReader(c.Response().Writer, r.Body, testBodyLimit)
-			return next(c)
-		}
-	})
-	d.Mount(e.Group(""), dialect.Listener{Network: "tcp", Address: "127.0.0.1:0"})
-	return &harness{t: t, dir: dir, dom: dom, echo: e, out: out}
+	e := inproc.MountLimit(d, "", dialect.Listener{Network: "tcp", Address: "127.0.0.1:0"}, testBodyLimit)
+	return &harness{t: t, dir: env.Dir, dom: env.Domain, echo: e, env: env}
 }
 
 // response is one HTTP exchange's answer.

@@ -1,11 +1,8 @@
 package openapi
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/dirgate/dirgate/adapters/openapi/openapitest"
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -46,27 +42,10 @@ type harness struct {
 	url    string
 	// anon sends no token; admin the admin's.
 	anon, admin *openapitest.Client
-	audit       *syncBuffer
+	audit       *inproc.Buffer
 	// clock is what the dialect believes the time is (zero: real time).
 	mu    sync.Mutex
 	clock time.Time
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 type harnessOptions struct {
@@ -81,14 +60,8 @@ func newHarness(t *testing.T, opts ...func(*harnessOptions)) *harness {
 		f(&o)
 	}
 	ctx := context.Background()
-	dir := openTestDirectory(t)
-	audit := &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	domain := identity.NewDomain(identity.DomainConfig{Name: "example.com", PasswordPolicy: o.policy}, dir, identity.NewAuditLog(audit), log)
-	core, err := identity.NewService(domain)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := inproc.New(t, identity.DomainConfig{Name: "example.com", PasswordPolicy: o.policy}, "dc=example,dc=com")
+	domain := env.Domain
 	for _, ou := range []string{"people", "groups"} {
 		if _, err := domain.CreateOU(ctx, setupCaller, directory.NewOU{Name: ou}); err != nil && !strings.Contains(err.Error(), "exists") {
 			t.Fatalf("create ou=%s: %v", ou, err)
@@ -105,11 +78,11 @@ func newHarness(t *testing.T, opts ...func(*harnessOptions)) *harness {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	built, err := cfg.Build(dialect.Deps{Core: core, Log: log})
+	built, err := cfg.Build(env.Deps(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, d: built.(*Dialect), domain: domain, dir: dir, audit: audit}
+	h := &harness{t: t, d: built.(*Dialect), domain: domain, dir: env.Dir, audit: env.Audit}
 	h.d.now = func() time.Time {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -119,16 +92,7 @@ func newHarness(t *testing.T, opts ...func(*harnessOptions)) *harness {
 		return h.clock
 	}
 
-	e := echo.New()
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if r := c.Request(); r.Body != nil && r.Body != http.NoBody {
-				r.Body = http.MaxBytesReader(c.Response().Writer, r.Body, testBodyLimit)
-			}
-			return next(c)
-		}
-	})
-	built.Mount(e.Group(DefaultPrefix), dialect.Listener{Network: "tcp", Address: "test"})
+	e := inproc.MountLimit(built, DefaultPrefix, dialect.Listener{Network: "tcp", Address: "test"}, testBodyLimit)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	h.url = srv.URL + DefaultPrefix

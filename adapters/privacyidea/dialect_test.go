@@ -1,34 +1,23 @@
 package privacyidea_test
 
 import (
-	"bytes"
-	"log/slog"
-	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/adapters/privacyidea"
 	pt "github.com/dirgate/dirgate/adapters/privacyidea/privacyideatest"
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
-	"github.com/dirgate/dirgate/pkg/directory/embedded"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
-
-// bodyLimit is the server's default bound on request bodies.
-const bodyLimit = 1 << 20
 
 // TestDialect runs the dialect's suite on the embedded backend, wired as
 // the server wires it: the core over the directory, the dialect mounted on
 // echo behind a bounded body.
 func TestDialect(t *testing.T) {
-	out := &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	dom := openDomain(t, out, log)
-	seedFixture(t, dom)
+	env := inproc.New(t, identity.DomainConfig{Name: "example.com"}, pt.Base)
+	seedFixture(t, env.Domain)
 
 	cfg := privacyidea.DefaultConfig()
 	cfg.Secret = pt.Secret
@@ -51,47 +40,18 @@ func TestDialect(t *testing.T) {
 		}
 		cfg.Policies = append(cfg.Policies, policy)
 	}
-	core, err := identity.NewService(dom)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := serve(t, cfg, core, log)
-	pt.Run(t, pt.Env{URL: srv.URL, Dir: embeddedDirectory{dom}, Output: out.String})
-}
-
-// openDomain opens a fresh embedded directory for example.com with cheap
-// password hashing, and the core's domain over it, auditing into out.
-func openDomain(t *testing.T, out *syncBuffer, log *slog.Logger) *identity.Domain {
-	t.Helper()
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	ec := embedded.NewConfig()
-	ec.Argon2 = embedded.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-	dir, err := ec.Open(t.Context(), directory.BackendEnv{Domain: "example.com", BaseDN: pt.Base, DataDir: t.TempDir(), Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = dir.Close() })
-	return identity.NewDomain(identity.DomainConfig{Name: "example.com"}, dir, identity.NewAuditLog(out), log)
+	srv := serve(t, cfg, env)
+	pt.Run(t, pt.Env{URL: srv.URL, Dir: embeddedDirectory{env.Domain}, Output: env.Output})
 }
 
 // serve builds the dialect and serves it as internal/server does.
-func serve(t *testing.T, cfg *privacyidea.Config, core *identity.Service, log *slog.Logger) *httptest.Server {
+func serve(t *testing.T, cfg *privacyidea.Config, env *inproc.Env) *httptest.Server {
 	t.Helper()
-	d, err := cfg.Build(dialect.Deps{Core: core, Log: log})
+	d, err := cfg.Build(env.Deps(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := echo.New()
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			c.Request().Body = http.MaxBytesReader(c.Response().Writer, c.Request().Body, bodyLimit)
-			return next(c)
-		}
-	})
-	d.Mount(e.Group(""), dialect.Listener{Network: "tcp"})
-	srv := httptest.NewServer(e)
+	srv := httptest.NewServer(inproc.Mount(d, "", dialect.Listener{Network: "tcp"}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -135,22 +95,4 @@ func (d embeddedDirectory) User(t *testing.T, username string) *pt.Entry {
 	}
 	return &pt.Entry{DN: u.DN, Username: u.Username, GivenName: u.GivenName, Surname: u.Surname, Mail: u.Mail,
 		Mobile: u.Mobile, UIDNumber: u.UIDNumber}
-}
-
-// syncBuffer collects the log and the audit log from concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/dirgate/dirgate/adapters/privacyidea"
+	pt "github.com/dirgate/dirgate/adapters/privacyidea/privacyideatest"
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -18,8 +20,8 @@ import (
 // directory as the editable resolver "local" of the default realm
 // "local", with the quick start's admin group as admins.
 func TestQuickStart(t *testing.T) {
-	out := &syncBuffer{}
-	dom := openDomain(t, out, nil)
+	env := inproc.New(t, identity.DomainConfig{Name: "example.com"}, pt.Base)
+	dom := env.Domain
 	ctx := t.Context()
 	if _, err := dom.CreateGroup(ctx, root, directory.NewGroup{Name: "dirgate-admins"}); err != nil {
 		t.Fatal(err)
@@ -38,11 +40,7 @@ func TestQuickStart(t *testing.T) {
 		Secret: func(int) string { return "quick-start-secret-0123456789" }}); err != nil {
 		t.Fatal(err)
 	}
-	core, err := identity.NewService(dom)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := serve(t, cfg, core, nil)
+	srv := serve(t, cfg, env)
 
 	admin := login(t, srv.URL, "admin", "admin-Pw-1")
 	if admin.Role != "admin" || admin.Realm != "local" {
@@ -64,7 +62,8 @@ func TestQuickStart(t *testing.T) {
 
 // TestSizeLimit: a listing returns at most sizeLimit entries per resolver.
 func TestSizeLimit(t *testing.T) {
-	dom := openDomain(t, &syncBuffer{}, nil)
+	env := inproc.New(t, identity.DomainConfig{Name: "example.com"}, pt.Base)
+	dom := env.Domain
 	for _, name := range []string{"admin", "u1", "u2", "u3"} {
 		if _, err := dom.CreateUser(t.Context(), root, directory.NewUser{Username: name, Password: "Size-Pw-1"}); err != nil {
 			t.Fatal(err)
@@ -76,8 +75,7 @@ func TestSizeLimit(t *testing.T) {
 	cfg.Resolvers = map[string]privacyidea.ResolverConfig{"local": {}}
 	cfg.Realms = map[string]privacyidea.RealmConfig{"local": {Resolvers: []string{"local"}}}
 	cfg.Admins.Users = []string{"admin"}
-	core, _ := identity.NewService(dom)
-	srv := serve(t, cfg, core, nil)
+	srv := serve(t, cfg, env)
 	admin := login(t, srv.URL, "admin", "Size-Pw-1")
 	var list struct {
 		Result struct {

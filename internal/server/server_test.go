@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 
 	"github.com/dirgate/dirgate/config"
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 )
 
 // probe is a dialect made for these tests: it answers oversized bodies in
@@ -62,29 +61,11 @@ type probeConfig struct{ d *probe }
 func (c *probeConfig) Validate() error                             { return nil }
 func (c *probeConfig) Build(dialect.Deps) (dialect.Dialect, error) { return c.d, nil }
 
-// syncBuffer collects the server log safely across goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type harness struct {
 	srv    *Server
 	base   string // http://main
 	socket string
-	log    *syncBuffer
+	log    *inproc.Buffer
 	probe  *probe
 	cancel context.CancelFunc
 	done   chan error
@@ -116,7 +97,7 @@ func start(t *testing.T, mutate func(*config.Config)) *harness {
 	if mutate != nil {
 		mutate(cfg)
 	}
-	logs := &syncBuffer{}
+	logs := &inproc.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := New(Options{Config: cfg, Log: log, Version: "test"})
 	if err != nil {
