@@ -33,8 +33,8 @@ func TestDisableAndEnableUser(t *testing.T) {
 	if _, err := h.login("existing", goodPass); err != nil {
 		t.Errorf("login after enable: %v", err)
 	}
-	mails := h.sink.received()
-	if len(mails) != 1 || mails[0].to != "<existing@dart.org>" || !strings.Contains(mails[0].data, "Subject: Your account has been enabled") {
+	mails := h.sink.Received()
+	if len(mails) != 1 || mails[0].To != "<existing@dart.org>" || !strings.Contains(mails[0].Data, "Subject: Your account has been enabled") {
 		t.Errorf("mails %+v", mails)
 	}
 	// Wrong method: the original answers enableuser on POST only.
@@ -92,8 +92,8 @@ func TestPasswordReset(t *testing.T) {
 	if _, err := h.login("existing", goodPass); !errors.Is(err, directory.ErrInvalidCredentials) {
 		t.Errorf("the old password: %v", err)
 	}
-	mails := h.sink.received()
-	if len(mails) != 1 || !strings.Contains(mails[0].data, "Temporary password: "+out.Password+"\r\n") {
+	mails := h.sink.Received()
+	if len(mails) != 1 || !strings.Contains(mails[0].Data, "Temporary password: "+out.Password+"\r\n") {
 		t.Errorf("mails %+v", mails)
 	}
 	h.noSecretsLeaked(out.Password, goodPass)
@@ -134,7 +134,7 @@ func TestAccountActionsRefuseBadInput(t *testing.T) {
 	if _, err := h.login("existing", goodPass); err != nil {
 		t.Errorf("refused requests changed the password: %v", err)
 	}
-	if n := len(h.sink.received()); n != 0 {
+	if n := len(h.sink.Received()); n != 0 {
 		t.Errorf("%d mails sent", n)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/internal/testenv/inproc"
+	"github.com/dirgate/dirgate/internal/testenv/smtpsink"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/directory/embedded"
 	"github.com/dirgate/dirgate/pkg/identity"
@@ -38,7 +39,7 @@ type harness struct {
 	t    *testing.T
 	e    *echo.Echo
 	dom  *identity.Domain
-	sink *smtpSink
+	sink *smtpsink.Sink
 	// env collects everything dirgate wrote, to check that no password
 	// ever appears there.
 	env *inproc.Env
@@ -69,9 +70,9 @@ func newHarness(t *testing.T) *harness {
 	}, baseDN, storeConfig)
 	h.dom = h.env.Domain
 
-	h.sink = newSMTPSink(t)
+	h.sink = smtpsink.New(t)
 	cfg := DefaultConfig()
-	cfg.SMTP = h.sink.config()
+	cfg.SMTP = sinkConfig(h.sink)
 	for _, k := range []struct {
 		c        *credentials
 		name     string

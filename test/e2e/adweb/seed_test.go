@@ -277,8 +277,8 @@ func testSeedExamples(t *testing.T, s *stack) {
 	if !info.MustChangePassword || info.Mail != seedUpdatedMail {
 		t.Errorf("getuserinfo after passwordreset %+v", info)
 	}
-	mails := s.sink.to(seedUpdatedMail)
-	if len(mails) != 1 || !strings.Contains(mails[0].data, "Temporary password: "+reset.Password+"\r\n") {
+	mails := s.sink.To(seedUpdatedMail)
+	if len(mails) != 1 || !strings.Contains(mails[0].Data, "Temporary password: "+reset.Password+"\r\n") {
 		t.Errorf("mails to %s: %+v", seedUpdatedMail, mails)
 	}
 	if a.header.Get("Cache-Control") != "no-store" {

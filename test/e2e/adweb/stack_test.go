@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/dirgate/dirgate/internal/testenv/smtpsink"
 	"github.com/dirgate/dirgate/test/e2eutil"
 )
 
@@ -29,7 +30,7 @@ type stack struct {
 	f    *fixture
 	proc *e2eutil.Process
 	url  string
-	sink *smtpSink
+	sink *smtpsink.Sink
 	// admin has full access, reader is read-only, scoped is limited to
 	// ou=Other.
 	admin, reader, scoped keyPair
@@ -44,7 +45,7 @@ func (s *stack) dn(rdn string) string { return rdn + "," + s.f.base }
 
 func start(t *testing.T, f *fixture) *stack {
 	t.Helper()
-	s := &stack{f: f, sink: newSMTPSink(t)}
+	s := &stack{f: f, sink: smtpsink.New(t)}
 	c := f.dial(t)
 	f.addOU(t, c, s.dn(dartRDN))
 	f.addOU(t, c, s.dn(otherRDN))
@@ -57,7 +58,7 @@ func start(t *testing.T, f *fixture) *stack {
 	cfg := e2eutil.DomainConfig(t, f.fqdn, f.backend, map[string]any{
 		"dialects": map[string]any{"adweb": map[string]any{"config": map[string]any{
 			"keys": keys,
-			"smtp": map[string]any{"host": "127.0.0.1", "port": s.sink.port(), "security": "none", "from": senderStr},
+			"smtp": map[string]any{"host": "127.0.0.1", "port": s.sink.Port(), "security": "none", "from": senderStr},
 		}}},
 	})
 	s.proc = e2eutil.Start(t, e2eutil.Options{Config: withDomainKeys(t, cfg, f.domain)})
