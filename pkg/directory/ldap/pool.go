@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -276,10 +277,21 @@ func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error
 // closedUnder reports whether err is the connection closing under a
 // call: go-ldap answers a request in flight when the server goes away
 // with a plain error ("unable to read LDAP response packet: EOF") that
-// carries no result code, so only the connection's state tells.
+// carries no result code, so only the connection's state tells. A write
+// to a socket already closed fails before go-ldap's reader has noticed,
+// with a plain "unable to send request: …" that keeps neither a result
+// code nor the socket's error: the request never left, and the
+// connection is as dead.
 func closedUnder(c *conn, err error) bool {
-	return err != nil && resultCode(err) == 0 && c.IsClosing()
+	if err == nil || resultCode(err) != 0 {
+		return false
+	}
+	return c.IsClosing() || strings.HasPrefix(err.Error(), goLDAPSendFailed)
 }
+
+// goLDAPSendFailed starts go-ldap's error for a request it could not
+// write (conn.go, processMessages).
+const goLDAPSendFailed = "unable to send request: "
 
 // rootDSE is a search for the root DSE's attrs.
 func rootDSE(attrs ...string) *ldap.SearchRequest {
