@@ -13,8 +13,9 @@ import (
 func (s Scope) restricted() bool { return len(s.Subtrees) > 0 || s.Self != "" }
 
 // userTarget authorizes op on the user ref names. For an unrestricted
-// caller it costs nothing; otherwise it reads the user to learn its DN. It
-// returns the ref to act on and the target to audit.
+// caller, or a DN inside the caller's scope, it costs nothing; otherwise
+// it reads the user to learn its DN. It returns the ref to act on and the
+// target to audit.
 func (d *Domain) userTarget(ctx context.Context, c Caller, op Operation, ref directory.Ref) (directory.Ref, string, error) {
 	return d.authorize(ctx, c, op, "user", ref, func(ctx context.Context, r directory.Ref) (string, string, error) {
 		u, err := d.dir.GetUser(ctx, r)
@@ -37,6 +38,12 @@ func (d *Domain) authorize(ctx context.Context, c Caller, op Operation, what str
 	}
 	if !c.Scope.restricted() {
 		return ref, ref.String(), nil
+	}
+	// A DN says where the entry lies, which is all the scope asks; acting
+	// by that DN acts inside it. Only a refusal reads the entry, so that
+	// one that does not exist stays ErrNotFound.
+	if ref.Kind == directory.RefDN && c.Scope.allows(op, ref.Value) == nil {
+		return ref, ref.Value, nil
 	}
 	id, dn, err := lookup(ctx, ref)
 	if err != nil {
