@@ -267,6 +267,7 @@ func testGroupMembers(t *testing.T, e *env) {
 	sameSet(t, "Members after RemoveMember", e.members(t, gref, false),
 		[]string{directUser(u1.Username), directUser(u3.Username)})
 	sameSet(t, "MemberOf after RemoveMember", e.memberOf(t, directory.UserRef(directory.ByID(u2.ID)), true), nil)
+	sameSet(t, "MemberOf(by DN) after RemoveMember", e.memberOf(t, directory.UserRef(directory.ByDN(u2.DN)), true), nil)
 	wantErr(t, "RemoveMember of an absent member",
 		e.dir.RemoveMember(ctx, gref, directory.UserRef(directory.ByID(u2.ID))), directory.ErrNotFound)
 
@@ -283,6 +284,10 @@ func testGroupMembers(t *testing.T, e *env) {
 	wantErr(t, "Members(unknown group)", err, directory.ErrNotFound)
 	_, err = e.dir.MemberOf(ctx, unknownUser, false)
 	wantErr(t, "MemberOf(unknown user)", err, directory.ErrNotFound)
+	_, err = e.dir.MemberOf(ctx, directory.UserRef(directory.ByDN(directory.ChildDN("uid", e.name(t, "nx"), e.base))), true)
+	wantErr(t, "MemberOf(unknown user DN)", err, directory.ErrNotFound)
+	_, err = e.dir.MemberOf(ctx, directory.UserRef(directory.ByDN(g.DN)), true)
+	wantErr(t, "MemberOf(a group's DN as a user)", err, directory.ErrNotFound)
 
 	// Groups as members: refused without nesting, else listed like users.
 	err = e.dir.AddMember(ctx, gref, directory.GroupRef(directory.ByID(other.ID)))
@@ -337,12 +342,20 @@ func testGroupNesting(t *testing.T, e *env) {
 	sameSet(t, "MemberOf(low, indirect)", e.memberOf(t, directory.GroupRef(directory.ByID(low.ID)), true),
 		[]string{inGroup(mid.Name), viaGroup(top.Name)})
 	sameSet(t, "MemberOf(top, indirect)", e.memberOf(t, directory.GroupRef(directory.ByID(top.ID)), true), nil)
+	for _, x := range u[1:] {
+		sameSet(t, "MemberOf("+x.Username+" by DN, indirect)", e.memberOf(t, directory.UserRef(directory.ByDN(x.DN)), true),
+			e.memberOf(t, ref(x), true))
+		sameSet(t, "MemberOf("+x.Username+" by DN, direct)", e.memberOf(t, directory.UserRef(directory.ByDN(x.DN)), false),
+			e.memberOf(t, ref(x), false))
+	}
 
 	// Cutting a link cuts what came through it.
 	must(t, "RemoveMember(mid from top)", e.dir.RemoveMember(t.Context(), directory.ByID(top.ID), directory.GroupRef(directory.ByID(mid.ID))))
 	sameSet(t, "Members(top, indirect) after RemoveMember", e.members(t, directory.ByID(top.ID), true),
 		[]string{directUser(u[1].Username)})
 	sameSet(t, "MemberOf(u3, indirect) after RemoveMember", e.memberOf(t, ref(u[3]), true),
+		[]string{inGroup(low.Name), viaGroup(mid.Name)})
+	sameSet(t, "MemberOf(u3 by DN, indirect) after RemoveMember", e.memberOf(t, directory.UserRef(directory.ByDN(u[3].DN)), true),
 		[]string{inGroup(low.Name), viaGroup(mid.Name)})
 }
 
@@ -429,6 +442,8 @@ func testGroupCycles(t *testing.T, e *env) {
 		indirectUser(ua.Username),
 	})
 	sameSet(t, "MemberOf(uc, indirect) on a cycle of three", e.memberOfWithin(t, directory.UserRef(directory.ByID(uc.ID))),
+		[]string{inGroup(c.Name), viaGroup(b.Name), viaGroup(a.Name)})
+	sameSet(t, "MemberOf(uc by DN, indirect) on a cycle of three", e.memberOfWithin(t, directory.UserRef(directory.ByDN(uc.DN))),
 		[]string{inGroup(c.Name), viaGroup(b.Name), viaGroup(a.Name)})
 
 	// Deleting a group on the cycle leaves the others consistent.

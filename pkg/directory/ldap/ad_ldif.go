@@ -53,7 +53,7 @@ func (a *adImport) managed(name string) bool {
 		return true
 	}
 	for _, k := range []string{attrID, attrDN, attrCreated, attrModified, attrCommonName, attrOUName,
-		attrMember, attrPassword, attrCounter, attrHasSubordinate} {
+		attrMember, attrMemberOf, attrPassword, attrCounter, attrHasSubordinate} {
 		if strings.EqualFold(name, a.d.attrs.get(k)) {
 			return false // the server's, the RDN's, or written otherwise
 		}

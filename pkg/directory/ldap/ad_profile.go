@@ -56,6 +56,9 @@ func adProfile() *profile {
 			// AD has no hasSubordinates: an export asks every entry for
 			// children.
 			attrHasSubordinate: "",
+			// A backlink AD keeps itself (nested walks use the in-chain
+			// rule, which needs no attribute).
+			attrMemberOf: "memberOf",
 		},
 		classes: classSet{
 			// AD adds the superclasses (person, organizationalPerson)

@@ -8,8 +8,9 @@ import (
 )
 
 // TestConformance runs the port's conformance suite against a private
-// slapd, once per group model, and once more with passwords in adds. The
-// lockout threshold is low to keep the lockout test short.
+// slapd, once per group model, once with memberOf mapped, and once more
+// with passwords in adds. The lockout threshold is low to keep the
+// lockout test short.
 func TestConformance(t *testing.T) {
 	for _, model := range []slapd.GroupModel{slapd.GroupOfNames, slapd.PosixGroup} {
 		t.Run(string(model), func(t *testing.T) {
@@ -20,6 +21,16 @@ func TestConformance(t *testing.T) {
 			})
 		})
 	}
+	// The memberof overlay keeps memberOf, and the map says so: nested
+	// walks stop at groups without it, with the same answers.
+	t.Run("memberOf", func(t *testing.T) {
+		srv := slapd.Start(t, slapd.Options{Lockout: 3})
+		directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
+			c := config(srv, slapd.GroupOfNames)
+			c.Attributes = map[string]string{"memberOf": "memberOf"}
+			return directorytest.Fixture{Dir: open(t, c), Base: freshOU(t, srv)}
+		})
+	})
 	t.Run("passwordInAdd", func(t *testing.T) {
 		srv := slapd.Start(t, slapd.Options{Lockout: 3})
 		directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {

@@ -10,8 +10,10 @@ import (
 	ber "github.com/go-asn1-ber/asn1-ber"
 )
 
-// LDAP operation tags (RFC 4511, APPLICATION class) the cutter acts on.
+// LDAP operation tags (RFC 4511, APPLICATION class) the cutter acts on
+// or counts.
 const (
+	tagSearchRequest ber.Tag = 3
 	tagModifyRequest ber.Tag = 6
 	tagAddRequest    ber.Tag = 8
 )
@@ -38,13 +40,15 @@ func (m cutMode) String() string {
 
 // cutter is a TCP proxy in front of an LDAP server that, once armed,
 // breaks the exchange of the next request of one operation, on whichever
-// connection carries it.
+// connection carries it. It counts the requests it relays by operation.
 type cutter struct {
 	ln     net.Listener
 	target string
 	mode   atomic.Int32
 	tag    atomic.Uint64
 	cut    atomic.Bool
+	// sent counts the requests relayed to the server, by operation tag.
+	sent [32]atomic.Int64
 
 	// mu is held for reading around every relayed write, so that once
 	// gone is set nothing but the answer that triggered it gets through.
@@ -80,6 +84,17 @@ func (px *cutter) url() string { return "ldap://" + px.ln.Addr().String() }
 func (px *cutter) arm(m cutMode, tag ber.Tag) {
 	px.tag.Store(uint64(tag))
 	px.mode.Store(int32(m))
+}
+
+// requests returns how many requests of the operation were relayed since
+// the last reset.
+func (px *cutter) requests(tag ber.Tag) int64 { return px.sent[tag].Load() }
+
+// resetCounts starts counting requests again from zero.
+func (px *cutter) resetCounts() {
+	for i := range px.sent {
+		px.sent[i].Store(0)
+	}
 }
 
 // fired reports whether the armed cut happened.
@@ -198,6 +213,10 @@ func (px *cutter) serve(client net.Conn) {
 				when.Store(int32(m))
 				answer.Store(messageID(p))
 			}
+		}
+		// Counted before it goes: the answer may reach the client first.
+		if len(p.Children) > 1 && p.Children[1].ClassType == ber.ClassApplication && int(p.Children[1].Tag) < len(px.sent) {
+			px.sent[p.Children[1].Tag].Add(1)
 		}
 		if err := px.relay(server, p); err != nil {
 			return

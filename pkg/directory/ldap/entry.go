@@ -149,12 +149,17 @@ func (d *Directory) entryType(e *ldap.Entry) directory.EntryType {
 	switch {
 	case hasClass(e, d.userClass) && (d.prof.notUser == "" || !hasClass(e, d.prof.notUser)):
 		return directory.EntryUser
-	case slices.ContainsFunc(d.groupClasses, func(c string) bool { return hasClass(e, c) }):
+	case d.isGroup(e):
 		return directory.EntryGroup
 	case hasClass(e, d.ouClass):
 		return directory.EntryOU
 	}
 	return directory.EntryOther
+}
+
+// isGroup reports whether an entry read with its classes has a group's.
+func (d *Directory) isGroup(e *ldap.Entry) bool {
+	return slices.ContainsFunc(d.groupClasses, func(c string) bool { return hasClass(e, c) })
 }
 
 // toEntry maps any entry to its type, id, DN and name.

@@ -120,7 +120,7 @@ var (
 // imported ones; otherwise it is left alone and not counted.
 func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int, error) {
 	count := 0
-	var imp entryImporter = plainImport{d: d, replace: replace}
+	var imp entryImporter = newPlainImport(d, replace)
 	if d.prof.importer != nil {
 		imp = d.prof.importer(d, replace)
 	}
@@ -164,13 +164,75 @@ type entryImporter interface {
 type plainImport struct {
 	d       *Directory
 	replace bool
+	// Where the server keeps memberOf (attrMemberOf), it writes it on a
+	// group's members when the group is written, so a member written
+	// after its group (a group holding a group further on in the file, a
+	// cycle) would miss it, and nested walks trust it on groups. written
+	// holds the normalized DNs written so far (true for groups); later,
+	// each group's member values that were not written yet.
+	written map[string]bool
+	later   []memberValues
 }
 
-func (p plainImport) entry(ctx context.Context, e *ldap.Entry) (bool, error) {
-	return p.d.importEntry(ctx, e, p.replace)
+func newPlainImport(d *Directory, replace bool) *plainImport {
+	p := &plainImport{d: d, replace: replace}
+	if d.attrs.get(attrMemberOf) != "" && d.model.byDN() {
+		p.written = map[string]bool{}
+	}
+	return p
 }
 
-func (plainImport) finish(context.Context) error { return nil }
+// memberValues are member values of one group.
+type memberValues struct {
+	group  string
+	values []string
+}
+
+func (p *plainImport) entry(ctx context.Context, e *ldap.Entry) (bool, error) {
+	wrote, err := p.d.importEntry(ctx, e, p.replace)
+	if !wrote || p.written == nil {
+		return wrote, err
+	}
+	p.written[norm(e.DN)] = p.d.isGroup(e)
+	var ahead []string
+	for _, v := range e.GetEqualFoldAttributeValues(p.d.attrs.get(attrMember)) {
+		if _, done := p.written[norm(v)]; v != "" && !done {
+			ahead = append(ahead, v)
+		}
+	}
+	if len(ahead) > 0 {
+		p.later = append(p.later, memberValues{e.DN, ahead})
+	}
+	return wrote, err
+}
+
+// finish writes again the member values naming groups written after the
+// group holding them, which makes the server write their memberOf: one
+// modify per holding group that deletes and adds them back, leaving it as
+// it was. (Users' memberOf, which no walk reads, stays as the server
+// wrote it.)
+func (p *plainImport) finish(ctx context.Context) error {
+	attr := p.d.attrs.get(attrMember)
+	for _, g := range p.later {
+		values := slices.DeleteFunc(g.values, func(v string) bool { return !p.written[norm(v)] })
+		if len(values) == 0 {
+			continue
+		}
+		if err := p.again(ctx, g.group, attr, values); err != nil {
+			return wrap(err, "writing the memberships of "+g.group+" again")
+		}
+	}
+	return nil
+}
+
+func (p *plainImport) again(ctx context.Context, group, attr string, values []string) error {
+	ctx, cancel := p.d.deadline(ctx)
+	defer cancel()
+	return p.d.modify(ctx, group, []ldap.Change{
+		{Operation: ldap.DeleteAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: values}},
+		{Operation: ldap.AddAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: values}},
+	})
+}
 
 // contentOf accepts content records and "changetype: add" records.
 func contentOf(rec *ldif.Entry) (*ldap.Entry, error) {

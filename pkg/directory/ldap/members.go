@@ -119,14 +119,27 @@ func (d *Directory) removeMemberValue(ctx context.Context, groupDN, v string) er
 // groupsHolding streams the groups (under the base) holding one of values
 // as a member, in chunks that keep filters short.
 func (d *Directory) groupsHolding(ctx context.Context, values []string, attrs []string, fn func(*ldap.Entry) error) error {
+	return d.groupsHoldingOr(ctx, values, "", attrs, fn)
+}
+
+// groupsHoldingOr is groupsHolding whose first search also returns the
+// entries matching the filter also ("" none).
+func (d *Directory) groupsHoldingOr(ctx context.Context, values []string, also string, attrs []string, fn func(*ldap.Entry) error) error {
 	attr := d.attrs.get(d.model.memberAttr())
 	for chunk := range slices.Chunk(values, 50) {
 		var b strings.Builder
+		if also != "" {
+			b.WriteString("(|")
+		}
 		b.WriteString("(&" + d.groupSel + "(|")
 		for _, v := range chunk {
 			fmt.Fprintf(&b, "(%s=%s)", attr, ldap.EscapeFilter(v))
 		}
 		b.WriteString("))")
+		if also != "" {
+			b.WriteString(also + ")")
+			also = ""
+		}
 		req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, b.String(), attrs, nil)
 		if err := d.searchEach(ctx, req, fn); err != nil {
 			return wrap(err, "searching the groups holding a member")
@@ -365,6 +378,9 @@ func (d *Directory) usersNamed(ctx context.Context, names []string, attrs []stri
 func (d *Directory) MemberOf(ctx context.Context, member directory.PrincipalRef, indirect bool) ([]directory.Membership, error) {
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
+	if d.walksFromUserDN(member) {
+		return d.memberOfUserDN(ctx, member.Ref.Value, indirect)
+	}
 	var value, dn string
 	switch member.Type {
 	case directory.PrincipalUser:
@@ -391,33 +407,96 @@ func (d *Directory) MemberOf(ctx context.Context, member directory.PrincipalRef,
 	if indirect && d.prof.inChain {
 		return d.memberOfInChain(ctx, dn)
 	}
-	var out []directory.Membership
-	seen := map[string]bool{norm(dn): true}
+	out, _, err := d.walkUp(ctx, dn, value, "", indirect)
+	return out, err
+}
+
+// walksFromUserDN: a user named by DN needs no read before the walk,
+// since groups store its DN, and the walk's first search can tell
+// whether the user exists (filtering on the DN attribute). Servers that
+// walk nesting themselves (AD, which also wants DNs escaped its own way)
+// keep the read.
+func (d *Directory) walksFromUserDN(member directory.PrincipalRef) bool {
+	return member.Type == directory.PrincipalUser && member.Ref.Kind == directory.RefDN &&
+		d.model.byDN() && !d.prof.inChain && d.attrs.get(attrDN) != ""
+}
+
+// memberOfUserDN is MemberOf for a user named by DN, in one search fewer:
+// the first search of the walk also asks for the user's own entry. Only
+// when that does not come back is the user read as before, so that a DN
+// naming no user fails as it did (ErrNotFound, or ErrInvalidInput for a
+// DN the server cannot take).
+func (d *Directory) memberOfUserDN(ctx context.Context, dn string, indirect bool) ([]directory.Membership, error) {
+	if _, err := directory.ParseDN(dn); err != nil {
+		return nil, err
+	}
+	if !directory.IsUnder(dn, d.base) {
+		return nil, notFound("user %s lies outside %s", dn, d.base)
+	}
+	self := fmt.Sprintf("(&%s(%s=%s))", d.userSel, d.attrs.get(attrDN), ldap.EscapeFilter(dn))
+	out, found, err := d.walkUp(ctx, dn, dn, self, indirect)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		if _, err := d.find(ctx, d.userSpec(), directory.ByDN(dn), []string{"1.1"}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// walkUp lists the groups holding the principal at dn (stored in groups
+// as value), and with indirect and a nesting model the groups holding
+// those, breadth first, each group once, so cycles end the walk. Where
+// the server keeps memberOf, only groups carrying it are walked from: the
+// others belong to no group, and the usual walk ends after one search.
+//
+// self, when given, is a filter matching the principal's own entry, which
+// the first search then returns too: found reports whether it did.
+func (d *Directory) walkUp(ctx context.Context, dn, value, self string, indirect bool) (out []directory.Membership, found bool, err error) {
+	indirect = indirect && d.model.byDN()
+	attrs := d.groupAttrs
+	memberOf := ""
+	if indirect {
+		if memberOf = d.attrs.get(attrMemberOf); memberOf != "" {
+			attrs = append(slices.Clip(attrs), memberOf)
+		}
+	}
+	start := norm(dn)
+	seen := map[string]bool{start: true}
 	frontier := []string{value}
 	for depth := 0; len(frontier) > 0; depth++ {
 		var next []string
-		err := d.groupsHolding(ctx, frontier, d.groupAttrs, func(e *ldap.Entry) error {
+		err := d.groupsHoldingOr(ctx, frontier, self, attrs, func(e *ldap.Entry) error {
 			k := norm(e.DN)
+			if self != "" && (k == start || !d.isGroup(e)) {
+				// The principal's own entry: every other answer is a group.
+				found = true
+				return nil
+			}
 			if seen[k] {
 				return nil
 			}
 			seen[k] = true
 			out = append(out, directory.Membership{Group: d.toGroup(e), Direct: depth == 0})
-			next = append(next, e.DN)
+			if memberOf == "" || len(e.GetEqualFoldAttributeValues(memberOf)) > 0 {
+				next = append(next, e.DN)
+			}
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		if !indirect || !d.model.byDN() {
+		if !indirect {
 			break
 		}
-		frontier = next
+		frontier, self = next, ""
 	}
 	slices.SortFunc(out, func(a, b directory.Membership) int {
 		return strings.Compare(strings.ToLower(a.Group.Name), strings.ToLower(b.Group.Name))
 	})
-	return out, nil
+	return out, found, nil
 }
 
 // norm is a DN's comparison key (RFC 4514, case-insensitive); a DN that

@@ -163,6 +163,11 @@ const (
 	attrProtected      = "protected"
 	attrCounter        = "counterValue"
 	attrHasSubordinate = "hasSubordinates"
+	// memberOf is an attribute the server keeps on every member of a
+	// group, groups included, naming the groups holding it (the memberof
+	// overlay's memberOf, AD's backlink); "" = not kept, or not known to
+	// be complete. A nested walk stops at groups without it.
+	attrMemberOf = "memberOf"
 )
 
 // attrMap maps model attribute names to LDAP attribute names.

@@ -50,6 +50,10 @@ func openLDAPProfile() *profile {
 			attrProtected:      "dirgateProtected",
 			attrCounter:        "dirgateNextId",
 			attrHasSubordinate: "hasSubordinates",
+			// The memberof overlay is optional (config/ldap/README.md)
+			// and slapadd bypasses it: only the configuration can say
+			// memberOf is complete.
+			attrMemberOf: "",
 		},
 		classes: classSet{
 			user:      []string{"top", "inetOrgPerson", "dirgateObject"},
