@@ -69,7 +69,7 @@ func (t *userTable) register(ctx context.Context, c identity.Caller, username st
 	if !directory.IsUnder(u.DN, t.layout.ldapBase) {
 		return false, nil
 	}
-	groups, err := t.dom.MemberOf(ctx, c, directory.UserRef(directory.ByID(u.ID)), false)
+	groups, err := t.dom.MemberOf(ctx, c, directory.UserRef(directory.ByDN(u.DN)), false)
 	if err != nil {
 		return failed(err, false)
 	}

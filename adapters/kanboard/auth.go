@@ -104,7 +104,7 @@ func (k *Dialect) authorize(ctx context.Context, p principal) error {
 	if p.user == nil {
 		return nil
 	}
-	admin, err := k.users.dom.IsMember(ctx, directory.ByID(p.user.ID), k.users.layout.admins)
+	admin, err := k.users.dom.IsMember(ctx, directory.ByDN(p.user.DN), k.users.layout.admins)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,9 @@ func (t *userTable) find(ctx context.Context, c identity.Caller, ref directory.R
 	if err != nil {
 		return nil, err
 	}
-	groups, err := t.dom.MemberOf(ctx, c, directory.UserRef(directory.ByID(u.ID)), true)
+	// By the DN just read: the backend can then walk from it without
+	// finding the user again.
+	groups, err := t.dom.MemberOf(ctx, c, directory.UserRef(directory.ByDN(u.DN)), true)
 	if err != nil {
 		return nil, err
 	}
