@@ -67,6 +67,10 @@ func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, err
 				// the setup config/ldap/README.md documents: a create with a
 				// password is then one add, as the raw add it is compared to.
 				"passwordInAdd": true,
+				// The memberof overlay keeps memberOf (the fixture holds
+				// the values it would have written, since slapadd bypasses
+				// it), so nested walks stop at groups that belong to none.
+				"attributes": map[string]any{"memberOf": "memberOf"},
 			}},
 		}},
 		"dialects": map[string]any{

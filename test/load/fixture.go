@@ -34,8 +34,9 @@ func (f fixture) username(i int) string { return fmt.Sprintf("u%06d", i) }
 func (f fixture) userDN(i int) string { return "uid=" + f.username(i) + "," + peopleDN }
 
 // ldif renders the containers, the admin, the users and the groups (user
-// i is a member of group i mod groups). Values are plain ASCII made here,
-// so nothing needs escaping.
+// i is a member of group i mod groups), with the memberOf values the
+// memberof overlay would have written (slapadd does not run overlays).
+// Values are plain ASCII made here, so nothing needs escaping.
 func (f fixture) ldif() string {
 	var b strings.Builder
 	b.Grow(f.users*420 + f.users*50)
@@ -66,6 +67,7 @@ gidNumber: %d
 homeDirectory: /home/%s
 loginShell: /bin/bash
 userPassword: %s
+memberOf: cn=%s,%s
 
 dn: cn=%s,%s
 objectClass: top
@@ -76,7 +78,7 @@ cn: %s
 gidNumber: %d
 member: uid=%s,%s
 `, peopleDN, groupsDN, adminUser, peopleDN, adminUser, firstUIDNumber-1, firstGIDNumber-1, adminUser, adminPassword,
-		adminGroup, groupsDN, adminGroup, firstGIDNumber-1, adminUser, peopleDN)
+		adminGroup, groupsDN, adminGroup, groupsDN, adminGroup, firstGIDNumber-1, adminUser, peopleDN)
 	for i := range f.users {
 		name := f.username(i)
 		fmt.Fprintf(&b, `
@@ -99,6 +101,9 @@ gidNumber: %d
 homeDirectory: /home/%s
 loginShell: /bin/bash
 `, name, peopleDN, name, i, i, i, name, i, firstUIDNumber+i, firstGIDNumber+i%max(f.groups, 1), name)
+		if f.groups > 0 {
+			fmt.Fprintf(&b, "memberOf: cn=g%03d,%s\n", i%f.groups, groupsDN)
+		}
 	}
 	for g := range f.groups {
 		fmt.Fprintf(&b, `
