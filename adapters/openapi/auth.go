@@ -32,8 +32,8 @@ func sessionOf(c echo.Context) *session {
 }
 
 // authenticate verifies the bearer token and loads its user. The user is
-// read on every request (one lookup by id), so a deleted, disabled or
-// locked account stops working at once rather than when its token expires.
+// read on every request (tokenUser), so a deleted, disabled or locked
+// account stops working at once rather than when its token expires.
 func (d *Dialect) authenticate(c echo.Context) error {
 	token, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
 	if !ok {
@@ -49,7 +49,7 @@ func (d *Dialect) authenticate(c echo.Context) error {
 		return &apiError{status: http.StatusUnauthorized, message: "invalid token", cause: err}
 	}
 	ctx := c.Request().Context()
-	u, err := d.domain.GetUser(ctx, d.lookupCaller(c, "token of "+claims.Username), directory.ByID(claims.Subject))
+	u, err := d.tokenUser(ctx, d.lookupCaller(c, "token of "+claims.Username), &claims)
 	switch {
 	case errors.Is(err, directory.ErrNotFound):
 		return &apiError{status: http.StatusUnauthorized, message: "the token's user no longer exists", cause: err}
@@ -70,6 +70,29 @@ func (d *Dialect) authenticate(c echo.Context) error {
 	}
 	c.Set(sessionKey, &session{user: u, admin: claims.Admin, caller: dialect.Caller(c, Name, name, scope)})
 	return nil
+}
+
+// tokenUser reads the token's user as the directory has it now. A token
+// that carries the DN is read there first: on LDAP a base-object read,
+// much cheaper for the server than the subtree search an id costs. The
+// entry found counts only when its id is the token's subject; when there
+// is none, or another one (the user was renamed or moved, or deleted and
+// another created under the same DN), the id decides, as it does for
+// tokens without a DN, and finding nothing by id means the user is gone.
+func (d *Dialect) tokenUser(ctx context.Context, caller identity.Caller, claims *loginClaims) (*directory.User, error) {
+	if claims.DN != "" {
+		u, err := d.domain.GetUser(ctx, caller, directory.ByDN(claims.DN))
+		switch {
+		case err == nil && u.ID == claims.Subject:
+			return u, nil
+		case err == nil, errors.Is(err, directory.ErrNotFound), errors.Is(err, directory.ErrInvalidInput):
+			// Moved, renamed, replaced, or a DN this directory cannot
+			// take: look the subject up by id.
+		default:
+			return nil, err
+		}
+	}
+	return d.domain.GetUser(ctx, caller, directory.ByID(claims.Subject))
 }
 
 // passwordRoute: the routes a user who must change the password may use.

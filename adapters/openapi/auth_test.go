@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -254,4 +255,127 @@ func TestPasswordValidation(t *testing.T) {
 	// Setting a password the policy refuses is 422 and changes nothing.
 	expect(t, h.admin.Put("/users/"+id+"/password", map[string]any{"password": "weak"}), http.StatusUnprocessableEntity, "at least 8 characters")
 	h.login("henry", "Str0ng&Long")
+}
+
+// loginToken logs in through the API and returns the token and its
+// claims.
+func (h *harness) loginToken(username, password string) (string, loginClaims) {
+	h.t.Helper()
+	r := h.anon.Post("/login", map[string]string{"username": username, "password": password})
+	expect(h.t, r, http.StatusOK)
+	tok := r.Map(h.t)["token"].(string)
+	var claims loginClaims
+	if err := h.d.logins.parse(tok, &claims); err != nil {
+		h.t.Fatalf("parse the login token: %v", err)
+	}
+	return tok, claims
+}
+
+// The token carries the user's DN, read first on every request; when the
+// user is no longer there the id finds it, and an entry of another id at
+// that DN is never taken for it.
+func TestTokenFollowsRenamedAndMovedUser(t *testing.T) {
+	h := newHarness(t)
+	ivy := h.seedUser(directory.NewUser{Username: "ivy", Password: "ivy-pass-1"})
+	tok, claims := h.loginToken("ivy", "ivy-pass-1")
+	if claims.Subject != ivy.ID || !directory.EqualDN(claims.DN, ivy.DN) {
+		t.Fatalf("token claims sub %q dn %q, want %q %q", claims.Subject, claims.DN, ivy.ID, ivy.DN)
+	}
+	user := h.anon.WithToken(tok)
+	me := func(wantName string) {
+		t.Helper()
+		r := user.Get("/users/me")
+		expect(t, r, http.StatusOK)
+		if m := r.Map(t); m["_id"] != ivy.ID || m["userName"] != wantName {
+			t.Fatalf("/users/me = %v, want ivy's id as %q", m, wantName)
+		}
+	}
+	me("ivy")
+
+	// Renamed: the DN changes, the token keeps working.
+	expect(t, h.admin.PatchJSON("/users/"+ivy.ID, []map[string]any{{"op": "replace", "path": "/userName", "value": "ivy2"}}), http.StatusOK)
+	if renamed := h.user(directory.ByID(ivy.ID)); directory.EqualDN(renamed.DN, ivy.DN) {
+		t.Fatalf("the rename kept the DN %s", renamed.DN)
+	}
+	me("ivy2")
+
+	// Someone else now lives at the token's DN: still ivy, by id.
+	other := h.seedUser(directory.NewUser{Username: "ivy", Password: "other-pass-1"})
+	if !directory.EqualDN(other.DN, ivy.DN) {
+		t.Fatalf("the new ivy is at %s, not at the old DN %s", other.DN, ivy.DN)
+	}
+	me("ivy2")
+	// Disabling the renamed user still stops the token at once.
+	expect(t, h.admin.PatchJSON("/users/"+ivy.ID, []map[string]any{{"op": "replace", "path": "/active", "value": false}}), http.StatusOK)
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "disabled or locked")
+	expect(t, h.admin.PatchJSON("/users/"+ivy.ID, []map[string]any{{"op": "replace", "path": "/active", "value": true}}), http.StatusOK)
+
+	// Moved to another OU.
+	staff, err := h.domain.CreateOU(context.Background(), setupCaller, directory.NewOU{Name: "staff"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.domain.MoveUser(context.Background(), setupCaller, directory.ByID(ivy.ID), staff.DN); err != nil {
+		t.Fatal(err)
+	}
+	me("ivy2")
+
+	// Deleted: the DN finds the other user, the id nothing.
+	expect(t, h.admin.Delete("/users/"+ivy.ID), http.StatusNoContent)
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "no longer exists")
+}
+
+// A user deleted and created again under the same name (and so the same
+// DN) is another user: the old token does not carry over to it.
+func TestTokenOfRecreatedUserIsRefused(t *testing.T) {
+	h := newHarness(t)
+	jack := h.seedUser(directory.NewUser{Username: "jack", Password: "jack-pass-1"})
+	tok, _ := h.loginToken("jack", "jack-pass-1")
+	old := h.anon.WithToken(tok)
+	expect(t, old.Get("/users/me"), http.StatusOK)
+	imp := h.admin.Post("/login/impersonate", map[string]string{"userId": jack.ID})
+	expect(t, imp, http.StatusOK)
+	impersonated := h.anon.WithToken(imp.Map(t)["token"].(string))
+	expect(t, impersonated.Get("/users/me"), http.StatusOK)
+
+	expect(t, h.admin.Delete("/users/"+jack.ID), http.StatusNoContent)
+	again := h.seedUser(directory.NewUser{Username: "jack", Password: "jack-pass-2"})
+	if again.ID == jack.ID || !directory.EqualDN(again.DN, jack.DN) {
+		t.Fatalf("recreated jack: id %s dn %s; before: id %s dn %s", again.ID, again.DN, jack.ID, jack.DN)
+	}
+	expect(t, old.Get("/users/me"), http.StatusUnauthorized, "no longer exists")
+	expect(t, impersonated.Get("/users/me"), http.StatusUnauthorized, "no longer exists")
+	// The new jack logs in for himself.
+	if m := h.login("jack", "jack-pass-2").Get("/users/me").Map(t); m["_id"] != again.ID {
+		t.Fatalf("new jack's /users/me = %v", m)
+	}
+}
+
+// Tokens issued before the DN was carried are read by id.
+func TestTokenWithoutDN(t *testing.T) {
+	h := newHarness(t)
+	kim := h.seedUser(directory.NewUser{Username: "kim", Password: "kim-pass-1"})
+	registered, _ := h.d.logins.registered(kim.ID)
+	tok, err := h.d.logins.sign(loginClaims{RegisteredClaims: registered, Username: "kim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := h.anon.WithToken(tok)
+	expect(t, user.Get("/users/me"), http.StatusOK, `"userName":"kim"`)
+	expect(t, h.admin.PatchJSON("/users/"+kim.ID, []map[string]any{{"op": "replace", "path": "/userName", "value": "kim2"}}), http.StatusOK)
+	expect(t, user.Get("/users/me"), http.StatusOK, `"userName":"kim2"`)
+	expect(t, h.admin.PatchJSON("/users/"+kim.ID, []map[string]any{{"op": "replace", "path": "/active", "value": false}}), http.StatusOK)
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "disabled or locked")
+	expect(t, h.admin.Delete("/users/"+kim.ID), http.StatusNoContent)
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "no longer exists")
+
+	// A DN this directory cannot parse (a token from another setup)
+	// falls back to the id as well.
+	h.seedUser(directory.NewUser{Username: "lee", Password: "lee-pass-1"})
+	lee := h.user(directory.ByName("lee"))
+	registered, _ = h.d.logins.registered(lee.ID)
+	if tok, err = h.d.logins.sign(loginClaims{RegisteredClaims: registered, Username: "lee", DN: "not a DN"}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, h.anon.WithToken(tok).Get("/users/me"), http.StatusOK, `"userName":"lee"`)
 }

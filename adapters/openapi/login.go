@@ -89,7 +89,7 @@ func (d *Dialect) impersonate(c echo.Context) error {
 
 func (d *Dialect) issueLoginToken(c echo.Context, u *directory.User, admin bool, actor *actorClaim) error {
 	registered, _ := d.logins.registered(u.ID)
-	token, err := d.logins.sign(loginClaims{RegisteredClaims: registered, Username: u.Username, Admin: admin, Actor: actor})
+	token, err := d.logins.sign(loginClaims{RegisteredClaims: registered, Username: u.Username, DN: u.DN, Admin: admin, Actor: actor})
 	if err != nil {
 		return err
 	}

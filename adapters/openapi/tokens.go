@@ -25,6 +25,11 @@ const clockSkew = 30 * time.Second
 type loginClaims struct {
 	jwt.RegisteredClaims
 	Username string `json:"name"`
+	// DN is where the user's entry was at login: every request reads the
+	// user there first (on LDAP a base-object read instead of a search by
+	// id) and trusts what it finds only when its id is the subject.
+	// Tokens issued without it are read by id.
+	DN string `json:"dn,omitempty"`
 	// Admin is decided at login and holds for the token's short life.
 	Admin bool `json:"adm,omitempty"`
 	// Actor is the admin who impersonates the subject (RFC 8693 "act").

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
+
 	"github.com/dirgate/dirgate/adapters/openapi/openapitest"
 )
 
@@ -18,6 +20,7 @@ func TestOpenAPI(t *testing.T) {
 	s := start(t)
 	t.Run("document", func(t *testing.T) { testDocument(t, s) })
 	t.Run("login", func(t *testing.T) { testLogin(t, s) })
+	t.Run("token user", func(t *testing.T) { testTokenUser(t, s) })
 	t.Run("must change", func(t *testing.T) { testMustChange(t, s) })
 	t.Run("filters", func(t *testing.T) { testFilters(t, s) })
 	t.Run("paging", func(t *testing.T) { testPaging(t, s) })
@@ -65,6 +68,69 @@ func testLogin(t *testing.T, s *stack) {
 		t.Fatalf("impersonated /users/me = %v", m)
 	}
 	expect(t, as.Get("/users"), http.StatusForbidden)
+}
+
+// testTokenUser: every request re-reads the token's user, first at the DN
+// the token carries (a base-object read), by id when it is not there.
+func testTokenUser(t *testing.T, s *stack) {
+	id := s.createUser(t, map[string]any{"userName": "t-user"})
+	user := s.login(t, "t-user", "Create-Pw-1")
+	me := func(wantName string) {
+		t.Helper()
+		r := user.Get("/users/me")
+		expect(t, r, http.StatusOK)
+		if m := r.Map(t); m["_id"] != id || m["userName"] != wantName {
+			t.Fatalf("/users/me = %v, want id %s as %q", m, id, wantName)
+		}
+	}
+	me("t-user")
+
+	// Disabled, and locked by failed logons: refused at once.
+	expect(t, s.admin.PatchJSON("/users/"+id, []map[string]any{{"op": "replace", "path": "/active", "value": false}}), http.StatusOK)
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "disabled or locked")
+	expect(t, s.admin.PatchJSON("/users/"+id, []map[string]any{{"op": "replace", "path": "/active", "value": true}}), http.StatusOK)
+	me("t-user")
+	for range 3 {
+		expect(t, s.anon.Post("/login", map[string]string{"username": "t-user", "password": "wrong-password"}), http.StatusUnauthorized)
+	}
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "disabled or locked")
+	expect(t, s.admin.Delete("/users/"+id+"/logonFailures"), http.StatusNoContent)
+	me("t-user")
+
+	// Moved and renamed behind dirgate's back, and another user created
+	// at the old DN: the token still names the first one.
+	conn := s.ldap.Dial(t)
+	if err := conn.Add(&ldap.AddRequest{DN: "ou=t-staff," + base, Attributes: []ldap.Attribute{
+		{Type: "objectClass", Vals: []string{"organizationalUnit"}}, {Type: "ou", Vals: []string{"t-staff"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.ModifyDN(ldap.NewModifyDNRequest(userDN("t-user"), "uid=t-moved", true, "ou=t-staff,"+base)); err != nil {
+		t.Fatal(err)
+	}
+	me("t-moved")
+	otherID := s.createUser(t, map[string]any{"userName": "t-user"})
+	if s.entry(t, userDN("t-user")) == nil {
+		t.Fatal("no new entry at the old DN")
+	}
+	me("t-moved")
+
+	// Deleted: the old DN holds another user, the id nothing.
+	expect(t, s.admin.Delete("/users/"+id), http.StatusNoContent)
+	expect(t, user.Get("/users/me"), http.StatusUnauthorized, "no longer exists")
+
+	// Deleted and created again under the same name and DN: another user,
+	// whom the old token does not reach.
+	other := s.login(t, "t-user", "Create-Pw-1")
+	expect(t, s.admin.Delete("/users/"+otherID), http.StatusNoContent)
+	againID := s.createUser(t, map[string]any{"userName": "t-user"})
+	if againID == otherID {
+		t.Fatalf("the recreated user has the old id %s", againID)
+	}
+	expect(t, other.Get("/users/me"), http.StatusUnauthorized, "no longer exists")
+	if m := s.login(t, "t-user", "Create-Pw-1").Get("/users/me").Map(t); m["_id"] != againID {
+		t.Fatalf("recreated /users/me = %v", m)
+	}
 }
 
 func testMustChange(t *testing.T, s *stack) {
