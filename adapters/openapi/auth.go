@@ -62,6 +62,9 @@ func (d *Dialect) authenticate(c echo.Context) error {
 	}
 	name := u.Username
 	if claims.Actor != nil {
+		if err := d.checkActor(ctx, c, claims.Actor); err != nil {
+			return err
+		}
 		name = fmt.Sprintf("%s (impersonated by %s)", u.Username, claims.Actor.Username)
 	}
 	scope := identity.Scope{}
@@ -93,6 +96,22 @@ func (d *Dialect) tokenUser(ctx context.Context, caller identity.Caller, claims 
 		}
 	}
 	return d.domain.GetUser(ctx, caller, directory.ByID(claims.Subject))
+}
+
+// checkActor holds an impersonation token to the admin who asked for it:
+// it stops working once that admin's account is deleted, disabled or
+// locked, as the admin's own token does, not when it expires.
+func (d *Dialect) checkActor(ctx context.Context, c echo.Context, actor *actorClaim) error {
+	a, err := d.domain.GetUser(ctx, d.lookupCaller(c, "impersonator "+actor.Username), directory.ByID(actor.Subject))
+	switch {
+	case errors.Is(err, directory.ErrNotFound):
+		return &apiError{status: http.StatusUnauthorized, message: "the admin who impersonated this user no longer exists", cause: err}
+	case err != nil:
+		return coreError(err, "")
+	case !a.Active():
+		return unauthorized("the admin who impersonated this user is disabled or locked")
+	}
+	return nil
 }
 
 // passwordRoute: the routes a user who must change the password may use.

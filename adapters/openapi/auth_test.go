@@ -183,6 +183,38 @@ func TestImpersonate(t *testing.T) {
 	expect(t, h.admin.Post("/login/impersonate", map[string]string{"userId": erin.ID}), http.StatusPreconditionFailed, "disabled or locked")
 }
 
+// An impersonation token stops working with its admin: once the admin's
+// account is disabled or deleted, not when the token expires.
+func TestImpersonationEndsWithTheAdmin(t *testing.T) {
+	h := newHarness(t)
+	gina := h.seedUser(directory.NewUser{Username: "gina", Password: "gina-pass1"})
+	ops := h.seedUser(directory.NewUser{Username: "ops", Password: "ops-pass1"})
+	admins := h.group(directory.ByName(testAdminGroup))
+	if err := h.domain.AddMember(context.Background(), setupCaller, directory.ByID(admins.ID), directory.UserRef(directory.ByID(ops.ID))); err != nil {
+		t.Fatal(err)
+	}
+	opsClient := h.login("ops", "ops-pass1")
+
+	r := opsClient.Post("/login/impersonate", map[string]string{"userId": gina.ID})
+	expect(t, r, http.StatusOK)
+	asGina := h.anon.WithToken(r.Map(t)["token"].(string))
+	expect(t, asGina.Get("/users/me"), http.StatusOK)
+
+	if err := h.domain.SetEnabled(context.Background(), setupCaller, directory.ByID(ops.ID), false); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, asGina.Get("/users/me"), http.StatusUnauthorized, "impersonated this user is disabled or locked")
+	if err := h.domain.SetEnabled(context.Background(), setupCaller, directory.ByID(ops.ID), true); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, asGina.Get("/users/me"), http.StatusOK)
+
+	expect(t, h.admin.Delete("/users/"+ops.ID), http.StatusNoContent)
+	expect(t, asGina.Get("/users/me"), http.StatusUnauthorized, "impersonated this user no longer exists")
+	// gina's own logon is untouched.
+	expect(t, h.login("gina", "gina-pass1").Get("/users/me"), http.StatusOK)
+}
+
 func TestMustChangePassword(t *testing.T) {
 	h := newHarness(t)
 	r := h.admin.Post("/users", map[string]any{"userName": "frank", "password": "initial-1", "mustChange": true})
