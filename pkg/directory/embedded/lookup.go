@@ -24,22 +24,9 @@ func (s *state) idByDN(dn string) (string, bool, error) {
 
 // user finds a user by any of its keys.
 func (s *state) user(ref directory.Ref) (*userRec, error) {
-	if !ref.Valid() {
-		return nil, invalid("invalid user reference %s", ref)
-	}
-	var id string
-	switch ref.Kind {
-	case directory.RefID:
-		id = strings.ToLower(ref.Value)
-	case directory.RefDN:
-		var err error
-		if id, _, err = s.idByDN(ref.Value); err != nil {
-			return nil, err
-		}
-	case directory.RefName:
-		id = s.userNames[fold(ref.Value)]
-	case directory.RefNumber:
-		id = s.uidNumbers[ref.Number]
+	id, err := s.idOf("user", ref, s.userNames, s.uidNumbers)
+	if err != nil {
+		return nil, err
 	}
 	u, ok := s.users[id]
 	if !ok {
@@ -50,28 +37,35 @@ func (s *state) user(ref directory.Ref) (*userRec, error) {
 
 // group finds a group by any of its keys.
 func (s *state) group(ref directory.Ref) (*groupRec, error) {
-	if !ref.Valid() {
-		return nil, invalid("invalid group reference %s", ref)
-	}
-	var id string
-	switch ref.Kind {
-	case directory.RefID:
-		id = strings.ToLower(ref.Value)
-	case directory.RefDN:
-		var err error
-		if id, _, err = s.idByDN(ref.Value); err != nil {
-			return nil, err
-		}
-	case directory.RefName:
-		id = s.groupNames[fold(ref.Value)]
-	case directory.RefNumber:
-		id = s.gidNumbers[ref.Number]
+	id, err := s.idOf("group", ref, s.groupNames, s.gidNumbers)
+	if err != nil {
+		return nil, err
 	}
 	g, ok := s.groups[id]
 	if !ok {
 		return nil, notFound("group", ref)
 	}
 	return g, nil
+}
+
+// idOf is the id a reference to a user or a group names, through that
+// kind's name and number indexes; "" when nothing has that key.
+func (s *state) idOf(what string, ref directory.Ref, names map[string]string, numbers map[int64]string) (string, error) {
+	if !ref.Valid() {
+		return "", invalid("invalid %s reference %s", what, ref)
+	}
+	switch ref.Kind {
+	case directory.RefID:
+		return strings.ToLower(ref.Value), nil
+	case directory.RefDN:
+		id, _, err := s.idByDN(ref.Value)
+		return id, err
+	case directory.RefName:
+		return names[fold(ref.Value)], nil
+	case directory.RefNumber:
+		return numbers[ref.Number], nil
+	}
+	return "", nil
 }
 
 // ou finds an OU by id or DN; a name is ambiguous (see Resolve).
