@@ -175,6 +175,9 @@ func vlvSearch[T any](ctx context.Context, d *Directory, req *ldap.SearchRequest
 	if vr.targetPosition != q.Offset+1 {
 		return page, nil
 	}
+	if n := min(len(res.Entries), q.Limit); n > 0 {
+		page.Items = make([]T, 0, n)
+	}
 	for _, e := range res.Entries {
 		if len(page.Items) == q.Limit {
 			break

@@ -136,6 +136,51 @@ func TestWireEntryDecodesAsGoLDAPDoes(t *testing.T) {
 	}
 }
 
+// TestWireEntrySharedText decodes an entry small enough for its texts to
+// share one string and one too large for that: the same values either way,
+// and each attribute's values end where the next one's begin.
+func TestWireEntrySharedText(t *testing.T) {
+	for _, size := range []int{8, sharedEntryText} {
+		long := bytes.Repeat([]byte("x"), size)
+		attrs := map[string][][]byte{
+			"cn":          {[]byte("A Person")},
+			"description": {long},
+			"mail":        {[]byte("a@x"), []byte("b@x")},
+			"mobile":      {[]byte("+1 1")},
+			"none":        nil,
+		}
+		_, v, _, err := berParse(entryPacket("uid=a,dc=x", attrs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := wireEntry(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.DN != "uid=a,dc=x" || len(e.Attributes) != len(attrs) {
+			t.Fatalf("size %d: entry %+v", size, e)
+		}
+		for _, a := range e.Attributes {
+			want := attrs[a.Name]
+			if len(want) == 0 {
+				if a.Values != nil || a.ByteValues != nil {
+					t.Errorf("size %d: %s has values %q", size, a.Name, a.Values)
+				}
+				continue
+			}
+			if !slices.EqualFunc(a.Values, want, func(s string, b []byte) bool { return s == string(b) }) ||
+				!slices.EqualFunc(a.ByteValues, want, bytes.Equal) {
+				t.Errorf("size %d: %s = %q / %q, want %q", size, a.Name, a.Values, a.ByteValues, want)
+			}
+		}
+		mail := e.GetAttributeValues("mail")
+		_ = append(mail, "c@x")
+		if got := e.GetAttributeValue("mobile"); got != "+1 1" {
+			t.Errorf("size %d: an append to mail changed mobile to %q", size, got)
+		}
+	}
+}
+
 func TestWireSearchRequestEncoding(t *testing.T) {
 	req := ldap.NewSearchRequest("dc=example,dc=com", ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 2, 7, false,
 		"(&(objectClass=inetOrgPerson)(uid=a\\2ab))", []string{"uid", "cn"}, nil)

@@ -73,6 +73,13 @@ func wireSearchRequest(b []byte, req *ldap.SearchRequest, filter []byte) []byte 
 // wireEntry decodes a SearchResultEntry into go-ldap's Entry, each value
 // both as text and as bytes, as go-ldap fills them. The byte values share
 // the message's memory, which nothing else holds.
+//
+// A listing decodes a thousand entries a page, so an entry is a few
+// allocations, not a few per attribute: a first pass checks the entry and
+// counts its attributes and values, then the attributes, the value slices
+// and (for an entry of at most sharedEntryText octets) the texts are cut
+// from one allocation each. A larger entry — a group's members — gets a
+// string per value, so a name kept from it does not keep all of it.
 func wireEntry(v []byte) (*ldap.Entry, error) {
 	dn, rest, err := berExpect(v, berOctetString)
 	if err != nil {
@@ -82,32 +89,81 @@ func wireEntry(v []byte) (*ldap.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &ldap.Entry{DN: string(dn)}
+	nattrs, nvals, err := wireEntryCount(list)
+	if err != nil {
+		return nil, err
+	}
+	text := func(b []byte) string { return string(b) }
+	if len(v) <= sharedEntryText {
+		// Every piece is a subslice of v, whose offset in v is what its
+		// capacity falls short of v's.
+		all := string(v)
+		text = func(b []byte) string {
+			off := cap(v) - cap(b)
+			return all[off : off+len(b)]
+		}
+	}
+	e := &ldap.Entry{DN: text(dn)}
+	if nattrs == 0 {
+		return e, nil
+	}
+	attrs := make([]ldap.EntryAttribute, nattrs)
+	e.Attributes = make([]*ldap.EntryAttribute, nattrs)
+	vals := make([]string, nvals)
+	bytevals := make([][]byte, nvals)
+	for i := range attrs {
+		// wireEntryCount checked every element.
+		var partial []byte
+		partial, list, _ = berExpect(list, berSequence)
+		name, rest, _ := berExpect(partial, berOctetString)
+		set, _, _ := berExpect(rest, berSet)
+		a := &attrs[i]
+		a.Name = text(name)
+		n := 0
+		for ; len(set) > 0; n++ {
+			var val []byte
+			val, set, _ = berExpect(set, berOctetString)
+			vals[n], bytevals[n] = text(val), val
+		}
+		if n > 0 {
+			// Capacities cut to the attribute's values: an append to one
+			// attribute's values must not write over the next one's.
+			a.Values, a.ByteValues = vals[:n:n], bytevals[:n:n]
+			vals, bytevals = vals[n:], bytevals[n:]
+		}
+		e.Attributes[i] = a
+	}
+	return e, nil
+}
+
+// sharedEntryText is the largest entry whose texts share one string.
+const sharedEntryText = 4 << 10
+
+// wireEntryCount checks an entry's attribute list and counts its attributes
+// and values.
+func wireEntryCount(list []byte) (attrs, vals int, err error) {
 	for len(list) > 0 {
 		var partial []byte
 		if partial, list, err = berExpect(list, berSequence); err != nil {
-			return nil, err
+			return 0, 0, err
 		}
-		name, rest, err := berExpect(partial, berOctetString)
+		_, rest, err := berExpect(partial, berOctetString)
 		if err != nil {
-			return nil, err
+			return 0, 0, err
 		}
 		set, _, err := berExpect(rest, berSet)
 		if err != nil {
-			return nil, err
+			return 0, 0, err
 		}
-		a := &ldap.EntryAttribute{Name: string(name)}
+		attrs++
 		for len(set) > 0 {
-			var val []byte
-			if val, set, err = berExpect(set, berOctetString); err != nil {
-				return nil, err
+			if _, set, err = berExpect(set, berOctetString); err != nil {
+				return 0, 0, err
 			}
-			a.Values = append(a.Values, string(val))
-			a.ByteValues = append(a.ByteValues, val)
+			vals++
 		}
-		e.Attributes = append(e.Attributes, a)
 	}
-	return e, nil
+	return attrs, vals, nil
 }
 
 // wireSearchDone reads a SearchResultDone into result: its code and message,
