@@ -21,7 +21,11 @@ type member struct {
 // directly: a listing of 1,000 users holds 15,000 members, and a
 // json.Marshal of each was a third of dirgate's CPU in that request.
 func (o object) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 32*len(o)+2)
+	return o.appendJSON(make([]byte, 0, 32*len(o)+2))
+}
+
+// appendJSON appends the object as MarshalJSON writes it.
+func (o object) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, '{')
 	for i, m := range o {
 		if i > 0 {

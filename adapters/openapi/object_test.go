@@ -1,9 +1,12 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/dirgate/dirgate/pkg/directory"
 )
 
 // object renders every member exactly as json.Marshal would, on the fast
@@ -49,6 +52,65 @@ func BenchmarkUserPage(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := json.Marshal(map[string]any{"totalCount": 100000, "data": page}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// testUsers are users with members on and off object's fast path.
+func testUsers() []user {
+	t0 := time.Date(2026, 11, 22, 22, 30, 0, 123456789, time.UTC)
+	return []user{
+		{ID: "1", Username: "alice", DisplayName: "Alice <A&B>", Mail: "alice@example.com", Created: t0, Modified: t0, Enabled: true},
+		{ID: "2", Username: "bößer", DisplayName: "tab\there \"q\" \u2028", ExternalID: "ext", System: true, InvitationPending: true,
+			InvitationExpiry: t0.Add(time.Hour)},
+		{ID: "3", Username: "bad \xff", HomeDirectory: `C:\home`, UserPrincipalName: "c@x", Enabled: true},
+	}
+}
+
+// appendList writes exactly what echo's JSON wrote for a listResponse:
+// encoding/json's Encoder, HTML escaped, with a newline.
+func TestAppendListAsEchoJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		items []user
+		sel   selection
+	}{
+		{"empty", nil, selection{}},
+		{"users", testUsers(), selection{}},
+		{"fields", testUsers(), selection{only: []string{"userName", "displayName"}}},
+		{"excludeFields", testUsers(), selection{exclude: []string{"_id", "active"}}},
+	} {
+		page := directory.Page[user]{Items: tc.items, Total: 100000}
+		out := listResponse{TotalCount: page.Total, Data: []object{}}
+		for i := range page.Items {
+			out.Data = append(out.Data, tc.sel.apply(userFields.render(&page.Items[i])))
+		}
+		var want bytes.Buffer
+		if err := json.NewEncoder(&want).Encode(out); err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendList(nil, page, userFields, tc.sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Errorf("%s: appendList writes\n%s\nencoding/json writes\n%s", tc.name, got, want.Bytes())
+		}
+	}
+}
+
+// BenchmarkUserPageList renders a page of 1,000 users as GET /users
+// answers it, from the directory's users to the body.
+func BenchmarkUserPageList(b *testing.B) {
+	page := directory.Page[user]{Total: 100000, Items: make([]user, 1000)}
+	for i := range page.Items {
+		page.Items[i] = user{ID: "7b6f1c2e-0d1a-4c1e-9a55-3c2f2b1d0e9a", Username: "u000042", DisplayName: "Load User 42",
+			Mail: "u000042@example.com", HomeDirectory: "/home/u000042", Created: time.Unix(1700000000, 0), Modified: time.Unix(1700000000, 0)}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := appendList(make([]byte, 0, 512*len(page.Items)+64), page, userFields, selection{}); err != nil {
 			b.Fatal(err)
 		}
 	}
