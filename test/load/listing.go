@@ -61,12 +61,18 @@ func listing(ctx context.Context, o *options, rep *report) error {
 		}
 		var profiled sync.WaitGroup
 		if i == 1 && pprofAddr != "" {
-			// The first timed pass, as far as 10 s of it go.
-			profiled.Go(func() {
-				if err := fetchProfile("http://"+pprofAddr+"/debug/pprof/profile?seconds=10", filepath.Join(o.pprofDir, "list-openapi.cpu.pprof")); err != nil {
-					slog.Warn("listing profile not captured", "error", err)
-				}
-			})
+			// The first timed pass, as far as 10 s of it go: its CPU and
+			// its allocations.
+			for _, p := range []struct{ path, file string }{
+				{"/debug/pprof/profile?seconds=10", "list-openapi.cpu.pprof"},
+				{"/debug/pprof/allocs?seconds=10", "list-openapi.allocs.pprof"},
+			} {
+				profiled.Go(func() {
+					if err := fetchProfile("http://"+pprofAddr+p.path, filepath.Join(o.pprofDir, p.file)); err != nil {
+						slog.Warn("listing profile not captured", "profile", p.file, "error", err)
+					}
+				})
+			}
 		}
 		oa, err := s.openAPIAll(ctx, pr)
 		profiled.Wait()
