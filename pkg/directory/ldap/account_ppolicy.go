@@ -109,9 +109,21 @@ func (p *ppolicy) lockDuration() time.Duration {
 }
 
 func (p *ppolicy) state(e *ldap.Entry, u *directory.User, now time.Time) {
-	lt := e.GetEqualFoldAttributeValue(p.lockedTime)
-	u.Enabled = lt != disabledMark && !p.guarded(e)
-	u.MustChangePassword = strings.EqualFold(e.GetEqualFoldAttributeValue(p.reset), "TRUE")
+	p.stateOf(e.GetEqualFoldAttributeValue(p.lockedTime), e.GetEqualFoldAttributeValue(p.endTime),
+		e.GetEqualFoldAttributeValue(p.reset), len(e.GetEqualFoldAttributeValues(p.failureTime)) > 0, u, now)
+}
+
+// stateView is state on an indexed entry; slots are those of attributes(),
+// in its order.
+func (p *ppolicy) stateView(v *entryView, slots []int, u *directory.User, now time.Time) {
+	p.stateOf(v.first(slots[0]), v.first(slots[3]), v.first(slots[2]), len(v.vals(slots[1])) > 0, u, now)
+}
+
+// stateOf is state given the first pwdAccountLockedTime, pwdEndTime and
+// pwdReset values and whether pwdFailureTime has any.
+func (p *ppolicy) stateOf(lt, end, reset string, failures bool, u *directory.User, now time.Time) {
+	u.Enabled = lt != disabledMark && end != guardEndTime
+	u.MustChangePassword = strings.EqualFold(reset, "TRUE")
 	u.Lock = directory.LockState{}
 	if lt == "" || lt == disabledMark {
 		return
@@ -123,7 +135,7 @@ func (p *ppolicy) state(e *ldap.Entry, u *directory.User, now time.Time) {
 		return
 	}
 	lock := directory.LockState{Locked: true, Since: since, Reason: directory.LockManual}
-	if len(e.GetEqualFoldAttributeValues(p.failureTime)) > 0 {
+	if failures {
 		lock.Reason = directory.LockTooManyFailures
 	}
 	if d := p.lockDuration(); d > 0 {

@@ -41,6 +41,14 @@ type Directory struct {
 
 	userAttrs, groupAttrs, ouAttrs, entryAttrs []string
 
+	// ix resolves the attributes the mappings read (entryindex.go), and
+	// these slots the ones not named by a model key.
+	ix              *attrIndex
+	slots           mappedSlots
+	accountSlots    []int // d.prof.account.attributes(), in order
+	otherMobileSlot int
+	extraSlots      []int // d.extra, in order
+
 	issued     issuedNumbers // highest numbers handed out, a floor across failovers
 	turns      allocTurns    // this process's allocations take turns
 	views      sortedViews   // server-side sorted views kept for the next page
@@ -133,6 +141,7 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 		d.userSel = "(&" + d.userSel + "(!" + classFilter(prof.notUser) + "))"
 	}
 	d.computeAttrLists()
+	d.indexAttrs()
 
 	password, err := cfg.bindPassword()
 	if err != nil {

@@ -63,30 +63,143 @@ func hasClass(e *ldap.Entry, class string) bool {
 	})
 }
 
+// mappedSlots are the slots of the model keys the mappings below read,
+// resolved through the attribute map at Open.
+type mappedSlots struct {
+	id            int // attrID
+	username      int // attrUsername
+	uidNumber     int // attrUIDNumber
+	gidNumber     int // attrGIDNumber
+	givenName     int // attrGivenName
+	surname       int // attrSurname
+	displayName   int // attrDisplayName
+	mail          int // attrMail
+	telephone     int // attrTelephone
+	mobile        int // attrMobile
+	title         int // attrTitle
+	desc          int // attrDesc
+	principalName int // attrPrincipalName
+	homeDirectory int // attrHomeDirectory
+	extID         int // attrExtID
+	invitePending int // attrInvitePending
+	inviteExpiry  int // attrInviteExpiry
+	system        int // attrSystem
+	created       int // attrCreated
+	modified      int // attrModified
+	groupName     int // attrGroupName
+	ouName        int // attrOUName
+	street        int // attrStreet
+	city          int // attrCity
+	state         int // attrState
+	postalCode    int // attrPostalCode
+	country       int // attrCountry
+	protected     int // attrProtected
+}
+
+// indexAttrs resolves, once at Open, every attribute the mappings read to
+// a slot (entryindex.go).
+func (d *Directory) indexAttrs() {
+	ix := newAttrIndex()
+	key := func(k string) int { return ix.add(d.attrs.get(k)) }
+	d.slots = mappedSlots{
+		id:            key(attrID),
+		username:      key(attrUsername),
+		uidNumber:     key(attrUIDNumber),
+		gidNumber:     key(attrGIDNumber),
+		givenName:     key(attrGivenName),
+		surname:       key(attrSurname),
+		displayName:   key(attrDisplayName),
+		mail:          key(attrMail),
+		telephone:     key(attrTelephone),
+		mobile:        key(attrMobile),
+		title:         key(attrTitle),
+		desc:          key(attrDesc),
+		principalName: key(attrPrincipalName),
+		homeDirectory: key(attrHomeDirectory),
+		extID:         key(attrExtID),
+		invitePending: key(attrInvitePending),
+		inviteExpiry:  key(attrInviteExpiry),
+		system:        key(attrSystem),
+		created:       key(attrCreated),
+		modified:      key(attrModified),
+		groupName:     key(attrGroupName),
+		ouName:        key(attrOUName),
+		street:        key(attrStreet),
+		city:          key(attrCity),
+		state:         key(attrState),
+		postalCode:    key(attrPostalCode),
+		country:       key(attrCountry),
+		protected:     key(attrProtected),
+	}
+	d.accountSlots = nil
+	for _, a := range d.prof.account.attributes() {
+		d.accountSlots = append(d.accountSlots, ix.add(a))
+	}
+	d.otherMobileSlot = ix.add(d.prof.otherMobile)
+	d.extraSlots = nil
+	for _, a := range d.extra {
+		d.extraSlots = append(d.extraSlots, ix.add(a))
+	}
+	d.ix = ix
+}
+
+// Reads of an indexed entry, as val, vals, boolVal, numVal and timeVal.
+
+func (v *entryView) boolean(slot int) bool {
+	return strings.EqualFold(v.first(slot), "TRUE")
+}
+
+func (v *entryView) number(slot int) int64 {
+	n, _ := strconv.ParseInt(v.first(slot), 10, 64)
+	return n
+}
+
+func (v *entryView) timestamp(slot int) time.Time {
+	s := v.first(slot)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := ber.ParseGeneralizedTime([]byte(s))
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// vID is id on an indexed entry.
+func (d *Directory) vID(v *entryView) string {
+	if _, ok := d.prof.ids.(uuidText); ok {
+		return strings.ToLower(v.first(d.slots.id))
+	}
+	return d.prof.ids.decode(v.e, d.attrs.get(attrID))
+}
+
 // toUser maps a user entry.
 func (d *Directory) toUser(e *ldap.Entry) directory.User {
+	var v entryView
+	d.ix.view(e, &v)
 	u := directory.User{
-		ID:                d.id(e),
+		ID:                d.vID(&v),
 		DN:                e.DN,
-		Username:          d.val(e, attrUsername),
-		UIDNumber:         d.numVal(e, attrUIDNumber),
-		GIDNumber:         d.numVal(e, attrGIDNumber),
-		GivenName:         d.val(e, attrGivenName),
-		Surname:           d.val(e, attrSurname),
-		DisplayName:       d.val(e, attrDisplayName),
-		Mail:              d.val(e, attrMail),
-		Telephone:         d.val(e, attrTelephone),
-		Mobile:            d.vals(e, attrMobile),
-		Title:             d.val(e, attrTitle),
-		Description:       d.val(e, attrDesc),
-		UserPrincipalName: d.val(e, attrPrincipalName),
-		HomeDirectory:     d.val(e, attrHomeDirectory),
-		ExternalID:        d.val(e, attrExtID),
-		InvitationPending: d.boolVal(e, attrInvitePending),
-		InvitationExpiry:  d.timeVal(e, attrInviteExpiry),
-		System:            d.boolVal(e, attrSystem),
-		Created:           d.timeVal(e, attrCreated),
-		Modified:          d.timeVal(e, attrModified),
+		Username:          v.first(d.slots.username),
+		UIDNumber:         v.number(d.slots.uidNumber),
+		GIDNumber:         v.number(d.slots.gidNumber),
+		GivenName:         v.first(d.slots.givenName),
+		Surname:           v.first(d.slots.surname),
+		DisplayName:       v.first(d.slots.displayName),
+		Mail:              v.first(d.slots.mail),
+		Telephone:         v.first(d.slots.telephone),
+		Mobile:            v.vals(d.slots.mobile),
+		Title:             v.first(d.slots.title),
+		Description:       v.first(d.slots.desc),
+		UserPrincipalName: v.first(d.slots.principalName),
+		HomeDirectory:     v.first(d.slots.homeDirectory),
+		ExternalID:        v.first(d.slots.extID),
+		InvitationPending: v.boolean(d.slots.invitePending),
+		InvitationExpiry:  v.timestamp(d.slots.inviteExpiry),
+		System:            v.boolean(d.slots.system),
+		Created:           v.timestamp(d.slots.created),
+		Modified:          v.timestamp(d.slots.modified),
 	}
 	// sn is mandatory in inetOrgPerson: a user created without a surname
 	// stores the username there (ldap-layout.md), which is not a surname.
@@ -94,53 +207,64 @@ func (d *Directory) toUser(e *ldap.Entry) directory.User {
 		u.Surname = ""
 	}
 	if d.prof.otherMobile != "" {
-		u.Mobile = append(u.Mobile, e.GetEqualFoldAttributeValues(d.prof.otherMobile)...)
+		u.Mobile = append(u.Mobile, v.vals(d.otherMobileSlot)...)
 	}
 	if len(u.Mobile) == 0 {
 		u.Mobile = nil
 	}
-	for _, a := range d.extra {
-		if v := e.GetEqualFoldAttributeValues(a); len(v) > 0 {
+	for i, a := range d.extra {
+		if vs := v.vals(d.extraSlots[i]); len(vs) > 0 {
 			if u.Attributes == nil {
 				u.Attributes = map[string][]string{}
 			}
-			u.Attributes[a] = v
+			u.Attributes[a] = vs
 		}
 	}
-	d.prof.account.state(e, &u, d.now())
+	if pp, ok := d.prof.account.(*ppolicy); ok {
+		pp.stateView(&v, d.accountSlots, &u, d.now())
+	} else {
+		// A copy, so that only this path moves a user to the heap.
+		acct := u
+		d.prof.account.state(e, &acct, d.now())
+		u = acct
+	}
 	return u
 }
 
 // toGroup maps a group entry.
 func (d *Directory) toGroup(e *ldap.Entry) directory.Group {
+	var v entryView
+	d.ix.view(e, &v)
 	return directory.Group{
-		ID:          d.id(e),
+		ID:          d.vID(&v),
 		DN:          e.DN,
-		Name:        d.val(e, attrGroupName),
-		GIDNumber:   d.numVal(e, attrGIDNumber),
-		Description: d.val(e, attrDesc),
-		ExternalID:  d.val(e, attrExtID),
-		System:      d.boolVal(e, attrSystem),
-		Created:     d.timeVal(e, attrCreated),
-		Modified:    d.timeVal(e, attrModified),
+		Name:        v.first(d.slots.groupName),
+		GIDNumber:   v.number(d.slots.gidNumber),
+		Description: v.first(d.slots.desc),
+		ExternalID:  v.first(d.slots.extID),
+		System:      v.boolean(d.slots.system),
+		Created:     v.timestamp(d.slots.created),
+		Modified:    v.timestamp(d.slots.modified),
 	}
 }
 
 // toOU maps an OU entry.
 func (d *Directory) toOU(e *ldap.Entry) directory.OU {
+	var v entryView
+	d.ix.view(e, &v)
 	return directory.OU{
-		ID:          d.id(e),
+		ID:          d.vID(&v),
 		DN:          e.DN,
-		Name:        d.val(e, attrOUName),
-		Description: d.val(e, attrDesc),
-		Street:      d.val(e, attrStreet),
-		City:        d.val(e, attrCity),
-		State:       d.val(e, attrState),
-		PostalCode:  d.val(e, attrPostalCode),
-		Country:     d.val(e, attrCountry),
-		Protected:   d.ouProtected(e),
-		Created:     d.timeVal(e, attrCreated),
-		Modified:    d.timeVal(e, attrModified),
+		Name:        v.first(d.slots.ouName),
+		Description: v.first(d.slots.desc),
+		Street:      v.first(d.slots.street),
+		City:        v.first(d.slots.city),
+		State:       v.first(d.slots.state),
+		PostalCode:  v.first(d.slots.postalCode),
+		Country:     v.first(d.slots.country),
+		Protected:   v.boolean(d.slots.protected) || (d.prof.ouProtection != nil && d.prof.ouProtection.protected(e)),
+		Created:     v.timestamp(d.slots.created),
+		Modified:    v.timestamp(d.slots.modified),
 	}
 }
 
