@@ -88,14 +88,41 @@ func appendList[T any](b []byte, page directory.Page[T], fields fieldList[T], se
 	b = append(b, `{"totalCount":`...)
 	b = strconv.AppendInt(b, int64(page.Total), 10)
 	b = append(b, `,"data":[`...)
+	// The members the selection keeps, written as object.appendJSON
+	// writes sel.apply(fields.render(e)), without building the object.
+	kept := make([]field[T], 0, len(fields))
+	for _, f := range fields {
+		if sel.keeps(f.name) {
+			kept = append(kept, f)
+		}
+	}
 	var err error
 	for i := range page.Items {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if b, err = sel.apply(fields.render(&page.Items[i])).appendJSON(b); err != nil {
-			return nil, err
+		b = append(b, '{')
+		n := 0
+		for _, f := range kept {
+			mark := len(b)
+			if n > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendString(b, f.name); err != nil {
+				return nil, err
+			}
+			b = append(b, ':')
+			var ok bool
+			if b, ok, err = f.get.appendValue(b, &page.Items[i]); err != nil {
+				return nil, err
+			}
+			if !ok {
+				b = b[:mark] // absent: no member
+				continue
+			}
+			n++
 		}
+		b = append(b, '}')
 	}
 	return append(b, "]}\n"...), nil
 }

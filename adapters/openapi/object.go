@@ -47,19 +47,31 @@ func (o object) appendJSON(b []byte) ([]byte, error) {
 func appendJSON(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case string:
-		if plainJSON(v) {
-			b = append(b, '"')
-			b = append(b, v...)
-			return append(b, '"'), nil
-		}
+		return appendString(b, v)
 	case bool:
-		if v {
-			return append(b, "true"...), nil
-		}
-		return append(b, "false"...), nil
+		return appendBool(b, v), nil
 	}
 	enc, err := json.Marshal(v)
 	return append(b, enc...), err
+}
+
+// appendString appends s as json.Marshal renders it.
+func appendString(b []byte, s string) ([]byte, error) {
+	if plainJSON(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"'), nil
+	}
+	enc, err := json.Marshal(s)
+	return append(b, enc...), err
+}
+
+// appendBool appends v as json.Marshal renders it.
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
 }
 
 // plainJSON reports whether json.Marshal writes s between quotes as it

@@ -80,23 +80,47 @@ func TestAppendListAsEchoJSON(t *testing.T) {
 		{"users", testUsers(), selection{}},
 		{"fields", testUsers(), selection{only: []string{"userName", "displayName"}}},
 		{"excludeFields", testUsers(), selection{exclude: []string{"_id", "active"}}},
+		// Members some users lack, and one none has.
+		{"absent members", testUsers(), selection{only: []string{"externalId", "invitationExpiry", "_created"}}},
+		{"absent first", testUsers(), selection{only: []string{"deleted", "externalId", "system"}}},
+		{"nothing", testUsers(), selection{only: []string{"deleted"}}},
 	} {
-		page := directory.Page[user]{Items: tc.items, Total: 100000}
-		out := listResponse{TotalCount: page.Total, Data: []object{}}
-		for i := range page.Items {
-			out.Data = append(out.Data, tc.sel.apply(userFields.render(&page.Items[i])))
-		}
-		var want bytes.Buffer
-		if err := json.NewEncoder(&want).Encode(out); err != nil {
-			t.Fatal(err)
-		}
-		got, err := appendList(nil, page, userFields, tc.sel)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != want.String() {
-			t.Errorf("%s: appendList writes\n%s\nencoding/json writes\n%s", tc.name, got, want.Bytes())
-		}
+		checkAppendList(t, tc.name, tc.items, userFields, tc.sel)
+	}
+	t0 := time.Date(2026, 11, 22, 22, 30, 0, 0, time.FixedZone("x", 3600))
+	testGroups := []group{
+		{ID: "1", Name: "staff", Created: t0, Modified: t0.Add(time.Nanosecond)},
+		{ID: "2", Name: "<b>&\u00e9", ExternalID: "e\"x", System: true},
+	}
+	for _, tc := range []struct {
+		name string
+		sel  selection
+	}{
+		{"groups", selection{}},
+		{"groups/fields", selection{only: []string{"name", "externalId"}}},
+		{"groups/excludeFields", selection{exclude: []string{"_id"}}},
+	} {
+		checkAppendList(t, tc.name, testGroups, groupFields, tc.sel)
+	}
+}
+
+func checkAppendList[T any](t *testing.T, name string, items []T, fields fieldList[T], sel selection) {
+	t.Helper()
+	page := directory.Page[T]{Items: items, Total: 100000}
+	out := listResponse{TotalCount: page.Total, Data: []object{}}
+	for i := range page.Items {
+		out.Data = append(out.Data, sel.apply(fields.render(&page.Items[i])))
+	}
+	var want bytes.Buffer
+	if err := json.NewEncoder(&want).Encode(out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := appendList(nil, page, fields, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Errorf("%s: appendList writes\n%s\nencoding/json writes\n%s", name, got, want.Bytes())
 	}
 }
 

@@ -43,7 +43,7 @@ var userFields = fieldList[user]{
 		filter: boolOps(directory.FieldInvitationPending)},
 	{name: "invitationExpiry", get: ifTime(func(u *user) time.Time { return u.InvitationExpiry })},
 	// Never present: dirgate deletes users for good.
-	{name: "deleted", get: func(*user) (any, bool) { return nil, false }, filter: deletedOps()},
+	{name: "deleted", get: never[user](), filter: deletedOps()},
 	{name: "temporarilyLocked", get: always(func(u *user) bool { return u.Lock.Locked }), filter: boolOps(directory.FieldLocked)},
 }
 
