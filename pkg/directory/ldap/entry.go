@@ -159,11 +159,49 @@ func (v *entryView) timestamp(slot int) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	t, err := ber.ParseGeneralizedTime([]byte(s))
+	t, err := parseGeneralizedTime(s)
 	if err != nil {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// parseGeneralizedTime is ber.ParseGeneralizedTime, the form servers write
+// (YYYYMMDDHHMMSSZ, where it is time.Parse of 20060102150405Z) without
+// time.Parse: two per user were a tenth of the mapping's cost.
+func parseGeneralizedTime(s string) (time.Time, error) {
+	if len(s) != 15 || s[14] != 'Z' {
+		return ber.ParseGeneralizedTime([]byte(s))
+	}
+	var n [6]int // year, month, day, hour, minute, second
+	for i := 0; i < 14; i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return ber.ParseGeneralizedTime([]byte(s))
+		}
+		k := 0
+		if i >= 4 {
+			k = (i-4)/2 + 1
+		}
+		n[k] = n[k]*10 + int(c-'0')
+	}
+	year, month, day, hour, minute, sec := n[0], n[1], n[2], n[3], n[4], n[5]
+	if month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return ber.ParseGeneralizedTime([]byte(s)) // time.Parse's error
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), nil
+}
+
+// daysIn is the number of days in a month of a (proleptic Gregorian) year.
+func daysIn(m time.Month, year int) int {
+	if m == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + int((m+m/8)%2)
 }
 
 // vID is id on an indexed entry.

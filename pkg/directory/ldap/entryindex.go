@@ -2,6 +2,7 @@ package ldap
 
 import (
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/go-ldap/ldap/v3"
@@ -30,6 +31,54 @@ type attrIndex struct {
 	// fold: some configured name is not ASCII, so lowercasing ASCII is not
 	// EqualFold for it: every entry attribute is matched by EqualFold.
 	fold bool
+	// layouts remember the attribute names of recent entries and their
+	// slots: a server answers a search with the same names, in the same
+	// order, entry after entry, and comparing a name with the last one's
+	// is cheaper than folding it and looking it up. A few, so that
+	// concurrent reads of different kinds do not keep replacing one.
+	layouts [4]atomic.Pointer[attrLayout]
+	next    atomic.Uint32 // the layout to replace next
+}
+
+// attrLayout is the attribute names of an entry, in order, and the slot
+// find gave each. It does not change once stored.
+type attrLayout struct {
+	names []string
+	slots []int
+}
+
+// layoutFor returns a remembered layout that may fit e, nil when none.
+func (ix *attrIndex) layoutFor(e *ldap.Entry) *attrLayout {
+	for i := range ix.layouts {
+		l := ix.layouts[i].Load()
+		if l != nil && len(l.names) == len(e.Attributes) && l.names[0] == e.Attributes[0].Name {
+			return l
+		}
+	}
+	return nil
+}
+
+// remember stores the layout of e, given its slots.
+func (ix *attrIndex) remember(e *ldap.Entry, slots []int) {
+	n := 0
+	for _, a := range e.Attributes {
+		n += len(a.Name)
+	}
+	// One string holding every name, not the entry's: that would keep the
+	// entry's text alive.
+	var all strings.Builder
+	all.Grow(n)
+	for _, a := range e.Attributes {
+		all.WriteString(a.Name)
+	}
+	text := all.String()
+	l := &attrLayout{names: make([]string, len(e.Attributes)), slots: slots}
+	off := 0
+	for i, a := range e.Attributes {
+		l.names[i] = text[off : off+len(a.Name)]
+		off += len(a.Name)
+	}
+	ix.layouts[ix.next.Add(1)%uint32(len(ix.layouts))].Store(l)
 }
 
 func newAttrIndex() *attrIndex {
@@ -103,10 +152,34 @@ type entryView struct {
 func (ix *attrIndex) view(e *ldap.Entry, v *entryView) {
 	v.e, v.ix = e, ix
 	v.at = [maxSlots]int32{}
+	if len(e.Attributes) == 0 {
+		return
+	}
+	l := ix.layoutFor(e)
+	var slots []int // of a layout to remember; nil while l fits
 	for i, a := range e.Attributes {
-		if s := ix.find(a.Name); s >= 0 && s < maxSlots && v.at[s] == 0 {
+		var s int
+		if l != nil && a.Name == l.names[i] {
+			s = l.slots[i]
+		} else {
+			if slots == nil {
+				slots = make([]int, len(e.Attributes))
+				if l != nil {
+					copy(slots, l.slots[:i])
+				}
+				l = nil
+			}
+			s = ix.find(a.Name)
+		}
+		if slots != nil {
+			slots[i] = s
+		}
+		if s >= 0 && s < maxSlots && v.at[s] == 0 {
 			v.at[s] = int32(i + 1)
 		}
+	}
+	if slots != nil {
+		ix.remember(e, slots)
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -162,13 +164,36 @@ func randomValue(r *rand.Rand) string {
 	return fmt.Sprintf("v%d", r.IntN(5))
 }
 
-// randomEntry builds an entry of names drawn from names (respelled,
-// repeated, some left out) and a few the mapping does not read.
-func randomEntry(r *rand.Rand, names []string) *ldap.Entry {
+// entryMaker builds entries of names drawn from names (respelled,
+// repeated, some left out) and a few the mapping does not read. Half of
+// them repeat the names of an earlier one, now and then with one changed:
+// the layouts attrIndex remembers.
+type entryMaker struct {
+	r      *rand.Rand
+	names  []string
+	shapes [][]string
+}
+
+func (m *entryMaker) entry() *ldap.Entry {
+	r := m.r
+	var names []string
+	if len(m.shapes) > 0 && r.IntN(2) == 0 {
+		names = append(names, m.shapes[r.IntN(len(m.shapes))]...)
+		if len(names) > 0 && r.IntN(3) == 0 {
+			names[r.IntN(len(names))] = respell(r, m.names[r.IntN(len(m.names))])
+		}
+	} else {
+		pool := append(m.names[:len(m.names):len(m.names)], "unmapped", "x-other", "ÿattr")
+		for range r.IntN(2 * len(pool)) {
+			names = append(names, respell(r, pool[r.IntN(len(pool))]))
+		}
+		if len(m.shapes) < 6 {
+			m.shapes = append(m.shapes, names)
+		}
+	}
 	e := &ldap.Entry{DN: fmt.Sprintf("uid=u%d,ou=people,dc=example,dc=com", r.IntN(1000))}
-	pool := append(names[:len(names):len(names)], "unmapped", "x-other", "ÿattr")
-	for range r.IntN(2 * len(pool)) {
-		a := &ldap.EntryAttribute{Name: respell(r, pool[r.IntN(len(pool))])}
+	for _, n := range names {
+		a := &ldap.EntryAttribute{Name: n}
 		for range r.IntN(4) {
 			v := randomValue(r)
 			a.Values = append(a.Values, v)
@@ -177,6 +202,27 @@ func randomEntry(r *rand.Rand, names []string) *ldap.Entry {
 		e.Attributes = append(e.Attributes, a)
 	}
 	return e
+}
+
+// compareMappings maps n entries both ways, stopping at the first
+// difference (it may run on a goroutine of its own: no Fatal).
+func compareMappings(t *testing.T, d *Directory, m *entryMaker, n int) {
+	t.Helper()
+	for i := range n {
+		e := m.entry()
+		if got, want := d.toUser(e), d.refToUser(e); !reflect.DeepEqual(got, want) {
+			t.Errorf("entry %d %v:\nuser   %+v\nwanted %+v", i, e.Attributes, got, want)
+			return
+		}
+		if got, want := d.toGroup(e), d.refToGroup(e); !reflect.DeepEqual(got, want) {
+			t.Errorf("entry %d: group %+v, wanted %+v", i, got, want)
+			return
+		}
+		if got, want := d.toOU(e), d.refToOU(e); !reflect.DeepEqual(got, want) {
+			t.Errorf("entry %d: OU %+v, wanted %+v", i, got, want)
+			return
+		}
+	}
 }
 
 func TestIndexedMappingAsEqualFoldLookups(t *testing.T) {
@@ -218,19 +264,15 @@ func TestIndexedMappingAsEqualFoldLookups(t *testing.T) {
 			}
 			names := append(append(append([]string{}, d.userAttrs...), d.groupAttrs...), d.ouAttrs...)
 			names = append(names, "pwdEndTime", "title", "mail", "sn")
-			r := rand.New(rand.NewPCG(1, uint64(len(tc.name))))
-			for i := range 20000 {
-				e := randomEntry(r, names)
-				if got, want := d.toUser(e), d.refToUser(e); !reflect.DeepEqual(got, want) {
-					t.Fatalf("entry %d %v:\nuser   %+v\nwanted %+v", i, e.Attributes, got, want)
-				}
-				if got, want := d.toGroup(e), d.refToGroup(e); !reflect.DeepEqual(got, want) {
-					t.Fatalf("entry %d: group %+v, wanted %+v", i, got, want)
-				}
-				if got, want := d.toOU(e), d.refToOU(e); !reflect.DeepEqual(got, want) {
-					t.Fatalf("entry %d: OU %+v, wanted %+v", i, got, want)
-				}
+			// Concurrent mappings share the remembered layouts.
+			var wg sync.WaitGroup
+			for g := range 4 {
+				wg.Go(func() {
+					m := &entryMaker{r: rand.New(rand.NewPCG(uint64(g), uint64(len(tc.name)))), names: names}
+					compareMappings(t, d, m, 5000)
+				})
 			}
+			wg.Wait()
 		})
 	}
 }
@@ -263,5 +305,40 @@ func BenchmarkToUser(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// parseGeneralizedTime is ber.ParseGeneralizedTime, value for value.
+func TestParseGeneralizedTime(t *testing.T) {
+	vals := []string{"20261122110000Z", "00000101000000Z", "99991231235959Z", "20240229120000Z", "20230229120000Z",
+		"21000229000000Z", "20000229000000Z", "20260001000000Z", "20261301000000Z", "20261100000000Z",
+		"20261131000000Z", "20261232000000Z", "20261122240000Z", "20261122236000Z", "20261122235960Z",
+		"2026112211000Z", "202611221100000Z", "20261122110000z", "2026112211000aZ", "-0261122110000Z",
+		"20261122110000.5Z", "20261122110000+0100", "202611221100Z", "2026112211Z", "", "Z", disabledMark,
+		guardEndTime, "20261122110000Z ", " 0261122110000Z", "+0261122110000Z", "2026112211+000Z"}
+	r := rand.New(rand.NewPCG(7, 7))
+	for range 200000 {
+		b := []byte("20261122110000Z")
+		for i := range 14 {
+			if r.IntN(3) == 0 {
+				b[i] = byte('0' + r.IntN(10))
+			}
+		}
+		vals = append(vals, string(b))
+	}
+	for y := 0; y <= 2400; y++ {
+		for m := time.January; m <= time.December; m++ {
+			if got, want := daysIn(m, y), time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
+				t.Fatalf("daysIn(%v, %d) = %d, want %d", m, y, got, want)
+			}
+		}
+	}
+	for _, v := range vals {
+		got, gotErr := parseGeneralizedTime(v)
+		want, wantErr := ber.ParseGeneralizedTime([]byte(v))
+		if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() ||
+			got != want || !reflect.DeepEqual(got.UTC(), want.UTC()) {
+			t.Fatalf("%q: %v, %v; ber %v, %v", v, got, gotErr, want, wantErr)
+		}
 	}
 }
