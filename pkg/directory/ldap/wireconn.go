@@ -189,13 +189,20 @@ func wireResultErr(r wireResponse) error {
 func (w *wireConn) bind(dn, password string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	id, err := w.send(func(b []byte) []byte {
+	return w.exchange("bind", berBindResponse, func(b []byte) []byte {
 		b, s := berOpen(b, berBindRequest)
 		b = berAppendInt(b, berInteger, 3)
 		b = berAppendString(b, berOctetString, dn)
 		b = berAppendString(b, berSimpleAuth, password)
 		return berClose(b, s)
-	}, nil)
+	})
+}
+
+// exchange sends one request without controls and reads its one answer,
+// which must be of kind want: its result, or the error it carries. The
+// caller holds w.mu.
+func (w *wireConn) exchange(what string, want byte, op func([]byte) []byte) error {
+	id, err := w.send(op, nil)
 	if err != nil {
 		return err
 	}
@@ -203,8 +210,8 @@ func (w *wireConn) bind(dn, password string) error {
 	if err != nil {
 		return err
 	}
-	if r.op != berBindResponse {
-		return w.broken(fmt.Errorf("%w: bind answered with %#x", errBER, r.op))
+	if r.op != want {
+		return w.broken(fmt.Errorf("%w: %s answered with %#x", errBER, what, r.op))
 	}
 	return wireResultErr(r)
 }
@@ -216,22 +223,12 @@ const oidStartTLS = "1.3.6.1.4.1.1466.20037"
 func (w *wireConn) startTLS(ctx context.Context, tc *tls.Config) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	id, err := w.send(func(b []byte) []byte {
+	err := w.exchange("StartTLS", berExtendedResp, func(b []byte) []byte {
 		b, s := berOpen(b, berExtendedRequest)
 		b = berAppendString(b, berExtendedName, oidStartTLS)
 		return berClose(b, s)
-	}, nil)
+	})
 	if err != nil {
-		return err
-	}
-	r, err := w.receive(id)
-	if err != nil {
-		return err
-	}
-	if r.op != berExtendedResp {
-		return w.broken(fmt.Errorf("%w: StartTLS answered with %#x", errBER, r.op))
-	}
-	if err := wireResultErr(r); err != nil {
 		return err
 	}
 	if w.r.Buffered() > 0 {
