@@ -63,6 +63,12 @@ func NormalizeDN(dn string) (string, error) {
 
 // FormatDN renders a parsed DN per RFC 4514.
 func FormatDN(dn *ldap.DN) string {
+	return FormatDNEscaping(dn, ldap.EscapeDN)
+}
+
+// FormatDNEscaping renders a parsed DN with each attribute value written
+// by escape, for servers that want more escaped than RFC 4514 asks.
+func FormatDNEscaping(dn *ldap.DN, escape func(string) string) string {
 	var b strings.Builder
 	for i, rdn := range dn.RDNs {
 		if i > 0 {
@@ -74,7 +80,7 @@ func FormatDN(dn *ldap.DN) string {
 			}
 			b.WriteString(atv.Type)
 			b.WriteByte('=')
-			b.WriteString(ldap.EscapeDN(atv.Value))
+			b.WriteString(escape(atv.Value))
 		}
 	}
 	return b.String()

@@ -60,19 +60,10 @@ func (d *Directory) wireDN(dn string) string {
 	if err != nil {
 		return dn // the server says what is wrong with it
 	}
-	var b strings.Builder
-	for i, rdn := range parsed.RDNs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		for j, atv := range rdn.Attributes {
-			if j > 0 {
-				b.WriteByte('+')
-			}
-			b.WriteString(atv.Type)
-			b.WriteByte('=')
-			b.WriteString(strings.ReplaceAll(ldap.EscapeDN(atv.Value), "=", `\3D`))
-		}
-	}
-	return b.String()
+	return directory.FormatDNEscaping(parsed, escapeDNEquals)
+}
+
+// escapeDNEquals escapes a DN value as RFC 4514 does, and "=" as well.
+func escapeDNEquals(v string) string {
+	return strings.ReplaceAll(ldap.EscapeDN(v), "=", `\3D`)
 }
