@@ -3,7 +3,6 @@ package ldap
 import (
 	"testing"
 
-	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -38,19 +37,13 @@ func TestFewMatches(t *testing.T) {
 // A search pinned to one user keeps its connection and opens no sorted
 // view, while a listing still gets its page and total from one.
 func TestPinnedSearchKeepsItsConnection(t *testing.T) {
-	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
-	cfg := *NewConfig()
-	cfg.URLs, cfg.BindDN, cfg.BindPassword, cfg.PoolSize = []string{srv.URL}, srv.BindDN, srv.BindPassword, 1
+	d := openOnPrivateSlapd(t, func(c *Config) { c.PoolSize = 1 })
 	ctx := t.Context()
-	d, err := Open(ctx, cfg, directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	var err error
 	for _, name := range []string{"people", "pin-a", "pin-b"} {
-		parent := srv.Suffix
+		parent := d.base
 		if name != "people" {
-			parent = "ou=people," + srv.Suffix
+			parent = "ou=people," + d.base
 			_, err = d.CreateUser(ctx, directory.NewUser{ParentDN: parent, Username: name})
 		} else {
 			_, err = d.CreateOU(ctx, directory.NewOU{ParentDN: parent, Name: name})

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -15,14 +14,7 @@ import (
 // idle connection is at hand (a fast answer could otherwise beat the
 // abort and succeed).
 func TestCallWithAnEndedContextDoesNotRun(t *testing.T) {
-	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
-	cfg := *NewConfig()
-	cfg.URLs, cfg.BindDN, cfg.BindPassword = []string{srv.URL}, srv.BindDN, srv.BindPassword
-	d, err := Open(t.Context(), cfg, directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openOnPrivateSlapd(t, nil)
 	for _, p := range []*pool{d.svc, d.reads} {
 		if err := p.call(t.Context(), true, func(*conn) error { return nil }); err != nil {
 			t.Fatal(err) // leaves an idle connection
@@ -43,14 +35,7 @@ func TestCallWithAnEndedContextDoesNotRun(t *testing.T) {
 // pass the look at the socket on checkout until the server's close
 // arrives.
 func TestRetryRunsOnANewConnection(t *testing.T) {
-	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
-	cfg := *NewConfig()
-	cfg.URLs, cfg.BindDN, cfg.BindPassword = []string{srv.URL}, srv.BindDN, srv.BindPassword
-	d, err := Open(t.Context(), cfg, directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openOnPrivateSlapd(t, nil)
 	for _, p := range []*pool{d.svc, d.reads} {
 		// At least two idle connections, each used before.
 		var idle []*conn
