@@ -68,7 +68,7 @@ func (d *Domain) ModifyUser(ctx context.Context, c Caller, ref directory.Ref, ch
 		}
 	}
 	if ch.Password != nil {
-		if err := d.dir.SetPassword(ctx, ref, *ch.Password, ch.MustChange); err != nil {
+		if err := d.hashing(ctx, func() error { return d.dir.SetPassword(ctx, ref, *ch.Password, ch.MustChange) }); err != nil {
 			return fail(OpPasswordSet, err)
 		}
 		d.finish(c, OpPasswordSet, orig.DN, nil)

@@ -40,7 +40,9 @@ func (d *Domain) SetPassword(ctx context.Context, c Caller, ref directory.Ref, p
 	if err := d.checkPasswordFor(ctx, ref, password); err != nil {
 		return d.finish(c, OpPasswordSet, target, err)
 	}
-	return d.finish(c, OpPasswordSet, target, d.dir.SetPassword(ctx, ref, password, mustChange))
+	return d.finish(c, OpPasswordSet, target, d.hashing(ctx, func() error {
+		return d.dir.SetPassword(ctx, ref, password, mustChange)
+	}))
 }
 
 // ResetPassword generates a password that meets the policy, sets it with
@@ -54,13 +56,17 @@ func (d *Domain) ResetPassword(ctx context.Context, c Caller, ref directory.Ref)
 	if err != nil {
 		return "", d.finish(c, OpPasswordSet, target, err)
 	}
-	if err := d.dir.SetPassword(ctx, ref, password, true); err != nil {
+	err = d.hashing(ctx, func() error { return d.dir.SetPassword(ctx, ref, password, true) })
+	if err != nil {
 		return "", d.finish(c, OpPasswordSet, target, err)
 	}
 	return password, d.finish(c, OpPasswordSet, target, nil)
 }
 
-// ChangePassword changes a user's own password, checking the old one.
+// ChangePassword changes a user's own password, checking the old one. A
+// wrong old password, and a disabled or locked account whatever the old
+// password, are the same ErrInvalidCredentials, at the same cost (see
+// logonFailure).
 func (d *Domain) ChangePassword(ctx context.Context, c Caller, ref directory.Ref, oldPassword, newPassword string) error {
 	ref, target, err := d.userTarget(ctx, c, OpPasswordChange, ref)
 	if err != nil {
@@ -69,13 +75,16 @@ func (d *Domain) ChangePassword(ctx context.Context, c Caller, ref directory.Ref
 	if err := d.checkPasswordFor(ctx, ref, newPassword); err != nil {
 		return d.finish(c, OpPasswordChange, target, err)
 	}
-	return d.finish(c, OpPasswordChange, target, d.dir.ChangePassword(ctx, ref, oldPassword, newPassword))
+	err = d.hashing(ctx, func() error { return d.dir.ChangePassword(ctx, ref, oldPassword, newPassword) })
+	return d.finish(c, OpPasswordChange, target, logonFailure(err))
 }
 
 // Authenticate verifies a user's password as a logon does (failures count
-// towards the lockout) and returns the user. See
-// directory.Credentials.VerifyPassword for the errors; a user who must
-// change the password is returned with MustChangePassword set.
+// towards the lockout) and returns the user; a user who must change the
+// password is returned with MustChangePassword set. An unknown user, a
+// wrong password, a disabled and a locked account are all the same
+// ErrInvalidCredentials, at the same cost (see logonFailure); a full
+// hashing bound is ErrTooManyRequests.
 func (d *Domain) Authenticate(ctx context.Context, c Caller, ref directory.Ref, password string) (*directory.User, error) {
 	if !ref.Valid() {
 		return nil, invalid("username", "is required")
@@ -88,9 +97,13 @@ func (d *Domain) Authenticate(ctx context.Context, c Caller, ref directory.Ref, 
 	if err := c.Scope.allows(OpPasswordVerify, ""); err != nil {
 		return nil, err
 	}
-	u, err := d.dir.VerifyPassword(ctx, ref, password)
+	var u *directory.User
+	err := d.hashing(ctx, func() (err error) {
+		u, err = d.dir.VerifyPassword(ctx, ref, password)
+		return err
+	})
 	if err != nil {
-		return nil, d.finish(c, OpPasswordVerify, ref.String(), err)
+		return nil, d.finish(c, OpPasswordVerify, ref.String(), logonFailure(err))
 	}
 	return u, nil
 }

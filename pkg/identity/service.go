@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -28,6 +30,9 @@ type DomainConfig struct {
 	GIDRange       directory.Range
 	PasswordPolicy PasswordPolicy
 	Names          NameRules
+	// Hashing bounds the password work; share one among every domain of a
+	// process. nil: a bound of the default limits for this domain alone.
+	Hashing *HashingBound
 }
 
 // withDefaults fills what the configuration left empty, relative to the
@@ -56,6 +61,9 @@ func (c DomainConfig) withDefaults(base string) DomainConfig {
 	}
 	if c.Names == (NameRules{}) {
 		c.Names = DefaultNameRules()
+	}
+	if c.Hashing == nil {
+		c.Hashing = NewHashingBound(HashingLimits{})
 	}
 	return c
 }
@@ -124,6 +132,9 @@ type Domain struct {
 	dir   directory.Directory
 	audit *AuditLog
 	log   *slog.Logger
+	// nobody is an id no entry has: RefuseLogon checks a password against
+	// it, so that the directory spends what a wrong password costs.
+	nobody string
 }
 
 // NewDomain wraps a directory with the core's rules. audit may be nil (no
@@ -132,7 +143,7 @@ func NewDomain(cfg DomainConfig, dir directory.Directory, audit *AuditLog, log *
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Domain{cfg: cfg.withDefaults(dir.BaseDN()), dir: dir, audit: audit, log: log}
+	return &Domain{cfg: cfg.withDefaults(dir.BaseDN()), dir: dir, audit: audit, log: log, nobody: uuid.NewString()}
 }
 
 // Name is the domain's configured name.
@@ -167,7 +178,7 @@ func isClientError(err error) bool {
 	for _, s := range []error{
 		ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
 		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
-		directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
+		directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput, ErrTooManyRequests,
 	} {
 		if errors.Is(err, s) {
 			return true

@@ -165,7 +165,14 @@ func (d *Domain) CreateUser(ctx context.Context, c Caller, in directory.NewUser)
 	} else if err := d.numberFree(ctx, directory.UIDSequence, in.UIDNumber); err != nil {
 		return nil, d.finish(c, OpUserCreate, target, err)
 	}
-	u, err := d.dir.CreateUser(ctx, in)
+	var u *directory.User
+	create := func() (err error) { u, err = d.dir.CreateUser(ctx, in); return err }
+	var err error
+	if in.Password != "" {
+		err = d.hashing(ctx, create)
+	} else {
+		err = create()
+	}
 	if err == nil {
 		target = u.DN
 	}

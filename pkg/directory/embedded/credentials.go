@@ -66,7 +66,9 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 // VerifyPassword checks a password as a logon does. Disabled and locked
 // accounts fail whatever the password; a wrong password counts towards
 // the lockout. An unknown user takes as long as a wrong password and
-// fails the same way, so that a logon tells nothing about who exists.
+// fails the same way, so that a logon tells nothing about who exists; a
+// disabled or locked account takes as long too (the core answers all four
+// alike).
 func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, password string) (*directory.User, error) {
 	id, checked, err := d.checkPassword(ctx, ref, password)
 	if err != nil {
@@ -94,17 +96,18 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 
 // checkPassword verifies password against the user's hash, outside any
 // lock (hashing is slow on purpose), and counts a failure. It returns the
-// user's id and the hash that matched.
+// user's id and the hash that matched. Every way it can fail — no such
+// user, no password, a hash it cannot read, a disabled or locked account,
+// a wrong password — costs one verification, so that the time of a
+// logon tells nothing about the account.
 func (d *Directory) checkPassword(ctx context.Context, ref directory.Ref, password string) (id, hash string, err error) {
+	var refused error
 	err = d.read(ctx, func(s *state) error {
 		u, err := s.user(ref)
 		if err != nil {
 			return err
 		}
-		if err := d.loginState(u); err != nil {
-			return err
-		}
-		id, hash = u.ID, u.Password
+		id, hash, refused = u.ID, u.Password, d.loginState(u)
 		return nil
 	})
 	if errors.Is(err, directory.ErrNotFound) && ref.Valid() {
@@ -115,17 +118,14 @@ func (d *Directory) checkPassword(ctx context.Context, ref directory.Ref, passwo
 	if err != nil {
 		return "", "", err
 	}
+	ok := d.matches(id, hash, password)
+	if refused != nil {
+		// Checked all the same, for the time; not counted: a disabled or
+		// locked account takes no failures.
+		return "", "", refused
+	}
 	if hash == "" {
 		return "", "", fmt.Errorf("%w: %s has no password", directory.ErrInvalidCredentials, ref)
-	}
-	ok := false
-	if password != "" {
-		var verr error
-		if ok, verr = verify(hash, password); verr != nil {
-			d.log.Warn("cannot verify a stored password", "user", id, "err", verr)
-		}
-	} else {
-		d.hasher.dummy(password)
 	}
 	if !ok {
 		if err := d.recordFailure(ctx, id, hash); err != nil {
@@ -134,6 +134,21 @@ func (d *Directory) checkPassword(ctx context.Context, ref directory.Ref, passwo
 		return "", "", fmt.Errorf("%w: wrong password for %s", directory.ErrInvalidCredentials, ref)
 	}
 	return id, hash, nil
+}
+
+// matches reports whether password matches the stored hash. Where there is
+// nothing to check (no hash, a hash it cannot read, no password) it spends
+// a verification's work all the same.
+func (d *Directory) matches(id, hash, password string) bool {
+	if hash != "" && password != "" {
+		ok, err := verify(hash, password)
+		if err == nil {
+			return ok
+		}
+		d.log.Warn("cannot verify a stored password", "user", id, "err", err)
+	}
+	d.hasher.dummy(password)
+	return false
 }
 
 // stillValid re-reads a user whose password checked out: it may have been

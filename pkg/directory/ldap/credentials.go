@@ -2,6 +2,7 @@ package ldap
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/go-ldap/ldap/v3"
@@ -91,10 +92,13 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 		return fmt.Errorf("%w: the new password is empty", directory.ErrPasswordPolicy)
 	}
 	u, e, err := d.userForBind(ctx, ref)
-	if err != nil {
-		return err
+	if err == nil {
+		err = d.prebind(u)
 	}
-	if err := d.prebind(u); err != nil {
+	if err != nil {
+		if refusedLogon(err) {
+			d.decoyBind(ctx, oldPassword)
+		}
 		return err
 	}
 	if oldPassword == "" {
@@ -103,7 +107,7 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 	var bindErr, changeErr error
 	var resp []ldap.Control
 	err = d.binds.call(ctx, true, func(c *conn) error {
-		res, err := c.SimpleBind(&ldap.SimpleBindRequest{Username: e.DN, Password: oldPassword, Controls: d.prof.account.bindControls()})
+		res, err := d.userBind(c, e.DN, oldPassword)
 		if res != nil {
 			resp = res.Controls
 		}
@@ -153,10 +157,13 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
 	u, e, err := d.userForBind(ctx, ref)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = d.prebind(u)
 	}
-	if err := d.prebind(u); err != nil {
+	if err != nil {
+		if refusedLogon(err) {
+			d.decoyBind(ctx, password)
+		}
 		return nil, err
 	}
 	if password == "" {
@@ -166,7 +173,7 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 	var bindErr error
 	var resp []ldap.Control
 	err = d.binds.call(ctx, true, func(c *conn) error {
-		res, err := c.SimpleBind(&ldap.SimpleBindRequest{Username: e.DN, Password: password, Controls: d.prof.account.bindControls()})
+		res, err := d.userBind(c, e.DN, password)
 		if res != nil {
 			resp = res.Controls
 		}
@@ -187,6 +194,14 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 	return u, nil
 }
 
+// refusedLogon: the logon is refused before its bind because of who the
+// user is (no such user, disabled, locked), not because the directory
+// failed.
+func refusedLogon(err error) bool {
+	return errors.Is(err, directory.ErrInvalidCredentials) || errors.Is(err, directory.ErrAccountDisabled) ||
+		errors.Is(err, directory.ErrAccountLocked)
+}
+
 // userForBind reads the user a bind is for.
 func (d *Directory) userForBind(ctx context.Context, ref directory.Ref) (*directory.User, *ldap.Entry, error) {
 	e, err := d.find(ctx, d.userSpec(), ref, d.userAttrs)
@@ -203,7 +218,8 @@ func (d *Directory) userForBind(ctx context.Context, ref directory.Ref) (*direct
 }
 
 // prebind refuses a disabled or locked account whatever the password,
-// without a bind that would count as a failure.
+// without a bind that would count as a failure (the caller binds a decoy
+// instead, for the time).
 func (d *Directory) prebind(u *directory.User) error {
 	if !u.Enabled {
 		return fmt.Errorf("%w: %s", directory.ErrAccountDisabled, u.DN)

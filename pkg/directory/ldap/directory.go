@@ -55,6 +55,7 @@ type Directory struct {
 	server     atomic.Pointer[serverInfo]
 	policyRead atomic.Bool
 	noRelax    atomic.Bool // the server refused the Relax control once
+	decoy      *decoy      // spends a wrong password's time on refused logons
 	now        func() time.Time
 }
 
@@ -111,6 +112,7 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 		countersDN: cfg.CountersDN,
 		policyDN:   cfg.PasswordPolicyDN,
 		now:        time.Now,
+		decoy:      newDecoy(base),
 	}
 	if d.countersDN == "" {
 		d.countersDN = base
