@@ -121,9 +121,11 @@ func TestHashingBoundRefusesBeyondTheQueue(t *testing.T) {
 			_, err := other.Authenticate(ctx, admin, directory.ByName("nobody"), "whatever")
 			return err
 		},
-		"RefuseLogon":    func() error { return dom.RefuseLogon(ctx, admin, "whatever") },
-		"SetPassword":    func() error { return dom.SetPassword(ctx, admin, directory.ByID(alice.ID), "New-Pw-123456", false) },
-		"ChangePassword": func() error { return dom.ChangePassword(ctx, admin, directory.ByID(alice.ID), "Alice-Pw-1", "New-Pw-123456") },
+		"RefuseLogon": func() error { return dom.RefuseLogon(ctx, admin, "whatever") },
+		"SetPassword": func() error { return dom.SetPassword(ctx, admin, directory.ByID(alice.ID), "New-Pw-123456", false) },
+		"ChangePassword": func() error {
+			return dom.ChangePassword(ctx, admin, directory.ByID(alice.ID), "Alice-Pw-1", "New-Pw-123456")
+		},
 		"ResetPassword": func() error {
 			_, err := dom.ResetPassword(ctx, admin, directory.ByID(alice.ID))
 			return err
