@@ -24,6 +24,10 @@ type Config struct {
 	Log     Log    `mapstructure:"log"`
 	Audit   Audit  `mapstructure:"audit"`
 	Server  Server `mapstructure:"server"`
+	// PasswordHashing bounds the password work of the whole process
+	// (checks, new hashes, the decoys of refused logons); 0s size it to
+	// the machine.
+	PasswordHashing identity.HashingLimits `mapstructure:"passwordHashing"`
 	// Domains are the directories dirgate serves; the first is the default.
 	Domains []Domain `mapstructure:"domains"`
 	// Dialects are keyed by dialect name (see dialects.go).

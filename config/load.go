@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
 )
 
 // EnvPrefix starts every environment variable dirgate reads: a key path
@@ -98,6 +99,9 @@ func setDefaults(v *viper.Viper) {
 		"server.idleTimeout":       d.Server.IdleTimeout,
 		"server.bodyLimit":         d.Server.BodyLimit,
 		"server.shutdownGrace":     d.Server.ShutdownGrace,
+
+		"passwordHashing.concurrency": d.PasswordHashing.Concurrency,
+		"passwordHashing.queue":       d.PasswordHashing.Queue,
 	} {
 		v.SetDefault(strings.ReplaceAll(key, ".", keyDelim), val)
 	}
@@ -114,6 +118,8 @@ type document struct {
 	Server   Server         `mapstructure:"server"`
 	Domains  []any          `mapstructure:"domains"`
 	Dialects map[string]any `mapstructure:"dialects"`
+
+	PasswordHashing identity.HashingLimits `mapstructure:"passwordHashing"`
 }
 
 func decodeConfig(settings map[string]any) (*Config, error) {
@@ -124,6 +130,7 @@ func decodeConfig(settings map[string]any) (*Config, error) {
 
 	cfg := &Config{
 		Listen: doc.Listen, DataDir: absolute(doc.DataDir), Log: doc.Log, Audit: doc.Audit, Server: doc.Server,
+		PasswordHashing: doc.PasswordHashing,
 	}
 	for i, raw := range doc.Domains {
 		cfg.Domains = append(cfg.Domains, decodeDomain(raw, fmt.Sprintf("domains[%d]", i), &ps))

@@ -28,6 +28,12 @@ func (c *Config) Validate() error {
 		ps.addf("log.format", fmt.Sprintf("%q is not one of json, text", c.Log.Format))
 	}
 	c.Server.validate(&ps)
+	if c.PasswordHashing.Concurrency < 0 {
+		ps.addf("passwordHashing.concurrency", "must not be negative (0 means one per core)")
+	}
+	if c.PasswordHashing.Queue < 0 {
+		ps.addf("passwordHashing.queue", "must not be negative (0 means four per concurrent one)")
+	}
 	c.validateDomains(&ps)
 	c.validateDialects(&ps)
 	return ps.err()

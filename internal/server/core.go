@@ -25,6 +25,9 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 		return nil, err
 	}
 	var domains []*identity.Domain
+	// One bound for every domain: the cores and the memory are the
+	// machine's.
+	hashing := identity.NewHashingBound(cfg.PasswordHashing)
 	for _, d := range cfg.Domains {
 		if d.Backend.Config == nil {
 			return fail(fmt.Errorf("domain %s: backend %q is not configured", d.Name, d.Backend.Type))
@@ -37,7 +40,9 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 			return fail(fmt.Errorf("domain %s: open %s backend: %w", d.Name, d.Backend.Type, err))
 		}
 		opened = append(opened, dir)
-		domains = append(domains, identity.NewDomain(d.Identity(), InstrumentDirectory(dir, d.Name, m), audit, log.With("domain", d.Name)))
+		ic := d.Identity()
+		ic.Hashing = hashing
+		domains = append(domains, identity.NewDomain(ic, InstrumentDirectory(dir, d.Name, m), audit, log.With("domain", d.Name)))
 	}
 	core, err := identity.NewService(domains...)
 	if err != nil {
