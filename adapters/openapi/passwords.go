@@ -132,9 +132,16 @@ func (d *Dialect) changeExpiredPassword(c echo.Context) error {
 		return badRequest("username, currentPassword and newPassword are required")
 	}
 	ctx := c.Request().Context()
-	u, err := d.domain.GetUser(ctx, d.lookupCaller(c, req.Username), directory.ByName(req.Username))
+	lookup := d.lookupCaller(c, req.Username)
+	u, err := d.domain.GetUser(ctx, lookup, directory.ByName(req.Username))
 	if errors.Is(err, directory.ErrNotFound) {
-		return &apiError{status: http.StatusUnauthorized, message: msgBadCredentials, cause: err}
+		// Answered as a wrong current password would be, and no sooner:
+		// the new password meets the policy or not first, as for a user
+		// who exists, then the core spends what a wrong password costs.
+		if err := d.domain.ValidatePassword(req.NewPassword, req.Username); err != nil {
+			return coreError(err, "")
+		}
+		return coreError(d.domain.RefuseLogon(ctx, lookup, req.CurrentPassword), "")
 	}
 	if err != nil {
 		return coreError(err, "")

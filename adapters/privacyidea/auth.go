@@ -50,11 +50,15 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	}
 
 	login, rl := d.splitLogin(username, realmParam)
-	if rl == nil {
-		return d.env.fail(c, errWrongPassword)
+	s := &session{username: login}
+	if rl != nil {
+		s.realm = rl.name
 	}
-	s := &session{username: login, realm: rl.name}
 	caller := d.caller(c, s, loginScope)
+	if rl == nil {
+		// No such realm: answered as a wrong password, and no sooner.
+		return d.answer(c, "", nil, d.refuse(ctx(c), caller, d.topo.defaultRealm, password))
+	}
 	u, res, err := d.verify(ctx(c), caller, rl, login, password)
 	if err != nil {
 		return d.answer(c, "", nil, err)
@@ -117,7 +121,21 @@ func (d *Dialect) verify(ctx context.Context, c identity.Caller, rl *realm, logi
 		}
 		return u, res, nil
 	}
-	return nil, nil, errWrongPassword
+	return nil, nil, d.refuse(ctx, c, rl, password)
+}
+
+// refuse answers a login whose user no resolver of the realm holds: the
+// core spends what a wrong password costs first (identity.RefuseLogon),
+// so neither the answer nor its time tells that the user does not exist.
+func (d *Dialect) refuse(ctx context.Context, c identity.Caller, rl *realm, password string) error {
+	if rl == nil || len(rl.resolvers) == 0 {
+		return errWrongPassword
+	}
+	err := rl.resolvers[0].domain.RefuseLogon(ctx, c, password)
+	if errors.Is(err, directory.ErrInvalidCredentials) {
+		return errWrongPassword
+	}
+	return err
 }
 
 // isAdmin: a configured admin account, a user of an admin realm, or a
