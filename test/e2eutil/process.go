@@ -201,6 +201,9 @@ func (p *Process) Stop() int {
 	return p.Wait(10 * time.Second)
 }
 
+// PID is the process id, to read the process's own figures from /proc.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
+
 // Stdout and Stderr return everything the process wrote so far.
 func (p *Process) Stdout() string { return p.stdout.String() }
 func (p *Process) Stderr() string { return p.stderr.String() }

@@ -1,0 +1,168 @@
+package logons_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// floodResult counts what a flood's requests were answered.
+type floodResult struct {
+	statuses map[int]int
+	// badRetryAfter counts 429s without a whole number of seconds ≥ 1 in
+	// Retry-After; failures counts requests that got no answer.
+	badRetryAfter, failures int
+	firstFailure            error
+	// bodies holds one body per status, for messages.
+	bodies map[int]string
+}
+
+// flood runs clients that each send a request built by next, as soon as
+// the last one was answered, until ctx ends.
+func flood(ctx context.Context, s *stack, clients int, next func(client, n int) *http.Request) floodResult {
+	var mu sync.Mutex
+	res := floodResult{statuses: map[int]int{}, bodies: map[int]string{}}
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Go(func() {
+			for n := 0; ctx.Err() == nil; n++ {
+				r, err := s.do(next(c, n).WithContext(ctx))
+				if ctx.Err() != nil {
+					return // cut short by the end of the flood, not answered wrong
+				}
+				mu.Lock()
+				switch {
+				case err != nil:
+					res.failures++
+					if res.firstFailure == nil {
+						res.firstFailure = err
+					}
+				default:
+					res.statuses[r.status]++
+					if _, ok := res.bodies[r.status]; !ok {
+						res.bodies[r.status] = string(r.body)
+					}
+					if r.status == http.StatusTooManyRequests {
+						if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 {
+							res.badRetryAfter++
+						}
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return res
+}
+
+// probe sends a request built by next every interval until ctx ends and
+// returns how long each took to be answered; an answer other than 200 or
+// none fails the test.
+func probe(ctx context.Context, t *testing.T, s *stack, what string, interval time.Duration, next func() *http.Request) []time.Duration {
+	c := newClient()
+	var took []time.Duration
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return took
+		case <-tick.C:
+		}
+		req := next()
+		start := time.Now()
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Errorf("%s during the flood: %v", what, err)
+			continue
+		}
+		resp.Body.Close()
+		took = append(took, time.Since(start))
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s during the flood: HTTP %d", what, resp.StatusCode)
+		}
+	}
+}
+
+// floodClients is how many bogus logins are in flight at once: the
+// attacker's figure that took the unbounded process to 5.4 GB.
+const floodClients = 256
+
+// TestLoginFloodIsBounded: 256 clients send logins of users that do not
+// exist to the quick start's OpenAPI POST /api/login, each as soon as the
+// last was answered, for 6 s. The process's peak resident memory (VmHWM)
+// stays under 300 MiB; meanwhile /healthz and an authenticated read on
+// another dialect (Kanboard getUserByName with the API token) are answered
+// 200 within 1 s every time; and every login is answered either as a
+// wrong password (401) or refused with 429 and a Retry-After of whole
+// seconds — the bound refused some, and let some through.
+func TestLoginFloodIsBounded(t *testing.T) {
+	s := quickStart(t)
+	s.must(t, s.kanboardRead(t, "admin"), http.StatusOK)
+	before := vmHWM(t, s.proc.PID())
+
+	ctx, cancel := context.WithTimeout(t.Context(), 6*time.Second)
+	defer cancel()
+	var health, reads []time.Duration
+	var probes sync.WaitGroup
+	probes.Go(func() {
+		health = probe(ctx, t, s, "GET /healthz", 50*time.Millisecond, func() *http.Request {
+			return s.request(t, http.MethodGet, "/healthz", "", nil)
+		})
+	})
+	probes.Go(func() {
+		reads = probe(ctx, t, s, "Kanboard getUserByName", 50*time.Millisecond, func() *http.Request {
+			return s.kanboardRead(t, "admin")
+		})
+	})
+	res := flood(ctx, s, floodClients, func(c, n int) *http.Request {
+		return s.loginRequest(t, fmt.Sprintf("nobody-%d-%d", c, n), "Not-The-Password-1")
+	})
+	probes.Wait()
+	peak := vmHWM(t, s.proc.PID())
+
+	t.Logf("flood answers %v; VmHWM %d MiB before, %d MiB after", res.statuses, before>>20, peak>>20)
+	t.Logf("/healthz: %s", latencies(health))
+	t.Logf("Kanboard read: %s", latencies(reads))
+	if peak > 300<<20 {
+		t.Errorf("peak resident memory %d MiB under the flood, want under 300 MiB", peak>>20)
+	}
+	for what, took := range map[string][]time.Duration{"/healthz": health, "Kanboard read": reads} {
+		if len(took) < 10 {
+			t.Errorf("%s: only %d answers during the flood", what, len(took))
+		} else if slowest := slices.Max(took); slowest >= time.Second {
+			t.Errorf("%s: slowest answer %v during the flood, want under 1 s", what, slowest)
+		}
+	}
+	if res.failures > 0 {
+		t.Errorf("%d logins got no answer, first: %v", res.failures, res.firstFailure)
+	}
+	for status, n := range res.statuses {
+		if status != http.StatusUnauthorized && status != http.StatusTooManyRequests {
+			t.Errorf("%d logins answered HTTP %d: %s", n, status, res.bodies[status])
+		}
+	}
+	if res.statuses[http.StatusTooManyRequests] == 0 || res.statuses[http.StatusUnauthorized] == 0 {
+		t.Errorf("answers %v: want some logins refused (429) and some checked (401)", res.statuses)
+	}
+	if res.badRetryAfter > 0 {
+		t.Errorf("%d answers 429 without a Retry-After of whole seconds ≥ 1", res.badRetryAfter)
+	}
+}
+
+// latencies sums up answer times: count, median, 99th percentile, slowest.
+func latencies(took []time.Duration) string {
+	if len(took) == 0 {
+		return "no answers"
+	}
+	s := slices.Clone(took)
+	slices.Sort(s)
+	q := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))].Round(100 * time.Microsecond) }
+	return fmt.Sprintf("%d answers, median %v, p99 %v, slowest %v", len(s), q(0.5), q(0.99), s[len(s)-1].Round(100*time.Microsecond))
+}
