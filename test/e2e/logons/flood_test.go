@@ -163,6 +163,8 @@ func latencies(took []time.Duration) string {
 	}
 	s := slices.Clone(took)
 	slices.Sort(s)
-	q := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))].Round(100 * time.Microsecond) }
+	q := func(p float64) time.Duration {
+		return s[min(len(s)-1, int(p*float64(len(s))))].Round(100 * time.Microsecond)
+	}
 	return fmt.Sprintf("%d answers, median %v, p99 %v, slowest %v", len(s), q(0.5), q(0.99), s[len(s)-1].Round(100*time.Microsecond))
 }
