@@ -98,7 +98,8 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 // lock (hashing is slow on purpose), and counts a failure. It returns the
 // user's id and the hash that matched. Every way it can fail — no such
 // user, no password, a hash it cannot read, a disabled or locked account,
-// a wrong password — costs one verification, so that the time of a
+// a wrong password — costs one verification; those that count no failure
+// then wait as long as counting one takes (d.pace), so that the time of a
 // logon tells nothing about the account.
 func (d *Directory) checkPassword(ctx context.Context, ref directory.Ref, password string) (id, hash string, err error) {
 	var refused error
@@ -112,6 +113,7 @@ func (d *Directory) checkPassword(ctx context.Context, ref directory.Ref, passwo
 	})
 	if errors.Is(err, directory.ErrNotFound) && ref.Valid() {
 		d.hasher.dummy(password)
+		d.pace.WaitOut(ctx, time.Now())
 		// Not ErrNotFound: a logon must not tell whether the user exists.
 		return "", "", fmt.Errorf("%w: %v", directory.ErrInvalidCredentials, err)
 	}
@@ -119,18 +121,22 @@ func (d *Directory) checkPassword(ctx context.Context, ref directory.Ref, passwo
 		return "", "", err
 	}
 	ok := d.matches(id, hash, password)
+	hashed := time.Now()
 	if refused != nil {
 		// Checked all the same, for the time; not counted: a disabled or
 		// locked account takes no failures.
+		d.pace.WaitOut(ctx, hashed)
 		return "", "", refused
 	}
 	if hash == "" {
+		d.pace.WaitOut(ctx, hashed)
 		return "", "", fmt.Errorf("%w: %s has no password", directory.ErrInvalidCredentials, ref)
 	}
 	if !ok {
 		if err := d.recordFailure(ctx, id, hash); err != nil {
 			return "", "", err
 		}
+		d.pace.WrongPassword(hashed)
 		return "", "", fmt.Errorf("%w: wrong password for %s", directory.ErrInvalidCredentials, ref)
 	}
 	return id, hash, nil

@@ -26,6 +26,9 @@ type Directory struct {
 	log     *slog.Logger
 	lockout lockoutPolicy
 	hasher  hasher
+	// pace makes refused logons take what wrong passwords take, their
+	// failure's write included (credentials.go).
+	pace directory.LogonPace
 	// extra maps each allow-listed attribute name, folded, to its
 	// configured spelling.
 	extra map[string]string

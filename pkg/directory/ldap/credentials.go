@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 
@@ -86,6 +87,7 @@ func passwordError(err error, what string) error {
 // the old password on a connection of the bind pool and changes it there,
 // so the server checks both as it would for the user.
 func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPassword, newPassword string) error {
+	start := time.Now()
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
 	if newPassword == "" {
@@ -97,7 +99,7 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 	}
 	if err != nil {
 		if refusedLogon(err) {
-			d.decoyBind(ctx, oldPassword)
+			d.decoyBind(ctx, start, oldPassword)
 		}
 		return err
 	}
@@ -107,7 +109,7 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 	var bindErr, changeErr error
 	var resp []ldap.Control
 	err = d.binds.call(ctx, true, func(c *conn) error {
-		res, err := d.userBind(c, e.DN, oldPassword)
+		res, err := d.userBind(c, start, e.DN, oldPassword)
 		if res != nil {
 			resp = res.Controls
 		}
@@ -154,6 +156,7 @@ func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPa
 // of the bind pool, so that the server counts failures and locks the
 // account itself.
 func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, password string) (*directory.User, error) {
+	start := time.Now()
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
 	u, e, err := d.userForBind(ctx, ref)
@@ -162,7 +165,7 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 	}
 	if err != nil {
 		if refusedLogon(err) {
-			d.decoyBind(ctx, password)
+			d.decoyBind(ctx, start, password)
 		}
 		return nil, err
 	}
@@ -173,7 +176,7 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 	var bindErr error
 	var resp []ldap.Control
 	err = d.binds.call(ctx, true, func(c *conn) error {
-		res, err := d.userBind(c, e.DN, password)
+		res, err := d.userBind(c, start, e.DN, password)
 		if res != nil {
 			resp = res.Controls
 		}

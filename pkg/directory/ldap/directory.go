@@ -55,7 +55,8 @@ type Directory struct {
 	server     atomic.Pointer[serverInfo]
 	policyRead atomic.Bool
 	noRelax    atomic.Bool // the server refused the Relax control once
-	decoy      *decoy      // spends a wrong password's time on refused logons
+	decoyDN    string      // binds of refused logons (decoy.go)
+	pace       directory.LogonPace
 	now        func() time.Time
 }
 
@@ -112,7 +113,7 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 		countersDN: cfg.CountersDN,
 		policyDN:   cfg.PasswordPolicyDN,
 		now:        time.Now,
-		decoy:      newDecoy(base),
+		decoyDN:    decoyDN(base),
 	}
 	if d.countersDN == "" {
 		d.countersDN = base

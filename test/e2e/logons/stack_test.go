@@ -105,6 +105,7 @@ member: uid=%[2]s,ou=people,%[1]s
 			"kanboard": map[string]any{"config": map[string]any{"token": ldapKanboardToken, "adminGroup": adminGroup}},
 			"openapi": map[string]any{"config": map[string]any{
 				"jwtSecret": "logons-openapi-jwt-secret-9f8e7d6c5b4a3928", "adminGroup": adminGroup,
+				"invitations": map[string]any{"secret": "logons-openapi-invitation-secret-1f2e3d4c5b6a"},
 			}},
 		},
 	}
