@@ -57,7 +57,9 @@ type Credentials interface {
 	// failed logon; a disabled account is ErrAccountDisabled and a locked
 	// one ErrAccountLocked (whatever the password). A user who must change
 	// the password is returned without error, with MustChangePassword set:
-	// the caller decides what that user may do.
+	// the caller decides what that user may do. An unknown user (then
+	// ErrInvalidCredentials), a disabled and a locked account take as long
+	// as a wrong password (LogonPace), here and in ChangePassword.
 	VerifyPassword(ctx context.Context, ref Ref, password string) (*User, error)
 	// SetEnabled enables or disables the account.
 	SetEnabled(ctx context.Context, ref Ref, enabled bool) error

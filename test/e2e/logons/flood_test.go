@@ -5,61 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 )
-
-// floodResult counts what a flood's requests were answered.
-type floodResult struct {
-	statuses map[int]int
-	// badRetryAfter counts 429s without a whole number of seconds ≥ 1 in
-	// Retry-After; failures counts requests that got no answer.
-	badRetryAfter, failures int
-	firstFailure            error
-	// bodies holds one body per status, for messages.
-	bodies map[int]string
-}
-
-// flood runs clients that each send a request built by next, as soon as
-// the last one was answered, until ctx ends.
-func flood(ctx context.Context, s *stack, clients int, next func(client, n int) *http.Request) floodResult {
-	var mu sync.Mutex
-	res := floodResult{statuses: map[int]int{}, bodies: map[int]string{}}
-	var wg sync.WaitGroup
-	for c := range clients {
-		wg.Go(func() {
-			for n := 0; ctx.Err() == nil; n++ {
-				r, err := s.do(next(c, n).WithContext(ctx))
-				if ctx.Err() != nil {
-					return // cut short by the end of the flood, not answered wrong
-				}
-				mu.Lock()
-				switch {
-				case err != nil:
-					res.failures++
-					if res.firstFailure == nil {
-						res.firstFailure = err
-					}
-				default:
-					res.statuses[r.status]++
-					if _, ok := res.bodies[r.status]; !ok {
-						res.bodies[r.status] = string(r.body)
-					}
-					if r.status == http.StatusTooManyRequests {
-						if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 {
-							res.badRetryAfter++
-						}
-					}
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return res
-}
 
 // probe sends a request built by next every interval until ctx ends and
 // returns how long each took to be answered; an answer other than 200 or
@@ -107,7 +56,9 @@ func TestLoginFloodIsBounded(t *testing.T) {
 	s.must(t, s.kanboardRead(t, "admin"), http.StatusOK)
 	before := vmHWM(t, s.proc.PID())
 
-	ctx, cancel := context.WithTimeout(t.Context(), 6*time.Second)
+	const floodFor = 6 * time.Second
+	flooded := attack(t, orders{URL: s.proc.URL, Clients: floodClients, Duration: floodFor})
+	ctx, cancel := context.WithTimeout(t.Context(), floodFor)
 	defer cancel()
 	var health, reads []time.Duration
 	var probes sync.WaitGroup
@@ -121,13 +72,11 @@ func TestLoginFloodIsBounded(t *testing.T) {
 			return s.kanboardRead(t, "admin")
 		})
 	})
-	res := flood(ctx, s, floodClients, func(c, n int) *http.Request {
-		return s.loginRequest(t, fmt.Sprintf("nobody-%d-%d", c, n), "Not-The-Password-1")
-	})
 	probes.Wait()
+	res := flooded(false)
 	peak := vmHWM(t, s.proc.PID())
 
-	t.Logf("flood answers %v; VmHWM %d MiB before, %d MiB after", res.statuses, before>>20, peak>>20)
+	t.Logf("flood answers %v; VmHWM %d MiB before, %d MiB after", res.Statuses, before>>20, peak>>20)
 	t.Logf("/healthz: %s", latencies(health))
 	t.Logf("Kanboard read: %s", latencies(reads))
 	if peak > 300<<20 {
@@ -140,19 +89,19 @@ func TestLoginFloodIsBounded(t *testing.T) {
 			t.Errorf("%s: slowest answer %v during the flood, want under 1 s", what, slowest)
 		}
 	}
-	if res.failures > 0 {
-		t.Errorf("%d logins got no answer, first: %v", res.failures, res.firstFailure)
+	if res.Failures > 0 {
+		t.Errorf("%d logins got no answer, first: %v", res.Failures, res.FirstFailure)
 	}
-	for status, n := range res.statuses {
+	for status, n := range res.Statuses {
 		if status != http.StatusUnauthorized && status != http.StatusTooManyRequests {
-			t.Errorf("%d logins answered HTTP %d: %s", n, status, res.bodies[status])
+			t.Errorf("%d logins answered HTTP %d: %s", n, status, res.Bodies[status])
 		}
 	}
-	if res.statuses[http.StatusTooManyRequests] == 0 || res.statuses[http.StatusUnauthorized] == 0 {
-		t.Errorf("answers %v: want some logins refused (429) and some checked (401)", res.statuses)
+	if res.Statuses[http.StatusTooManyRequests] == 0 || res.Statuses[http.StatusUnauthorized] == 0 {
+		t.Errorf("answers %v: want some logins refused (429) and some checked (401)", res.Statuses)
 	}
-	if res.badRetryAfter > 0 {
-		t.Errorf("%d answers 429 without a Retry-After of whole seconds ≥ 1", res.badRetryAfter)
+	if res.BadRetryAfter > 0 {
+		t.Errorf("%d answers 429 without a Retry-After of whole seconds ≥ 1", res.BadRetryAfter)
 	}
 }
 

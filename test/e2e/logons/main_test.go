@@ -6,9 +6,15 @@
 package logons_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/dirgate/dirgate/test/e2eutil"
 )
 
-func TestMain(m *testing.M) { e2eutil.Main(m) }
+func TestMain(m *testing.M) {
+	if orders := os.Getenv(attackerEnv); orders != "" {
+		os.Exit(runAttacker(orders))
+	}
+	e2eutil.Main(m)
+}
