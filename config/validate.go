@@ -32,7 +32,7 @@ func (c *Config) Validate() error {
 		ps.addf("passwordHashing.concurrency", "must not be negative (0 means one per core)")
 	}
 	if c.PasswordHashing.Queue < 0 {
-		ps.addf("passwordHashing.queue", "must not be negative (0 means four per concurrent one)")
+		ps.addf("passwordHashing.queue", "must not be negative (0 means four per concurrent one, at least 16)")
 	}
 	c.validateDomains(&ps)
 	c.validateDialects(&ps)

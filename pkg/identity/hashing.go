@@ -18,7 +18,8 @@ type HashingLimits struct {
 	// GOMAXPROCS (one per core the process may use).
 	Concurrency int `mapstructure:"concurrency"`
 	// Queue is how many more may wait for a turn; a request beyond them is
-	// refused at once with ErrTooManyRequests. 0 means 4 × Concurrency.
+	// refused at once with ErrTooManyRequests. 0 means 4 × Concurrency,
+	// and at least minQueue.
 	Queue int `mapstructure:"queue"`
 }
 
@@ -28,10 +29,15 @@ func (l HashingLimits) withDefaults() HashingLimits {
 		l.Concurrency = runtime.GOMAXPROCS(0)
 	}
 	if l.Queue <= 0 {
-		l.Queue = 4 * l.Concurrency
+		l.Queue = max(4*l.Concurrency, minQueue)
 	}
 	return l
 }
+
+// minQueue is the shortest default queue: on a machine of one or two cores
+// four per turn would refuse a legitimate burst of ten logons or creates
+// (at ~30 ms a hash, sixteen wait half a second at most on one core).
+const minQueue = 16
 
 // hashingRetryAfter is what a refused client is told to wait: the queue
 // drains in a fraction of a second, so the shortest wait the wire can say.

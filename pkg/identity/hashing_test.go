@@ -212,11 +212,12 @@ func TestHashingBoundGivesUpWithTheCaller(t *testing.T) {
 }
 
 // TestHashingLimitsDefaults: limits left at 0 are sized to the machine —
-// a turn per core the process may use, and four waiting per turn.
+// a turn per core the process may use, and four waiting per turn, at
+// least sixteen.
 func TestHashingLimitsDefaults(t *testing.T) {
 	got := identity.NewHashingBound(identity.HashingLimits{}).Limits()
 	n := runtime.GOMAXPROCS(0)
-	if got != (identity.HashingLimits{Concurrency: n, Queue: 4 * n}) {
-		t.Errorf("default limits %+v, want concurrency %d and queue %d", got, n, 4*n)
+	if want := (identity.HashingLimits{Concurrency: n, Queue: max(4*n, 16)}); got != want {
+		t.Errorf("default limits %+v, want %+v", got, want)
 	}
 }
