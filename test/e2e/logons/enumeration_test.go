@@ -52,7 +52,7 @@ var endpoints = []endpoint{
 // machine slows every kind alike; the active account's failures are
 // cleared between rounds, outside the timing, before they lock it. On the quick start's embedded store (argon2id) and on slapd.
 func TestLogonFailuresLookAlike(t *testing.T) {
-	t.Run("embedded", func(t *testing.T) { checkLookAlike(t, quickStart(t), 31) })
+	t.Run("embedded", func(t *testing.T) { checkLookAlike(t, quickStart(t), 75) })
 	t.Run("slapd", func(t *testing.T) { checkLookAlike(t, onSlapd(t), 151) })
 }
 
