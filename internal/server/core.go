@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -43,6 +44,7 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 	if err != nil {
 		return fail(err)
 	}
+	core.SetThrottle(throttle.New(cfg.Server.Throttle))
 	return core, nil
 }
 
