@@ -90,6 +90,9 @@ type bucket struct {
 	// parallel requests); any other pair gets one check in flight per
 	// token, so concurrent failures cannot overrun the limit.
 	provenUntil time.Time
+	// inFlight counts the checks of an unproven pair under way, each
+	// holding one of its tokens.
+	inFlight int
 }
 
 // New returns a Limiter for cfg.
@@ -114,8 +117,8 @@ type Attempt struct {
 	l       *Limiter
 	address *bucket
 	pair    *bucket
-	// held is the pair's token taken for a check in flight.
-	held *rate.Reservation
+	// holding: the check holds one of the pair's tokens while in flight.
+	holding bool
 }
 
 // Begin asks whether a client at addr (invalid for a unix socket: all
@@ -136,17 +139,15 @@ func (l *Limiter) Begin(addr netip.Addr, account string) (*Attempt, time.Duratio
 	var wait time.Duration
 	if l.cfg.PerAddress.on() {
 		a.address = l.bucket(key{addr: host}, l.cfg.PerAddress)
-		wait = untilToken(a.address.lim, now)
+		wait = untilTokens(a.address.lim, now, 1)
 	}
 	if wait == 0 && account != "" && l.cfg.PerAccountAddress.on() {
 		a.pair = l.bucket(key{addr: host, account: account}, l.cfg.PerAccountAddress)
 		if now.Before(a.pair.provenUntil) {
-			wait = untilToken(a.pair.lim, now)
-		} else if r := a.pair.lim.ReserveN(now, 1); r.DelayFrom(now) > 0 {
-			r.CancelAt(now)
-			wait = untilToken(a.pair.lim, now)
-		} else {
-			a.held = r
+			wait = untilTokens(a.pair.lim, now, 1)
+		} else if wait = untilTokens(a.pair.lim, now, 1+a.pair.inFlight); wait == 0 {
+			a.pair.inFlight++
+			a.holding = true
 		}
 	}
 	if wait > 0 {
@@ -168,9 +169,8 @@ func (a *Attempt) Failed() {
 		a.address.lim.ReserveN(now, 1)
 	}
 	if a.pair != nil {
-		if a.held == nil {
-			a.pair.lim.ReserveN(now, 1)
-		}
+		a.release()
+		a.pair.lim.ReserveN(now, 1)
 		a.pair.provenUntil = time.Time{}
 	}
 }
@@ -184,10 +184,8 @@ func (a *Attempt) Succeeded() {
 	now := a.l.now()
 	a.l.mu.Lock()
 	defer a.l.mu.Unlock()
-	if a.held != nil {
-		a.held.CancelAt(now)
-	}
 	if a.pair != nil {
+		a.release()
 		a.pair.provenUntil = now.Add(a.l.cfg.PerAccountAddress.Refill)
 	}
 }
@@ -195,13 +193,20 @@ func (a *Attempt) Succeeded() {
 // Abandoned records a check that could not be made (the directory did not
 // answer): it costs nothing.
 func (a *Attempt) Abandoned() {
-	if a == nil || a.held == nil {
+	if a == nil {
 		return
 	}
-	now := a.l.now()
 	a.l.mu.Lock()
 	defer a.l.mu.Unlock()
-	a.held.CancelAt(now)
+	a.release()
+}
+
+// release gives back the pair's token held in flight. Callers hold l.mu.
+func (a *Attempt) release() {
+	if a.holding {
+		a.pair.inFlight--
+		a.holding = false
+	}
 }
 
 // bucket returns the bucket of k, creating it full, and marks it used.
@@ -228,7 +233,7 @@ func (l *Limiter) sweep(now time.Time) {
 			return
 		}
 		b := e.Value.(*bucket)
-		if b.lim.TokensAt(now) < float64(b.lim.Burst()) || now.Before(b.provenUntil) {
+		if b.inFlight > 0 || b.lim.TokensAt(now) < float64(b.lim.Burst()) || now.Before(b.provenUntil) {
 			return
 		}
 		l.remove(e)
@@ -240,9 +245,9 @@ func (l *Limiter) remove(e *list.Element) {
 	l.lru.Remove(e)
 }
 
-// untilToken is how long until lim holds a whole token (0: it does now).
-func untilToken(lim *rate.Limiter, now time.Time) time.Duration {
-	missing := 1 - lim.TokensAt(now)
+// untilTokens is how long until lim holds n tokens (0: it does now).
+func untilTokens(lim *rate.Limiter, now time.Time, n int) time.Duration {
+	missing := float64(n) - lim.TokensAt(now)
 	if missing <= 0 {
 		return 0
 	}

@@ -61,14 +61,27 @@ func TestRefill(t *testing.T) {
 	}
 }
 
+// TestSuccessCostsNothing: neither a success nor a check the directory
+// could not answer costs a token, from a new pair or a proven one, even
+// when the check takes a while.
 func TestSuccessCostsNothing(t *testing.T) {
-	l, _ := newTestLimiter(DefaultConfig())
+	l, clk := newTestLimiter(DefaultConfig())
 	for i := range 1000 {
-		a, wait := l.Begin(owner, "admin")
-		if a == nil {
-			t.Fatalf("success %d throttled for %s", i, wait)
+		for _, who := range []netip.Addr{owner, attacker} {
+			a, wait := l.Begin(who, "admin")
+			if a == nil {
+				t.Fatalf("check %d throttled for %s", i, wait)
+			}
+			clk.advance(time.Millisecond)
+			if who == owner {
+				a.Succeeded()
+			} else {
+				a.Abandoned()
+			}
 		}
-		a.Succeeded()
+	}
+	if got := fail(l, attacker, "admin", 10); got != 3 {
+		t.Fatalf("after 1000 unanswered checks, %d failures allowed; want the whole budget of 3", got)
 	}
 }
 
