@@ -31,8 +31,6 @@ type AuditEvent struct {
 	Time      time.Time `json:"time"`
 	RequestID string    `json:"requestId,omitempty"`
 	Caller    string    `json:"caller"`
-	// Address is the client's address (see Caller.Address), when known.
-	Address   string    `json:"address,omitempty"`
 	Dialect   string    `json:"dialect"`
 	Domain    string    `json:"domain"`
 	Operation Operation `json:"operation"`
@@ -41,6 +39,8 @@ type AuditEvent struct {
 	// Error is the kind of failure (a sentinel's text), never the backend's
 	// raw diagnostic.
 	Error string `json:"error,omitempty"`
+	// Address is the client's address (see Caller.Address), when known.
+	Address string `json:"address,omitempty"`
 }
 
 func (a *AuditLog) record(c Caller, domain string, op Operation, target string, err error) {
