@@ -148,6 +148,9 @@ func (l *Limiter) Begin(addr netip.Addr, account string) (*Attempt, time.Duratio
 		} else if wait = untilTokens(a.pair.lim, now, 1+a.pair.inFlight); wait == 0 {
 			a.pair.inFlight++
 			a.holding = true
+		} else if untilTokens(a.pair.lim, now, 1) == 0 {
+			// Only checks in flight hold the tokens; they end soon.
+			wait = time.Second
 		}
 	}
 	if wait > 0 {

@@ -98,6 +98,10 @@ func TestConcurrentFailuresCannotOverrun(t *testing.T) {
 	if len(inFlight) != 3 {
 		t.Fatalf("%d concurrent checks let through, want 3", len(inFlight))
 	}
+	// Held back only by checks in flight: told to come back soon.
+	if _, wait := l.Begin(attacker, "admin"); wait != time.Second {
+		t.Fatalf("wait behind checks in flight %s, want 1s", wait)
+	}
 	for _, a := range inFlight {
 		a.Failed()
 	}
