@@ -125,7 +125,7 @@ func (x *exchange) failure(ctx context.Context, err error, reply func(any, *jrpc
 		return nil, d
 	}
 	if seconds, ok := identity.RetryAfter(err); ok {
-		x.k.log.InfoContext(ctx, "kanboard: too many requests", "request_id", x.requestID, "error", err)
+		x.k.log.DebugContext(ctx, "kanboard: too many requests", "request_id", x.requestID, "error", err)
 		if !x.batch || errors.Is(x.authErr, identity.ErrTooManyRequests) {
 			return nil, tooManyRequests(seconds)
 		}

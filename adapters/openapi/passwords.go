@@ -137,11 +137,12 @@ func (d *Dialect) changeExpiredPassword(c echo.Context) error {
 	if errors.Is(err, directory.ErrNotFound) {
 		// Answered as a wrong current password would be, and no sooner:
 		// the new password meets the policy or not first, as for a user
-		// who exists, then the core spends what a wrong password costs.
+		// who exists, then the core counts the failure against the name
+		// and spends what a wrong password costs.
 		if err := d.domain.ValidatePassword(req.NewPassword, req.Username); err != nil {
 			return coreError(err, "")
 		}
-		return coreError(d.domain.RefuseLogon(ctx, lookup, req.CurrentPassword), "")
+		return coreError(d.domain.RefuseLogon(ctx, lookup, req.Username, req.CurrentPassword), "")
 	}
 	if err != nil {
 		return coreError(err, "")

@@ -57,7 +57,7 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	caller := d.caller(c, s, loginScope)
 	if rl == nil {
 		// No such realm: answered as a wrong password, and no sooner.
-		return d.answer(c, "", nil, d.refuse(ctx(c), caller, d.topo.defaultRealm, password))
+		return d.answer(c, "", nil, d.refuse(ctx(c), caller, d.topo.defaultRealm, login, password))
 	}
 	u, res, err := d.verify(ctx(c), caller, rl, login, password)
 	if err != nil {
@@ -121,17 +121,19 @@ func (d *Dialect) verify(ctx context.Context, c identity.Caller, rl *realm, logi
 		}
 		return u, res, nil
 	}
-	return nil, nil, d.refuse(ctx, c, rl, password)
+	return nil, nil, d.refuse(ctx, c, rl, login, password)
 }
 
 // refuse answers a login whose user no resolver of the realm holds: the
-// core spends what a wrong password costs first (identity.RefuseLogon),
-// so neither the answer nor its time tells that the user does not exist.
-func (d *Dialect) refuse(ctx context.Context, c identity.Caller, rl *realm, password string) error {
+// core counts it against the name and the client's address and spends
+// what a wrong password costs first (identity.RefuseLogon), so neither
+// the answer, nor its time, nor the throttle tells that the user does not
+// exist.
+func (d *Dialect) refuse(ctx context.Context, c identity.Caller, rl *realm, login, password string) error {
 	if rl == nil || len(rl.resolvers) == 0 {
 		return errWrongPassword
 	}
-	err := rl.resolvers[0].domain.RefuseLogon(ctx, c, password)
+	err := rl.resolvers[0].domain.RefuseLogon(ctx, c, login, password)
 	if errors.Is(err, directory.ErrInvalidCredentials) {
 		return errWrongPassword
 	}

@@ -75,7 +75,14 @@ func (d *Domain) ChangePassword(ctx context.Context, c Caller, ref directory.Ref
 	if err := d.checkPasswordFor(ctx, ref, newPassword); err != nil {
 		return d.finish(c, OpPasswordChange, target, err)
 	}
+	// The old password is verified as a logon is: throttled the same way,
+	// then in a turn of the hashing bound.
+	check, err := d.beginPasswordCheck(ctx, c, ref)
+	if err != nil {
+		return d.finish(c, OpPasswordChange, target, err)
+	}
 	err = d.hashing(ctx, func() error { return d.dir.ChangePassword(ctx, ref, oldPassword, newPassword) })
+	endPasswordCheck(check, err)
 	return d.finish(c, OpPasswordChange, target, logonFailure(err))
 }
 
@@ -97,11 +104,17 @@ func (d *Domain) Authenticate(ctx context.Context, c Caller, ref directory.Ref, 
 	if err := c.Scope.allows(OpPasswordVerify, ""); err != nil {
 		return nil, err
 	}
+	// The throttle first: a throttled client does not wait for a turn.
+	check, err := d.beginPasswordCheck(ctx, c, ref)
+	if err != nil {
+		return nil, err
+	}
 	var u *directory.User
-	err := d.hashing(ctx, func() (err error) {
+	err = d.hashing(ctx, func() (err error) {
 		u, err = d.dir.VerifyPassword(ctx, ref, password)
 		return err
 	})
+	endPasswordCheck(check, err)
 	if err != nil {
 		return nil, d.finish(c, OpPasswordVerify, ref.String(), logonFailure(err))
 	}

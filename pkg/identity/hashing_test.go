@@ -121,7 +121,7 @@ func TestHashingBoundRefusesBeyondTheQueue(t *testing.T) {
 			_, err := other.Authenticate(ctx, admin, directory.ByName("nobody"), "whatever")
 			return err
 		},
-		"RefuseLogon": func() error { return dom.RefuseLogon(ctx, admin, "whatever") },
+		"RefuseLogon": func() error { return dom.RefuseLogon(ctx, admin, "nobody", "whatever") },
 		"SetPassword": func() error { return dom.SetPassword(ctx, admin, directory.ByID(alice.ID), "New-Pw-123456", false) },
 		"ChangePassword": func() error {
 			return dom.ChangePassword(ctx, admin, directory.ByID(alice.ID), "Alice-Pw-1", "New-Pw-123456")
@@ -185,7 +185,7 @@ func TestHashingBoundGivesUpWithTheCaller(t *testing.T) {
 	c := identity.Caller{Name: "test", Dialect: "test"}
 
 	done := make(chan error, 1)
-	go func() { done <- dom.RefuseLogon(t.Context(), c, "first") }()
+	go func() { done <- dom.RefuseLogon(t.Context(), c, "nobody", "first") }()
 	waitFor(t, "the first logon at work", func() bool { return held.running.Load() == 1 })
 
 	ctx, cancel := context.WithCancel(t.Context())

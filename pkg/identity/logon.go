@@ -29,25 +29,40 @@ func logonFailure(err error) error {
 	return err
 }
 
-// RefuseLogon answers a logon or a password change whose user the
+// RefuseLogon answers a logon or a password change of username that the
 // adapter's own lookup did not find (privacyIDEA's resolvers, OpenAPI's
-// POST /password/change): it has the directory check password against
-// an id no entry has, which costs what a wrong password costs, in a turn
-// of the same hashing bound, and returns ErrInvalidCredentials — so the
-// answer comes neither sooner nor in other words than for a user who
-// exists. A full bound is ErrTooManyRequests, a directory that does not
-// answer its own error, as for any logon.
-func (d *Domain) RefuseLogon(ctx context.Context, c Caller, password string) error {
+// POST /password/change) as Authenticate answers a wrong password: the
+// throttle counts it against that name and the client's address, and the
+// directory checks password against an id no entry has, which costs what
+// a wrong password costs, in a turn of the same hashing bound. It returns
+// ErrInvalidCredentials — so the answer comes neither sooner, nor in other
+// words, nor throttled differently than for a user who exists. A
+// throttled client or a full bound is ErrTooManyRequests, a directory that
+// does not answer its own error, as for any logon.
+func (d *Domain) RefuseLogon(ctx context.Context, c Caller, username, password string) error {
 	if password == "" {
 		// Authenticate refuses an empty password before any work too.
 		return directory.ErrInvalidCredentials
 	}
-	err := d.hashing(ctx, func() error {
+	if d.throttle != nil {
+		// The adapters' logons of users who exist name them by id, which
+		// the throttle reads to learn the name: the same read here.
+		_, _ = d.dir.GetUser(ctx, directory.ByID(d.nobody))
+	}
+	check, err := d.beginNamedCheck(c, username)
+	if err != nil {
+		return err
+	}
+	err = d.hashing(ctx, func() error {
 		_, err := d.dir.VerifyPassword(ctx, directory.ByID(d.nobody), password)
 		return err
 	})
 	if err == nil || isClientError(err) && !errors.Is(err, ErrTooManyRequests) {
-		return fmt.Errorf("%w: no such user", directory.ErrInvalidCredentials)
+		err = fmt.Errorf("%w: no such user", directory.ErrInvalidCredentials)
+	}
+	endPasswordCheck(check, err)
+	if errors.Is(err, directory.ErrInvalidCredentials) {
+		return err
 	}
 	return d.finish(c, OpPasswordVerify, "", err)
 }

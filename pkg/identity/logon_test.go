@@ -49,7 +49,7 @@ func TestLogonFailuresAreOneError(t *testing.T) {
 		calls[name+" changing with the right password"] = env.Domain.ChangePassword(ctx, c, directory.ByID(ids[name]), name+"-Right-Pw-1", "Brand-New-Pw-9")
 	}
 	calls["alice changing with a wrong password"] = env.Domain.ChangePassword(ctx, c, directory.ByID(ids["alice"]), "Wrong-Pw-1", "Brand-New-Pw-9")
-	calls["RefuseLogon"] = env.Domain.RefuseLogon(ctx, c, "Wrong-Pw-1")
+	calls["RefuseLogon"] = env.Domain.RefuseLogon(ctx, c, "nobody", "Wrong-Pw-1")
 	for what, err := range calls {
 		if !errors.Is(err, directory.ErrInvalidCredentials) {
 			t.Errorf("%s: %v, want ErrInvalidCredentials", what, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -70,8 +71,9 @@ func (c DomainConfig) withDefaults(base string) DomainConfig {
 
 // Service is the core: the configured domains and the audit log.
 type Service struct {
-	domains []*Domain
-	byName  map[string]*Domain
+	domains  []*Domain
+	byName   map[string]*Domain
+	throttle *throttle.Limiter
 }
 
 // NewService builds the core over domains; the first is the default.
@@ -135,6 +137,8 @@ type Domain struct {
 	// nobody is an id no entry has: RefuseLogon checks a password against
 	// it, so that the directory spends what a wrong password costs.
 	nobody string
+	// throttle limits password checks (Service.SetThrottle); nil: none.
+	throttle *throttle.Limiter
 }
 
 // NewDomain wraps a directory with the core's rules. audit may be nil (no
@@ -176,9 +180,9 @@ func (d *Domain) finish(c Caller, op Operation, target string, err error) error 
 // isClientError: failures caused by the request, not worth a warning.
 func isClientError(err error) bool {
 	for _, s := range []error{
-		ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
+		ErrForbidden, ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
 		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
-		directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput, ErrTooManyRequests,
+		directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
 	} {
 		if errors.Is(err, s) {
 			return true
