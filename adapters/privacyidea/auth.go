@@ -72,7 +72,8 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 			value.Menus = []string{"users"}
 		}
 	}
-	if value.Token, err = d.tokens.issue(u.Username, rl.name, value.Role, value.Rights); err != nil {
+	acct := account{id: u.ID, dn: u.DN, username: u.Username, resolver: res.name, realm: rl.name}
+	if value.Token, err = d.tokens.issue(acct, value.Role, value.Rights); err != nil {
 		return d.answer(c, "", nil, err)
 	}
 	return d.env.ok(c, value)
@@ -120,17 +121,19 @@ func (d *Dialect) verify(ctx context.Context, c identity.Caller, rl *realm, logi
 	return nil, nil, errWrongPassword
 }
 
-// isAdmin: a configured admin account, a user of an admin realm, or a
-// member of an admin group.
+// isAdmin: a configured admin entry (by DN, so whoever later takes a
+// free admin's name is not one), a user of an admin realm, or a member of
+// an admin group. It is asked at login and again on every request of an
+// admin token.
 func (d *Dialect) isAdmin(ctx context.Context, res *resolver, u *directory.User, realmName string) (bool, error) {
-	if matchesAccount(d.admins.Users, u.Username, realmName) {
+	if slices.ContainsFunc(d.admins.DNs, func(dn string) bool { return directory.EqualDN(dn, u.DN) }) {
 		return true, nil
 	}
 	if slices.ContainsFunc(d.admins.Realms, func(r string) bool { return strings.EqualFold(r, realmName) }) {
 		return true, nil
 	}
 	for _, group := range d.admins.Groups {
-		member, err := res.domain.IsMember(ctx, directory.ByID(u.ID), group)
+		member, err := res.domain.IsMember(ctx, directory.ByDN(u.DN), group)
 		if err != nil {
 			return false, err
 		}
