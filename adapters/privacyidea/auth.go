@@ -67,7 +67,7 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	value := authValue{Username: u.Username, Realm: rl.name, Role: roleUser, Rights: []string{}, Menus: []string{}, Auth: true}
 	if admin {
 		value.Role = roleAdmin
-		value.Rights = d.policies.rights(u.Username, rl.name)
+		value.Rights = d.policies.rights(u, rl.name)
 		if slices.Contains(value.Rights, actionUserList) {
 			value.Menus = []string{"users"}
 		}

@@ -83,8 +83,9 @@ type AdminConfig struct {
 // AdminPolicy is one admin policy.
 type AdminPolicy struct {
 	Name string `mapstructure:"name"`
-	// Admins the policy applies to, as in AdminConfig.Users; empty: every
-	// admin.
+	// Admins the policy applies to, each a DN (that entry), "name" or
+	// "name@realm" (the admin's username now); empty: every admin. A policy
+	// grants nothing to who is not an admin.
 	Admins []string `mapstructure:"admins"`
 	// Realms the admin may act on; empty: every realm.
 	Realms []string `mapstructure:"realms"`
