@@ -70,7 +70,10 @@ func (d *Dialect) authenticate(c echo.Context) error {
 	}
 	if claims.Admin {
 		admin, err := d.isAdmin(ctx, u)
-		if err != nil {
+		switch {
+		case errors.Is(err, directory.ErrNotFound): // deleted meanwhile
+			return &apiError{status: http.StatusUnauthorized, message: "the token's user no longer exists", cause: err}
+		case err != nil:
 			return coreError(err, "")
 		}
 		if !admin {
@@ -135,7 +138,10 @@ func (d *Dialect) checkActors(ctx context.Context, c echo.Context, actor *actorC
 			return nil, unauthorized("the admin who impersonated this user is disabled or locked")
 		}
 		admin, err := d.isAdmin(ctx, u)
-		if err != nil {
+		switch {
+		case errors.Is(err, directory.ErrNotFound): // deleted meanwhile
+			return nil, &apiError{status: http.StatusUnauthorized, message: "the admin who impersonated this user no longer exists", cause: err}
+		case err != nil:
 			return nil, coreError(err, "")
 		}
 		if !admin {

@@ -69,7 +69,10 @@ func (d *Dialect) authenticate(c echo.Context) (*session, error) {
 	s.username, s.self, s.res = u.Username, u, res
 	if s.admin() {
 		admin, err := d.isAdmin(ctx(c), res, u, rl.name)
-		if err != nil {
+		switch {
+		case errors.Is(err, directory.ErrNotFound): // deleted meanwhile
+			return nil, s.accountGone()
+		case err != nil:
 			return nil, err
 		}
 		if !admin {
@@ -92,6 +95,8 @@ func tokenAccount(ctx context.Context, lookup identity.Caller, res *resolver, cl
 		case err == nil && u.ID == cl.Subject:
 			return res.inside(u, nil)
 		case err == nil, errors.Is(err, directory.ErrNotFound), errors.Is(err, directory.ErrInvalidInput):
+			// Another entry, none, or a DN this directory cannot take:
+			// the id decides.
 		default:
 			return nil, err
 		}
