@@ -171,7 +171,6 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	log = log.With("dialect", Name)
 	if len(c.Keys) == 0 {
 		log.Warn("no API keys configured: every request will be refused; create one with `dirgate apikey create`")
 	}

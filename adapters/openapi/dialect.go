@@ -41,7 +41,7 @@ func newDialect(cfg *Config, deps dialect.Deps) (*Dialect, error) {
 	d := &Dialect{
 		cfg:    cfg,
 		domain: domain,
-		log:    log.With("dialect", Name),
+		log:    log,
 		admins: make(map[string]bool, len(cfg.Admins)),
 		now:    time.Now,
 	}
