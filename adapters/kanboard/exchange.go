@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"unicode/utf8"
 
 	"github.com/creachadair/jrpc2"
 
+	"github.com/dirgate/dirgate/internal/jsoncheck"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -40,9 +40,9 @@ type exchange struct {
 // or not UTF-8, is a parse error, `[]` is one invalid-request object, and
 // unknown members of a request are ignored rather than refused.
 func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
-	// PHP's json_decode refuses invalid UTF-8 where encoding/json would
-	// quietly turn it into U+FFFD.
-	if b := firstByte(body); b != '{' && b != '[' || !utf8.Valid(body) {
+	// PHP's json_decode refuses invalid UTF-8 and lone surrogate escapes
+	// where encoding/json would quietly turn them into U+FFFD.
+	if b := firstByte(body); b != '{' && b != '[' || jsoncheck.Text(body) != nil {
 		return encodeReply(nil, nil, errParse)
 	}
 	reqs, err := jrpc2.ParseRequests(body)
