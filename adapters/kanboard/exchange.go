@@ -7,6 +7,7 @@ import (
 
 	"github.com/creachadair/jrpc2"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/internal/jsoncheck"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -53,6 +54,14 @@ func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
 		return encodeReply(nil, nil, errInvalidRequest)
 	}
 	x.batch = reqs[0].Batch
+	if len(reqs) > x.k.maxBatch {
+		// Before credentials and before any call: nothing of an oversized
+		// batch runs. The answer is the library's to an invalid request.
+		x.k.log.InfoContext(ctx, "kanboard: batch refused: too many requests",
+			"requests", len(reqs), "max_batch", x.k.maxBatch, "request_id", x.requestID)
+		return encodeReply(nil, nil, errInvalidRequest)
+	}
+	ctx = withListBudget(ctx, x.k.maxResults)
 	var replies [][]byte
 	for _, r := range reqs {
 		reply, err := x.handle(ctx, r)
@@ -116,6 +125,9 @@ func (x *exchange) failure(ctx context.Context, err error, reply func(any, *jrpc
 	var d *denial
 	if errors.As(err, &d) {
 		return nil, d
+	}
+	if errors.Is(err, dialect.ErrTooManyResults) {
+		return reply(nil, errTooManyResults.WithData(err.Error()))
 	}
 	x.k.log.WarnContext(ctx, "kanboard: request failed", "username", x.username,
 		"request_id", x.requestID, "error", err)
