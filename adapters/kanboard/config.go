@@ -137,7 +137,10 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 		return nil, err
 	}
 	k := newDialect(deps, d, l, c.Token, c.AuthHeader)
-	k.maxBatch, k.maxResults = c.MaxBatch, c.MaxResults
+	if c.MaxBatch > 0 {
+		k.maxBatch = c.MaxBatch
+	}
+	k.maxResults = dialect.MaxResults(c.MaxResults)
 	return k, nil
 }
 
