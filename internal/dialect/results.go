@@ -28,7 +28,7 @@ func MaxResults(configured int) int {
 // past max means "more than max" without reading them all.
 func CheckResults(n, max int) error {
 	if n > max {
-		return fmt.Errorf("%w: more than %d entries to list (the dialect's maxResults); narrow the request", ErrTooManyResults, max)
+		return fmt.Errorf("%w: more than %d entries to list (maxResults)", ErrTooManyResults, max)
 	}
 	return nil
 }
