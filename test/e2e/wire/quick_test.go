@@ -87,6 +87,12 @@ func (c call) do(t *testing.T) reply {
 	for k, v := range c.headers {
 		req.Header.Set(k, v)
 	}
+	return c.send(t, req)
+}
+
+// send sends a prepared request with the call's client.
+func (c call) send(t *testing.T, req *http.Request) reply {
+	t.Helper()
 	resp, err := c.client.Do(req)
 	if err != nil {
 		t.Fatalf("%s: %v", c.name, err)
