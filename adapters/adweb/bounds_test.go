@@ -2,6 +2,7 @@ package adweb
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -49,5 +50,13 @@ func TestLoneSurrogateIsRefused(t *testing.T) {
 	page, err := h.dom.SearchUsers(t.Context(), system, directory.Query{Base: dartOU})
 	if err != nil || len(page.Items) != 1 {
 		t.Errorf("users after lone surrogates: %d %v", len(page.Items), err)
+	}
+}
+
+func TestNegativeMaxResultsIsRefused(t *testing.T) {
+	c := DefaultConfig()
+	c.MaxResults = -1
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "maxResults: must not be negative") {
+		t.Errorf("Validate() = %v", err)
 	}
 }

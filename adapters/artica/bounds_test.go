@@ -1,6 +1,9 @@
 package artica
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestListAnswersAreBounded(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.MaxResults = 2 })
@@ -16,4 +19,12 @@ func TestListAnswersAreBounded(t *testing.T) {
 
 	h.ok("POST", "/openldap/groups", `{"name":"clerks","ou":"example.com","uid":"jdupont"}`)
 	h.refused("GET", "/openldap/members/jdupont/groups", "", "more than 2 entries")
+}
+
+func TestNegativeMaxResultsIsRefused(t *testing.T) {
+	c := DefaultConfig()
+	c.MaxResults = -1
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "maxResults: must not be negative") {
+		t.Errorf("Validate() = %v", err)
+	}
 }

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/dirgate/dirgate/adapters/openapi/openapitest"
@@ -35,5 +36,13 @@ func TestLoneSurrogateIsRefused(t *testing.T) {
 	}
 	if _, err := h.domain.GetUser(t.Context(), setupCaller, directory.ByName("sur\uFFFD")); err == nil {
 		t.Error("a user with U+FFFD in its name was stored")
+	}
+}
+
+func TestNegativeMaxResultsIsRefused(t *testing.T) {
+	c := DefaultConfig()
+	c.MaxResults = -1
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "maxResults: must not be negative") {
+		t.Errorf("Validate() = %v", err)
 	}
 }
