@@ -15,11 +15,12 @@ import (
 	"github.com/dirgate/dirgate/test/e2eutil"
 )
 
-// Figures of the bounded stack: enough users that one listing is a
-// sizeable answer, a bound that lets a batch list them once but not twice.
+// Figures of the bounded stack: as many users as Kanboard's default
+// maxResults lets one answer list, so a batch at the default cap lists
+// them once and no more; AD-web's bound is set below them.
 const (
-	seededUsers     = 3000
-	boundMaxResults = 5000
+	seededUsers     = 10000
+	adwebMaxResults = 5000
 	peopleDN        = "ou=people,dc=example,dc=com"
 	// peakBound is what the process may reach answering the worst body a
 	// client may send (it reached 1 GB before batches were capped): far
@@ -28,7 +29,8 @@ const (
 )
 
 // bounded is a slapd seeded with seededUsers Kanboard users and a dirgate
-// serving Kanboard and AD-web on it with maxResults boundMaxResults.
+// serving Kanboard (default bounds) and AD-web (maxResults
+// adwebMaxResults) on it.
 type bounded struct {
 	p              *e2eutil.Process
 	token          string
@@ -54,8 +56,8 @@ func startBounded(t *testing.T) *bounded {
 	b := &bounded{token: "wire-bounds-token-0123456789", key: kc.Key, keySecret: secret, client: &http.Client{Timeout: 60 * time.Second}}
 	cfg := e2eutil.DomainConfig(t, "example.com", backend, map[string]any{
 		"dialects": map[string]any{
-			"kanboard": map[string]any{"config": map[string]any{"token": b.token, "maxResults": boundMaxResults}},
-			"adweb": map[string]any{"config": map[string]any{"maxResults": boundMaxResults / 2, "keys": []any{
+			"kanboard": map[string]any{"config": map[string]any{"token": b.token}},
+			"adweb": map[string]any{"config": map[string]any{"maxResults": adwebMaxResults, "keys": []any{
 				map[string]any{"name": kc.Name, "key": kc.Key, "secretHash": kc.SecretHash},
 			}}},
 		},
@@ -90,8 +92,8 @@ const invalidRequest = `{"jsonrpc":"2.0","error":{"code":-32600,"message":"Inval
 
 // TestKanboardBatchesAndAnswersAreBounded: the body that made a 185 MB
 // answer and a 1 GB process (21,845 getAllUsers in 1 MiB) is one Invalid
-// Request; a batch at the cap (100) lists the users once within
-// maxResults and answers the other calls "Too many results".
+// Request; a batch at the default cap (100) lists the users once, within
+// the default maxResults, and answers the other calls "Too many results".
 func TestKanboardBatchesAndAnswersAreBounded(t *testing.T) {
 	b := startBounded(t)
 	t.Logf("idle after start: %s", b.p.Memory(t))
@@ -153,7 +155,7 @@ func TestADWebListingIsBounded(t *testing.T) {
 	r := call{name: "adweb getusers", client: b.client}.send(t, req)
 	v := r.json(t)
 	if r.status != http.StatusBadRequest || v["success"] != false || v["errorCode"] != "TOO_MANY_RESULTS" ||
-		!strings.Contains(v["message"].(string), fmt.Sprint(boundMaxResults/2)) {
-		t.Errorf("getusers of %d users, bound %d: HTTP %d %.300s", seededUsers, boundMaxResults/2, r.status, r.body)
+		!strings.Contains(v["message"].(string), fmt.Sprint(adwebMaxResults)) {
+		t.Errorf("getusers of %d users, bound %d: HTTP %d %.300s", seededUsers, adwebMaxResults, r.status, r.body)
 	}
 }
