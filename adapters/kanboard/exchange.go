@@ -38,8 +38,11 @@ type exchange struct {
 //
 // jrpc2 parses the body and checks each request's shape; what Kanboard
 // does differently is decided here: a body that is not an object or array,
-// or not UTF-8, is a parse error, `[]` is one invalid-request object, and
-// unknown members of a request are ignored rather than refused.
+// not UTF-8 or with a lone surrogate escape is a parse error, `[]` is one
+// invalid-request object, and unknown members of a request are ignored
+// rather than refused. What dirgate adds: a batch over maxBatch is one
+// invalid-request object, and the calls share a budget of maxResults
+// listed users.
 func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
 	// PHP's json_decode refuses invalid UTF-8 and lone surrogate escapes
 	// where encoding/json would quietly turn them into U+FFFD.
