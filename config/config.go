@@ -114,7 +114,10 @@ const (
 	DefaultDataDir       = "./dirgate-data"
 	DefaultBodyLimit     = 1 << 20
 	DefaultShutdownGrace = 4 * time.Second
-	DefaultSocketMode    = FileMode(0o660)
+	// DefaultSocketMode lets only dirgate's own user connect: the socket's
+	// permissions are Artica's access control, so sharing it with a group
+	// is a choice written in the configuration ("0660"), never a default.
+	DefaultSocketMode = FileMode(0o600)
 )
 
 // defaults returns the settings a file need not spell out.

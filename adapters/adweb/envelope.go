@@ -78,6 +78,7 @@ const (
 	codePasswordTLS      = "PASSWORD_TRANSPORT"
 	codeRangeExhausted   = "ID_RANGE_EXHAUSTED"
 	codeInternal         = "INTERNAL_ERROR"
+	codeTooManyResults   = "TOO_MANY_RESULTS"
 )
 
 func badRequest(code, format string, args ...any) *apiError {

@@ -52,6 +52,10 @@ type Config struct {
 	// AllowFrom is the CIDR allow-list of TCP clients; default loopback.
 	AllowFrom []string `mapstructure:"allowFrom"`
 	Backup    Backup   `mapstructure:"backup"`
+	// MaxResults bounds the entries of one list answer (an organization's
+	// groups, a member's groups); past it the answer is Status false.
+	// Default 10,000.
+	MaxResults int `mapstructure:"maxResults"`
 }
 
 // APIKey is one accepted TCP key. Give its SHA-256 (`sha256:<hex>`, see
@@ -88,6 +92,7 @@ func DefaultConfig() *Config {
 		GroupsDN:     DefaultGroupsDN,
 		DefaultGroup: DefaultDefaultGroup,
 		AllowFrom:    []string{"127.0.0.1/32", "::1/128"},
+		MaxResults:   dialect.DefaultMaxResults,
 	}
 }
 
@@ -96,6 +101,9 @@ func (c *Config) Validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
+	if c.MaxResults < 0 {
+		add("maxResults: must not be negative")
+	}
 	if !c.MultipleOrganizations && len(c.Organizations) > 1 {
 		add("organizations: %d organizations are listed but multipleOrganizations is off", len(c.Organizations))
 	}

@@ -34,6 +34,9 @@ type Dialect struct {
 	backups  *backups
 	schedule *scheduler
 
+	// maxResults bounds the entries of one list answer.
+	maxResults int
+
 	// bg lives as long as the dialect: background work (restart, restore,
 	// scheduled backups) runs on it and Close cancels and waits for it.
 	bg        context.Context
@@ -63,6 +66,8 @@ func newDialect(c *Config, deps dialect.Deps) (*Dialect, error) {
 		log:     log, // the server has named the dialect in it
 		version: deps.Version,
 		byName:  map[string]*organization{},
+		// 0 is the default: a block written in code need not say it.
+		maxResults: dialect.MaxResults(c.MaxResults),
 	}
 	if d.version == "" {
 		d.version = version.Version

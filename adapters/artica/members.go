@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -203,6 +204,9 @@ func (d *Dialect) memberGroups(c echo.Context) error {
 		return d.refuse(c, "member", err)
 	}
 	ms, err := d.domain.MemberOf(c.Request().Context(), d.caller(c), directory.UserRef(directory.ByName(uid)), false)
+	if err == nil {
+		err = dialect.CheckResults(len(ms), d.maxResults)
+	}
 	if err != nil {
 		return d.failErr(c, "member "+uid, err)
 	}

@@ -54,6 +54,13 @@ type Config struct {
 	// LDAPUsersGroup lists the directory users createLdapUser registered
 	// (is_ldap_user "1"), wherever below LDAPBase they live.
 	LDAPUsersGroup string `mapstructure:"ldapUsersGroup"`
+	// MaxBatch bounds the requests of one batch (default 100); a larger
+	// batch is one -32600 Invalid Request and nothing of it runs.
+	MaxBatch int `mapstructure:"maxBatch"`
+	// MaxResults bounds the users one HTTP answer lists, shared by the
+	// getAllUsers calls of a batch (default 10,000); a call past it gets
+	// -32000 "Too many results".
+	MaxResults int `mapstructure:"maxResults"`
 }
 
 // DefaultConfig is the configuration a block is decoded over.
@@ -62,6 +69,8 @@ func DefaultConfig() *Config {
 		AdminGroup:     DefaultAdminGroup,
 		ManagerGroup:   DefaultManagerGroup,
 		LDAPUsersGroup: DefaultLDAPUsersGroup,
+		MaxBatch:       DefaultMaxBatch,
+		MaxResults:     dialect.DefaultMaxResults,
 	}
 }
 
@@ -72,6 +81,12 @@ func (c *Config) Validate() error {
 
 	if c.Token != "" && len(c.Token) < minTokenLength {
 		add("token: must be at least %d characters (or empty to turn application mode off)", minTokenLength)
+	}
+	if c.MaxBatch < 1 {
+		add("maxBatch: must be at least 1")
+	}
+	if c.MaxResults < 1 {
+		add("maxResults: must be at least 1")
 	}
 	if c.Token != strings.TrimSpace(c.Token) {
 		add("token: must not start or end with a space")
@@ -121,7 +136,12 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newDialect(deps, d, l, c.Token, c.AuthHeader), nil
+	k := newDialect(deps, d, l, c.Token, c.AuthHeader)
+	if c.MaxBatch > 0 {
+		k.maxBatch = c.MaxBatch
+	}
+	k.maxResults = dialect.MaxResults(c.MaxResults)
+	return k, nil
 }
 
 // Bootstrap generates the API token on the quick start's first run and

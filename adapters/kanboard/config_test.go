@@ -20,6 +20,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	c.UsersDN = "not a dn"
 	c.ManagerGroup = "Kanboard-Admins"
 	c.LDAPUsersGroup = " "
+	c.MaxBatch = 0
+	c.MaxResults = -1
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("Validate() = nil")
@@ -30,6 +32,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		`usersDN: "not a dn" is not a DN`,
 		`managerGroup: "Kanboard-Admins" is already the adminGroup`,
 		"ldapUsersGroup: is required",
+		"maxBatch: must be at least 1",
+		"maxResults: must be at least 1",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v\nmissing %q", err, want)

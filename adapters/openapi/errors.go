@@ -71,6 +71,8 @@ func coreError(err error, subject string) *apiError {
 	var validation *identity.ValidationError
 	var policy *identity.PolicyError
 	switch {
+	case errors.Is(err, dialect.ErrTooManyResults):
+		return &apiError{status: http.StatusBadRequest, message: err.Error(), cause: err}
 	case errors.Is(err, dialect.ErrBodyTooLarge):
 		return wrap(http.StatusRequestEntityTooLarge, "request body too large")
 	case errors.As(err, &validation):

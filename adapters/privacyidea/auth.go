@@ -29,6 +29,7 @@ type authValue struct {
 // handleAuth is POST /auth: it checks a user's password against the
 // directory and issues a JWT with role admin or user.
 func (d *Dialect) handleAuth(c echo.Context) error {
+	noStore(c)
 	p, apiErr := readParams(c)
 	if apiErr != nil {
 		return d.env.fail(c, apiErr)

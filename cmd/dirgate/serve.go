@@ -41,7 +41,7 @@ func newServeCmd() *cobra.Command {
 }
 
 func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
-	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	stderr := cmd.ErrOrStderr()
 	src := f.source(cmd)
 	if src.File == "" {
 		base, err := config.Base(src)
@@ -52,7 +52,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 		if err != nil {
 			return err
 		}
-		if src.File, err = quickstart.Prepare(ctx, quickstart.Options{Base: base, Log: bootLog, Out: stdout}); err != nil {
+		if src.File, err = quickstart.Prepare(ctx, quickstart.Options{Base: base, Log: bootLog, Out: stderr}); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,9 @@ type Listener struct {
 
 // Deps is what the server gives a dialect when building it.
 type Deps struct {
-	Core    *identity.Service
+	Core *identity.Service
+	// Log already carries the "dialect" key: a dialect that adds it
+	// again writes the key twice on every line.
 	Log     *slog.Logger
 	Version string
 	// DataDir is dirgate's data directory (for the embedded backend and the

@@ -41,7 +41,9 @@ type Options struct {
 	// settings the generated file starts from.
 	Base *config.Config
 	Log  *slog.Logger
-	// Out receives the one-time credentials banner (stdout), never the log.
+	// Out receives the one-time credentials banner: the terminal (stderr
+	// in the binary), never stdout, where the audit log goes by default
+	// and from where it is shipped, and never through the log.
 	Out io.Writer
 }
 

@@ -144,6 +144,7 @@ func (s *Server) endpoint(l config.Listener) *endpoint {
 	e.Logger.SetOutput(io.Discard) // everything worth saying goes through slog
 	routes := &routeTable{byPath: map[string]string{}, prefixes: map[string]string{}}
 	e.Use(
+		hardenHeaders(),
 		requestID(),
 		tagDialect(routes),
 		observe(s.log, s.metrics),
