@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -56,6 +57,16 @@ type Server struct {
 	// ShutdownGrace is how long in-flight requests may run on after
 	// SIGTERM before their connections are closed.
 	ShutdownGrace time.Duration `mapstructure:"shutdownGrace"`
+	// TrustedProxies are the reverse proxies (CIDRs, or single addresses)
+	// whose ClientAddressHeader is believed. From any other peer the
+	// header is ignored and the client is the TCP peer.
+	TrustedProxies []string `mapstructure:"trustedProxies"`
+	// ClientAddressHeader is the one header the trusted proxies write the
+	// client's address in: X-Forwarded-For, Forwarded (RFC 7239) or
+	// X-Real-IP.
+	ClientAddressHeader string `mapstructure:"clientAddressHeader"`
+	// Throttle limits failed credential checks (docs/security.md).
+	Throttle throttle.Config `mapstructure:"throttle"`
 }
 
 // Domain is one directory and the core's rules for it.
@@ -127,12 +138,14 @@ func defaults() Config {
 		DataDir: DefaultDataDir,
 		Log:     Log{Level: "info", Format: "json"},
 		Server: Server{
-			ReadTimeout:       30 * time.Second,
-			ReadHeaderTimeout: 10 * time.Second,
-			WriteTimeout:      60 * time.Second,
-			IdleTimeout:       120 * time.Second,
-			BodyLimit:         DefaultBodyLimit,
-			ShutdownGrace:     DefaultShutdownGrace,
+			ReadTimeout:         30 * time.Second,
+			ReadHeaderTimeout:   10 * time.Second,
+			WriteTimeout:        60 * time.Second,
+			IdleTimeout:         120 * time.Second,
+			BodyLimit:           DefaultBodyLimit,
+			ShutdownGrace:       DefaultShutdownGrace,
+			ClientAddressHeader: "X-Forwarded-For",
+			Throttle:            throttle.DefaultConfig(),
 		},
 	}
 }

@@ -3,12 +3,15 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/embedded"
 )
 
 // Validate checks the whole configuration and returns every problem at
@@ -29,6 +32,7 @@ func (c *Config) Validate() error {
 	}
 	c.Server.validate(&ps)
 	c.validateDomains(&ps)
+	c.validateThrottleBelowLockout(&ps)
 	c.validateDialects(&ps)
 	return ps.err()
 }
@@ -50,6 +54,66 @@ func (s Server) validate(ps *problems) {
 	}
 	if s.ShutdownGrace <= 0 {
 		ps.addf("server.shutdownGrace", "must be positive, e.g. 4s")
+	}
+	for i, p := range s.TrustedProxies {
+		if _, err := ParsePrefix(p); err != nil {
+			ps.addf(fmt.Sprintf("server.trustedProxies[%d]", i), fmt.Sprintf("%q is not a CIDR (10.0.0.0/8) or an address", p))
+		}
+	}
+	if !slices.Contains([]string{"X-Forwarded-For", "Forwarded", "X-Real-IP"}, s.ClientAddressHeader) {
+		ps.addf("server.clientAddressHeader", fmt.Sprintf("%q is not one of X-Forwarded-For, Forwarded, X-Real-IP", s.ClientAddressHeader))
+	}
+	for _, l := range []struct {
+		key   string
+		limit throttle.Limit
+	}{
+		{"server.throttle.perAddress", s.Throttle.PerAddress},
+		{"server.throttle.perAccountAddress", s.Throttle.PerAccountAddress},
+	} {
+		if l.limit.Failures < 0 {
+			ps.addf(l.key+".failures", "must not be negative (0 turns the limit off)")
+		}
+		if l.limit.Failures > 0 && l.limit.Refill <= 0 {
+			ps.addf(l.key+".refill", "must be positive, e.g. 15m")
+		}
+	}
+	if s.Throttle.MaxTracked < 100 {
+		ps.addf("server.throttle.maxTracked", "must be at least 100")
+	}
+}
+
+// ParsePrefix reads a trusted proxy: a CIDR, or one address (a /32 or
+// /128).
+func ParsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(strings.TrimSpace(s))
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// validateThrottleBelowLockout: a client may fail on one account only
+// fewer times than it takes to lock the account, or it could lock the
+// account for its owner. Only the embedded store's threshold is known
+// here; an LDAP server's (ppolicy pwdMaxFailure, AD's lockout threshold)
+// is the operator's to compare (docs/security.md).
+func (c *Config) validateThrottleBelowLockout(ps *problems) {
+	budget := c.Server.Throttle.PerAccountAddress.Failures
+	for i, d := range c.Domains {
+		e, ok := d.Backend.Config.(*embedded.Config)
+		if !ok || e.LockoutThreshold == 0 {
+			continue
+		}
+		if budget == 0 || budget >= e.LockoutThreshold {
+			ps.addf("server.throttle.perAccountAddress.failures", fmt.Sprintf(
+				"must be between 1 and %d, below domains[%d]'s lockoutThreshold (%d), or one client can lock an account for everyone",
+				e.LockoutThreshold-1, i, e.LockoutThreshold))
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package adweb
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/dirgate/dirgate/internal/dialect"
@@ -52,6 +53,8 @@ func fromCore(err error, what subject, name string) *apiError {
 	var ve *identity.ValidationError
 	var pe *identity.PolicyError
 	switch {
+	case errors.Is(err, identity.ErrTooManyRequests):
+		return tooManyRequests(err)
 	case errors.Is(err, identity.ErrUnknownDomain):
 		return wrap(http.StatusBadRequest, codeUnknownDomain, "unknown domain")
 	case errors.Is(err, dialect.ErrTooManyResults):
@@ -101,4 +104,11 @@ func alreadyExists(what subject, name string) string {
 		return "an entry with that name already exists"
 	}
 	return string(what) + " " + name + " already exists"
+}
+
+// tooManyRequests is HTTP 429 with the wait in Retry-After and the message.
+func tooManyRequests(err error) *apiError {
+	seconds, _ := identity.RetryAfter(err)
+	return &apiError{status: http.StatusTooManyRequests, code: codeTooManyRequests, retryAfter: seconds, cause: err,
+		message: fmt.Sprintf("too many requests; retry after %d seconds", seconds)}
 }

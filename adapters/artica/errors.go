@@ -17,6 +17,9 @@ import (
 // core's own validation and policy messages: a backend's diagnostic is
 // logged, never shown.
 func (d *Dialect) failErr(c echo.Context, subject string, err error) error {
+	if seconds, ok := identity.RetryAfter(err); ok {
+		return tooManyRequests(c, seconds)
+	}
 	return fail(c, d.message(c, subject, err))
 }
 
@@ -65,7 +68,7 @@ func (d *Dialect) message(c echo.Context, subject string, err error) string {
 // carry a server's diagnostic (a failed background restore).
 func errorKind(err error) string {
 	for _, s := range []error{
-		identity.ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidInput,
+		identity.ErrForbidden, identity.ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidInput,
 		directory.ErrUnavailable, directory.ErrConflict, directory.ErrNotSupported, directory.ErrProtected,
 		directory.ErrNotEmpty, directory.ErrPasswordPolicy, context.Canceled, context.DeadlineExceeded,
 	} {

@@ -31,6 +31,9 @@ type exchange struct {
 	// methods records the procedures called, for the metrics route.
 	methods []string
 	batch   bool
+	// retryAfter is the longest wait a batch member was told to observe,
+	// sent as Retry-After.
+	retryAfter int
 }
 
 // answer returns the response body (empty when there is nothing to
@@ -124,6 +127,10 @@ func (x *exchange) handle(ctx context.Context, r *jrpc2.ParsedRequest) ([]byte, 
 // failure passes a denial up to replace the whole response and turns any
 // other error (the directory failing) into -32603 for this request, with
 // the diagnostic in the log only.
+//
+// Too many requests replaces the whole response when it is the
+// credentials that were refused, or when there is no batch to keep
+// answers for; in a batch it is that member's error object.
 func (x *exchange) failure(ctx context.Context, err error, reply func(any, *jrpc2.Error) ([]byte, error)) ([]byte, error) {
 	var d *denial
 	if errors.As(err, &d) {
@@ -131,6 +138,14 @@ func (x *exchange) failure(ctx context.Context, err error, reply func(any, *jrpc
 	}
 	if errors.Is(err, dialect.ErrTooManyResults) {
 		return reply(nil, errTooManyResults.WithData(err.Error()))
+	}
+	if seconds, ok := identity.RetryAfter(err); ok {
+		x.k.log.DebugContext(ctx, "kanboard: too many requests", "request_id", x.requestID, "error", err)
+		if !x.batch || errors.Is(x.authErr, identity.ErrTooManyRequests) {
+			return nil, tooManyRequests(seconds)
+		}
+		x.retryAfter = max(x.retryAfter, seconds)
+		return reply(nil, tooManyRequestsInBatch(seconds))
 	}
 	x.k.log.WarnContext(ctx, "kanboard: request failed", "username", x.username,
 		"request_id", x.requestID, "error", err)

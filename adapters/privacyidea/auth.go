@@ -119,6 +119,15 @@ func (d *Dialect) verify(ctx context.Context, c identity.Caller, rl *realm, logi
 		}
 		return u, res, nil
 	}
+	// No resolver knows the login: a failure all the same, so that probing
+	// names costs the client's address what a wrong password costs.
+	if len(rl.resolvers) > 0 {
+		check, err := rl.resolvers[0].domain.BeginCheck(c, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		check.Failed()
+	}
 	return nil, nil, errWrongPassword
 }
 

@@ -3,6 +3,7 @@ package privacyidea
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -72,6 +73,9 @@ func (e envelope) ok(c echo.Context, value any) error {
 
 // fail writes the error envelope of err.
 func (e envelope) fail(c echo.Context, err *apiError) error {
+	if err.retryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(err.retryAfter))
+	}
 	return writeJSON(c, err.status, errorBody{
 		ID: 1, JSONRPC: "2.0", Detail: nil,
 		Result:  errorResult{Status: false, Error: errorDetail{Code: err.code, Message: err.message}},

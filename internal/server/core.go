@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -42,6 +45,14 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 	core, err := identity.NewService(domains...)
 	if err != nil {
 		return fail(err)
+	}
+	limits := throttle.New(cfg.Server.Throttle)
+	core.SetThrottle(limits)
+	if m != nil {
+		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "dirgate_throttle_tracked",
+			Help: "Limits of failed credential checks (per address, per account and address) held now; at most server.throttle.maxTracked.",
+		}, func() float64 { return float64(limits.Tracked()) }))
 	}
 	return core, nil
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -39,6 +40,8 @@ type Server struct {
 	core    *identity.Service
 	log     *slog.Logger
 	metrics *Metrics
+	// ipExtractor decides every request's client address (trusted proxies).
+	ipExtractor echo.IPExtractor
 
 	endpoints []*endpoint
 	// closers are the dialects with background work (io.Closer), closed
@@ -70,6 +73,15 @@ func New(o Options) (*Server, error) {
 		o.Metrics = NewMetrics(o.Version)
 	}
 	s := &Server{cfg: o.Config, core: o.Core, log: o.Log, metrics: o.Metrics}
+	var trusted []netip.Prefix
+	for _, p := range o.Config.Server.TrustedProxies {
+		prefix, err := config.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("server.trustedProxies: %q: %w", p, err)
+		}
+		trusted = append(trusted, prefix)
+	}
+	s.ipExtractor = ipExtractor(trusted, o.Config.Server.ClientAddressHeader)
 	mainEP := s.endpoint(config.Listener{TCP: o.Config.Listen})
 	s.mountHealth(mainEP)
 
@@ -141,6 +153,7 @@ func (s *Server) endpoint(l config.Listener) *endpoint {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = s.ipExtractor
 	e.Logger.SetOutput(io.Discard) // everything worth saying goes through slog
 	routes := &routeTable{byPath: map[string]string{}, prefixes: map[string]string{}}
 	e.Use(

@@ -39,6 +39,8 @@ type AuditEvent struct {
 	// Error is the kind of failure (a sentinel's text), never the backend's
 	// raw diagnostic.
 	Error string `json:"error,omitempty"`
+	// Address is the client's address (see Caller.Address), when known.
+	Address string `json:"address,omitempty"`
 }
 
 func (a *AuditLog) record(c Caller, domain string, op Operation, target string, err error) {
@@ -48,6 +50,9 @@ func (a *AuditLog) record(c Caller, domain string, op Operation, target string, 
 	ev := AuditEvent{
 		Time: a.now().UTC(), RequestID: c.RequestID, Caller: c.Name, Dialect: c.Dialect,
 		Domain: domain, Operation: op, Target: target, Outcome: "success",
+	}
+	if c.Address.IsValid() {
+		ev.Address = c.Address.String()
 	}
 	if err != nil {
 		ev.Outcome = "failure"
@@ -67,7 +72,7 @@ func (a *AuditLog) record(c Caller, domain string, op Operation, target string, 
 // kind of failure happened without repeating a server's diagnostic.
 func errorKind(err error) string {
 	for _, s := range []error{
-		ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
+		ErrForbidden, ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
 		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
 		directory.ErrUnavailable, directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
 		directory.ErrNotSupported, directory.ErrPasswordTransport, directory.ErrRangeExhausted,

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -75,7 +76,12 @@ type Caller struct {
 	Dialect string
 	// RequestID ties the audit line to the access log.
 	RequestID string
-	Scope     Scope
+	// Address is the client's address as the server determined it (the
+	// TCP peer, or what a trusted proxy reported); invalid for a unix
+	// socket and for calls that come from no client. Credential checks
+	// are throttled by it, and the audit log records it.
+	Address netip.Addr
+	Scope   Scope
 }
 
 // allows checks an operation on the entry at dn ("" when the operation has

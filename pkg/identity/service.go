@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -62,8 +63,9 @@ func (c DomainConfig) withDefaults(base string) DomainConfig {
 
 // Service is the core: the configured domains and the audit log.
 type Service struct {
-	domains []*Domain
-	byName  map[string]*Domain
+	domains  []*Domain
+	byName   map[string]*Domain
+	throttle *throttle.Limiter
 }
 
 // NewService builds the core over domains; the first is the default.
@@ -124,6 +126,8 @@ type Domain struct {
 	dir   directory.Directory
 	audit *AuditLog
 	log   *slog.Logger
+	// throttle limits password checks (Service.SetThrottle); nil: none.
+	throttle *throttle.Limiter
 }
 
 // NewDomain wraps a directory with the core's rules. audit may be nil (no
@@ -165,7 +169,7 @@ func (d *Domain) finish(c Caller, op Operation, target string, err error) error 
 // isClientError: failures caused by the request, not worth a warning.
 func isClientError(err error) bool {
 	for _, s := range []error{
-		ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
+		ErrForbidden, ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
 		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
 		directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
 	} {

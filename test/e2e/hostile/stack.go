@@ -126,6 +126,10 @@ func Start(t *testing.T) *Stack {
 			"readOnly": kc.ReadOnly, "subtrees": kc.Subtrees})
 	}
 	doc := map[string]any{
+		// So is the throttle, for the same reason; test/e2e/throttle
+		// tests it.
+		"server": map[string]any{"throttle": map[string]any{
+			"perAddress": map[string]any{"failures": 0}, "perAccountAddress": map[string]any{"failures": 0}}},
 		"log":     map[string]any{"level": "debug"},
 		"audit":   map[string]any{"file": s.AuditFile},
 		"domains": []any{map[string]any{"name": Domain, "baseDN": Base, "backend": backend}},
