@@ -15,14 +15,15 @@ import (
 //
 // Input is weakly typed because environment variables are strings
 // ("30s", "1048576", "true"); a single value for a list becomes a list of
-// one. Strings are never split on commas: DNs contain them.
+// one. scalarHook refuses what weak typing would silently change (a bare
+// number for a duration, an unquoted number for a text). Strings are never split on commas: DNs contain them.
 func decodeInto(input, out any, path string, ps *problems) {
 	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
 		Result:           out,
 		WeaklyTypedInput: true,
 		DecodeHook: mapstructure.ComposeDecodeHookFunc(
 			fileModeHook,
-			mapstructure.StringToTimeDurationHookFunc(),
+			scalarHook,
 			mapstructure.TextUnmarshallerHookFunc(),
 		),
 	})
