@@ -6,7 +6,13 @@ BIN      ?= bin/dirgate
 DATA_DIR ?= ./dirgate-data
 LISTEN   ?= 127.0.0.1:8080
 IMAGE    ?= dirgate:latest
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# VERSION: the tag (git describe) where there is one, else the shape of a
+# Go pseudo-version, v0.0.0-<commit time UTC>-<commit>[+dirty], so a clone
+# without tags still says which commit it runs; empty outside a checkout,
+# where the binary reads what the go command recorded (internal/version).
+VERSION  ?= $(shell git describe --tags --dirty 2>/dev/null || \
+	TZ=UTC git log -1 --abbrev=12 --date=format-local:%Y%m%d%H%M%S \
+	--format=v0.0.0-%cd-%h$$(git diff --quiet HEAD 2>/dev/null || echo +dirty) 2>/dev/null)
 LDFLAGS  := -s -w -X github.com/dirgate/dirgate/internal/version.linked=$(VERSION)
 # The race detector and real directory servers make the full suite slow on
 # a small machine: give each package time.
