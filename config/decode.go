@@ -31,7 +31,15 @@ func decodeInto(input, out any, path string, ps *problems) {
 		ps.add(path, err)
 		return
 	}
-	for _, e := range leaves(dec.Decode(input)) {
+	err = dec.Decode(input)
+	// Several errors come wrapped in one ("decoding failed due to the
+	// following error(s)"): list each under its own key.
+	if inner := errors.Unwrap(err); inner != nil {
+		if _, joined := inner.(interface{ Unwrap() []error }); joined {
+			err = inner
+		}
+	}
+	for _, e := range leaves(err) {
 		var de *mapstructure.DecodeError
 		if errors.As(e, &de) {
 			ps.add(join(path, de.Name()), de.Unwrap())

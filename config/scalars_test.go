@@ -85,3 +85,13 @@ func TestWholeNumbersAreNotTruncated(t *testing.T) {
 		problemAt(t, err, "server.bodyLimit")
 	}
 }
+
+// TestEveryTypeErrorOfABlockIsListed: two bad values side by side are
+// both reported, each under its key, not the first one alone.
+func TestEveryTypeErrorOfABlockIsListed(t *testing.T) {
+	withFakes(t)
+	body := strings.Replace(goodYAML, "readTimeout: 5s", "readTimeout: 30\n  shutdownGrace: soon", 1)
+	_, err := Load(Source{File: writeFile(t, body)})
+	problemAt(t, err, "server.readTimeout")
+	problemAt(t, err, "server.shutdownGrace")
+}

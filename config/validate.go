@@ -162,6 +162,9 @@ func (c *Config) validateDialects(ps *problems) {
 					ps.addf(join(lp, "mode"), fmt.Sprintf("%s is configured elsewhere with mode %s", l.Unix, m))
 				}
 				modes[l.Unix] = l.Mode
+				if len(l.Unix) > MaxSocketPath {
+					ps.add(join(lp, "unix"), SocketPathTooLong(len(l.Unix)))
+				}
 				if l.Mode&0o600 != 0o600 {
 					ps.addf(join(lp, "mode"), fmt.Sprintf("%s lets not even the owner connect: give at least 0600", l.Mode))
 				}

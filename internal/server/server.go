@@ -31,6 +31,9 @@ type Options struct {
 	Log     *slog.Logger
 	Metrics *Metrics
 	Version string
+	// Listeners, when set, are the listeners opened ahead (Listen); Start
+	// opens any the configuration names beyond them.
+	Listeners *Listeners
 }
 
 // Server is every listener of one dirgate process.
@@ -39,6 +42,7 @@ type Server struct {
 	core    *identity.Service
 	log     *slog.Logger
 	metrics *Metrics
+	opened  *Listeners
 
 	endpoints []*endpoint
 	// closers are the dialects with background work (io.Closer), closed
@@ -69,7 +73,7 @@ func New(o Options) (*Server, error) {
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(o.Version)
 	}
-	s := &Server{cfg: o.Config, core: o.Core, log: o.Log, metrics: o.Metrics}
+	s := &Server{cfg: o.Config, core: o.Core, log: o.Log, metrics: o.Metrics, opened: o.Listeners}
 	mainEP := s.endpoint(config.Listener{TCP: o.Config.Listen})
 	s.mountHealth(mainEP)
 
@@ -193,6 +197,10 @@ func (s *Server) Start(ctx context.Context) error {
 		return errors.New("server already started")
 	}
 	for _, ep := range s.endpoints {
+		if ln := s.opened.take(ep.listener); ln != nil {
+			ep.ln = ln
+			continue
+		}
 		ln, err := listen(ctx, ep.listener)
 		if err != nil {
 			for _, opened := range s.endpoints {
@@ -215,18 +223,6 @@ func (s *Server) Start(ctx context.Context) error {
 		s.log.Info("listening", "network", ep.listener.Network(), "address", ep.ln.Addr().String())
 	}
 	return nil
-}
-
-func listen(ctx context.Context, l config.Listener) (net.Listener, error) {
-	if l.Unix != "" {
-		return listenUnix(ctx, l.Unix, l.Mode.Perm())
-	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", l.TCP)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", l.TCP, err)
-	}
-	return ln, nil
 }
 
 // Addrs lists the addresses listened on, the main listener first (useful

@@ -14,6 +14,7 @@ colour: blue
 server:
   bodyLimit: 0
   shutdownGrace: soon
+  readTimeout: 30
 log: {level: chatty}
 domains:
   - name: example.com
@@ -30,6 +31,7 @@ dialects:
 var wantProblems = []string{
 	"colour: unknown key",
 	"server.shutdownGrace: ",
+	"server.readTimeout: 30 has no unit: write 30s",
 	"listen: \"not-an-address\" is not host:port",
 	"log.level: \"chatty\" is not one of",
 	"server.bodyLimit: must be a positive number of bytes",
