@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,8 @@ type endpoint struct {
 	ln       net.Listener
 	// foldedPrefixes are the case-insensitive dialect prefixes mounted here.
 	foldedPrefixes []string
+	// served lists the dialects mounted here, for the landing answer.
+	served []served
 }
 
 // New builds the echo instances and mounts every enabled dialect on its
@@ -98,6 +101,7 @@ func New(o Options) (*Server, error) {
 		}
 	}
 	for _, ep := range s.endpoints {
+		ep.mountLanding(ep == mainEP)
 		ep.http = &http.Server{
 			Handler:           ep.echo,
 			ReadTimeout:       o.Config.Server.ReadTimeout,
@@ -168,10 +172,12 @@ func (ep *endpoint) mount(name, prefix string, d dialect.Dialect, log *slog.Logg
 		before[r.Method+" "+r.Path] = true
 	}
 	d.Mount(ep.echo.Group(prefix), ep.listener.Dialect())
+	var paths []string
 	for _, r := range ep.echo.Routes() {
 		if before[r.Method+" "+r.Path] {
 			continue
 		}
+		paths = append(paths, strings.TrimPrefix(r.Path, prefix))
 		if other, taken := ep.routes.byPath[r.Path]; taken && other != name {
 			log.Warn("two dialects share a route on one listener", "route", r.Path, "listener", ep.listener.Address(),
 				"dialects", []string{other, name})
@@ -179,6 +185,7 @@ func (ep *endpoint) mount(name, prefix string, d dialect.Dialect, log *slog.Logg
 		}
 		ep.routes.byPath[r.Path] = name
 	}
+	ep.noteServed(name, prefix, paths)
 	if prefix != "" {
 		ep.routes.prefixes[prefix] = name
 		if ci, ok := d.(dialect.CaseInsensitivePrefix); ok && ci.CaseInsensitivePrefix() {
