@@ -30,6 +30,7 @@ func (c *Config) Validate() error {
 	c.Server.validate(&ps)
 	c.validateDomains(&ps)
 	c.validateDialects(&ps)
+	c.validateSecrets(&ps)
 	return ps.err()
 }
 

@@ -75,6 +75,28 @@ func TestConfigCheckAcceptsTheQuickStart(t *testing.T) {
 	if res.Code != 0 || !strings.Contains(res.Stdout, "is valid") {
 		t.Errorf("config check of the quick start: %d\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
+
+	// config print shows the effective configuration, flags included, and
+	// none of the quick start's secrets.
+	other := e2eutil.FreeAddr(t)
+	res = e2eutil.Run(t, nil, "config", "print", "--data-dir", p.DataDir, "--listen", other)
+	if res.Code != 0 || !strings.Contains(res.Stdout, "listen: "+other) || !strings.Contains(res.Stdout, `"********"`) {
+		t.Errorf("config print: %d\n%s%s", res.Code, res.Stdout, res.Stderr)
+	}
+	creds := p.Credentials()
+	secrets := []string{creds["admin"].(map[string]any)["password"].(string)}
+	for _, section := range []string{"adweb", "kanboard"} {
+		for k, v := range creds[section].(map[string]any) {
+			if k == "apiSecret" || k == "token" {
+				secrets = append(secrets, v.(string))
+			}
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(res.Stdout, s) {
+			t.Errorf("config print shows a secret: %.4s…", s)
+		}
+	}
 }
 
 // hasLine: some line of out, trimmed of the list marker, starts with want.
