@@ -92,18 +92,24 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 
 ## image: the container image: with docker where a daemon answers (the
-## binary is compiled in the golang image), else with buildah from a static
-## binary built here (no registry needed: the image is FROM scratch)
+## binary is compiled in the golang image), else with buildah or podman
+## from a static binary built here (no registry needed: the image is FROM
+## scratch). Debian/Ubuntu: apt-get install -y buildah (or podman).
 BUILDAH_FLAGS ?= --storage-driver vfs
+PODMAN_FLAGS  ?= --storage-driver vfs
+IMAGE_ENGINE_MISSING := make image: no container engine on this machine: install one with \
+	"apt-get install -y buildah" (or podman), or start a docker daemon
 image:
 	@if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then \
 		docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
-	elif command -v buildah >/dev/null 2>&1; then \
+	elif command -v buildah >/dev/null 2>&1 || command -v podman >/dev/null 2>&1; then \
+		if command -v buildah >/dev/null 2>&1; then engine="buildah $(BUILDAH_FLAGS) bud --format docker"; \
+		else engine="podman $(PODMAN_FLAGS) build --format docker"; fi; \
 		$(MAKE) --no-print-directory build BIN=build/image/dirgate && \
 		mkdir -p build/image/data && cp /etc/ssl/certs/ca-certificates.crt build/image/ && \
-		buildah $(BUILDAH_FLAGS) bud --isolation chroot --build-arg BINARY=prebuilt -t $(IMAGE) . ; \
+		$$engine --isolation chroot --build-arg BINARY=prebuilt --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
 	else \
-		echo "make image: no container engine (a running docker daemon, or buildah) on this machine"; exit 1; \
+		echo '$(IMAGE_ENGINE_MISSING)' >&2; exit 1; \
 	fi
 
 ## load: the load test (test/load): raw LDAP beside every dialect on a bulk-loaded
