@@ -9,9 +9,9 @@
 # reaches no container registry.
 ARG BINARY=build
 
-# The build image is pinned by digest (the multi-platform index of
-# golang:1.26), so a rebuild compiles with the same toolchain image until
-# the pin is moved on purpose:
+# The build image is pinned by digest (a golang:1.26 image), so a rebuild
+# compiles with the same toolchain image until the pin is moved on
+# purpose, to the tag's current multi-platform digest:
 #   skopeo inspect --format '{{.Digest}}' docker://docker.io/library/golang:1.26
 # The final image is FROM scratch: no base to pin.
 FROM golang:1.26@sha256:3aff6657219a4d9c14e27fb1d8976c49c29fddb70ba835014f477e1c70636647 AS build
