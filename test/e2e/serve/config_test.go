@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -107,4 +108,29 @@ func hasLine(out, want string) bool {
 		}
 	}
 	return false
+}
+
+// TestServeRefusesTheExamplesPlaceholderSecrets: a copy of
+// config/dirgate.example.yaml does not serve with its change-me secrets;
+// serve and config check name each one, and nothing is listened on.
+func TestServeRefusesTheExamplesPlaceholderSecrets(t *testing.T) {
+	example, err := filepath.Abs(filepath.Join("..", "..", "..", "config", "dirgate.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"config", "check", "--config", example},
+		{"serve", "--config", example, "--data-dir", t.TempDir(), "--listen", e2eutil.FreeAddr(t)},
+	} {
+		res := e2eutil.Run(t, nil, args...)
+		if res.Code == 0 {
+			t.Fatalf("dirgate %s accepted the example's placeholder secrets", args[0])
+		}
+		for _, key := range []string{"domains[0].backend.config.bindPassword", "dialects.kanboard.config.token",
+			"dialects.openapi.config.jwtSecret", "dialects.openapi.config.invitations.secret", "dialects.privacyidea.config.secret"} {
+			if !hasLine(res.Stderr, key+": still holds the example's placeholder") {
+				t.Errorf("%s: no problem for %s:\n%s", args[0], key, res.Stderr)
+			}
+		}
+	}
 }
