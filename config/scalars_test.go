@@ -95,3 +95,13 @@ func TestEveryTypeErrorOfABlockIsListed(t *testing.T) {
 	problemAt(t, err, "server.readTimeout")
 	problemAt(t, err, "server.shutdownGrace")
 }
+
+// TestSubSecondServerTimeoutsAreRefused: readTimeout: 30ms is a valid
+// duration but cuts every request off; it is refused like a bare 30.
+func TestSubSecondServerTimeoutsAreRefused(t *testing.T) {
+	withFakes(t)
+	_, err := Load(Source{File: writeFile(t, strings.Replace(goodYAML, "readTimeout: 5s", "readTimeout: 30ms", 1))})
+	if msg := problemAt(t, err, "server.readTimeout"); !strings.Contains(msg, "under a second") {
+		t.Errorf("readTimeout: 30ms → %q", msg)
+	}
+}

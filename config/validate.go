@@ -42,8 +42,14 @@ func (s Server) validate(ps *problems) {
 		{"server.readTimeout", s.ReadTimeout}, {"server.readHeaderTimeout", s.ReadHeaderTimeout},
 		{"server.writeTimeout", s.WriteTimeout}, {"server.idleTimeout", s.IdleTimeout},
 	} {
-		if t.d < 0 {
+		switch {
+		case t.d < 0:
 			ps.addf(t.key, "must not be negative (0 means no timeout)")
+		case t.d > 0 && t.d < time.Second:
+			// Valid Go, useless server: every request would be cut off
+			// before it is read or answered (an empty reply).
+			ps.addf(t.key, fmt.Sprintf("%s is under a second: requests would be cut off with an empty reply; "+
+				"write e.g. 30s (0 means no timeout)", t.d))
 		}
 	}
 	if s.BodyLimit <= 0 {
