@@ -103,11 +103,12 @@ image:
 	@if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then \
 		docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
 	elif command -v buildah >/dev/null 2>&1 || command -v podman >/dev/null 2>&1; then \
-		if command -v buildah >/dev/null 2>&1; then engine="buildah $(BUILDAH_FLAGS) bud --format docker"; \
-		else engine="podman $(PODMAN_FLAGS) build --format docker"; fi; \
+		if command -v buildah >/dev/null 2>&1; then \
+			BUILDAH_FLAGS='$(BUILDAH_FLAGS)'; export BUILDAH_FLAGS; engine=build/buildah-bud.sh; \
+		else engine="podman $(PODMAN_FLAGS) build --format docker --isolation chroot"; fi; \
 		$(MAKE) --no-print-directory build BIN=build/image/dirgate && \
 		mkdir -p build/image/data && cp /etc/ssl/certs/ca-certificates.crt build/image/ && \
-		$$engine --isolation chroot --build-arg BINARY=prebuilt --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
+		$$engine --build-arg BINARY=prebuilt --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
 	else \
 		echo '$(IMAGE_ENGINE_MISSING)' >&2; exit 1; \
 	fi

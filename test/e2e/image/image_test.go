@@ -70,6 +70,8 @@ func TestMakeImageBuildsALabelledImageThatRuns(t *testing.T) {
 	_, _ = rand.Read(suffix)
 	image := "localhost/dirgate-imagetest:" + hex.EncodeToString(suffix)
 
+	containersBefore := buildah(t, "containers", "-aq")
+	danglingBefore := buildah(t, "images", "-q", "--filter", "dangling=true")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	mk := exec.CommandContext(ctx, "make", "--no-print-directory", "image", "IMAGE="+image)
@@ -78,6 +80,14 @@ func TestMakeImageBuildsALabelledImageThatRuns(t *testing.T) {
 		t.Fatalf("make image: %v\n%s", err, out)
 	}
 	t.Cleanup(func() { buildah(t, "rmi", image) })
+	// buildah leaves a working container and an untagged image for the
+	// Dockerfile's stage alias; make image removes them.
+	if after := buildah(t, "containers", "-aq"); after != containersBefore {
+		t.Errorf("make image left containers behind: before %q, after %q", containersBefore, after)
+	}
+	if after := buildah(t, "images", "-q", "--filter", "dangling=true"); after != danglingBefore {
+		t.Errorf("make image left untagged images behind: before %q, after %q", danglingBefore, after)
+	}
 
 	var inspected struct {
 		OCIv1 struct {
