@@ -33,7 +33,10 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int,
 	if err != nil {
 		return 0, err
 	}
-	var written int
+	var (
+		written int
+		notes   directory.ImportNotes
+	)
 	err = d.write(ctx, func(x *txn) error {
 		imp := &importer{d: d, x: x, replace: replace, now: d.now(), fileIDs: map[string]string{}}
 		for i, e := range entries {
@@ -43,17 +46,29 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int,
 			if err := imp.entry(e); err != nil {
 				return fmt.Errorf("import %s: %w", e.dn, err)
 			}
+			if i%256 == 0 {
+				directory.ReportProgress(ctx, i, len(entries))
+			}
 		}
 		if err := imp.resolveMembers(); err != nil {
 			return err
 		}
-		written = imp.written
+		written, notes = imp.written, imp.notes
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
+	directory.ReportProgress(ctx, len(entries), len(entries))
 	d.log.Info("LDIF imported", "entries", len(entries), "written", written, "replace", replace)
+	// One summary, not a line per user: a real directory's export may hold
+	// tens of thousands of {SSHA} hashes.
+	if caller := directory.ImportNotesFrom(ctx); caller != nil {
+		*caller = notes
+	} else if notes.Unverifiable > 0 {
+		d.log.Warn("LDIF import: users keep a password hash this directory cannot verify; they must be given a new password",
+			"users", notes.Unverifiable, "schemes", notes.Schemes())
+	}
 	return written, nil
 }
 
@@ -109,6 +124,7 @@ type importer struct {
 	fileIDs map[string]string
 	pending []pendingGroup
 	written int
+	notes   directory.ImportNotes
 }
 
 // pendingGroup is a group whose members are resolved at the end.
@@ -467,7 +483,8 @@ func (imp *importer) accountState(e *ldap.Entry, u *userRec) error {
 }
 
 // checkPassword refuses an argon2 hash that does not parse or whose cost
-// is out of bounds, and warns about schemes the store cannot verify.
+// is out of bounds, and notes the users whose scheme the store cannot
+// verify.
 func (imp *importer) checkPassword(fe fileEntry, stored string) error {
 	if stored == "" {
 		return nil
@@ -477,8 +494,7 @@ func (imp *importer) checkPassword(fe fileEntry, stored string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, errUnsupportedScheme):
-		imp.d.log.Warn("LDIF import: a password this directory cannot verify; the user must be given a new one",
-			"dn", fe.dn, "err", err)
+		imp.notes.NoteUnverifiable(schemeOf(stored))
 		return nil
 	default:
 		return invalid("userPassword: %v", err)
@@ -535,4 +551,15 @@ func (imp *importer) resolveMembers() error {
 		imp.x.putGroup(g)
 	}
 	return nil
+}
+
+// schemeOf names a stored password's scheme ("{SSHA}") for the import's
+// summary, never any of the value: without a {scheme} it may be a
+// password in clear.
+func schemeOf(stored string) string {
+	scheme, _, found := strings.Cut(stored, "}")
+	if !found || !strings.HasPrefix(scheme, "{") || len(scheme) > 16 {
+		return "(no scheme)"
+	}
+	return strings.ToUpper(scheme) + "}"
 }

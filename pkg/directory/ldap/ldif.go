@@ -63,6 +63,9 @@ func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
 			return false, fmt.Errorf("writing %s: %w", e.DN, err)
 		}
 		count++
+		if count%256 == 0 {
+			directory.ReportProgress(ctx, count, 0)
+		}
 		return hasSub, nil
 	}
 	run := func(base string, scope int) ([]string, error) {
@@ -144,6 +147,9 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int,
 		}
 		if wrote {
 			count++
+			if count%256 == 0 {
+				directory.ReportProgress(ctx, count, 0)
+			}
 		}
 	}
 	return count, imp.finish(ctx)
