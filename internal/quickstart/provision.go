@@ -86,16 +86,25 @@ func provision(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Cred
 	return creds, nil
 }
 
-// createAdmin makes the users and groups containers, the admin group and
-// the admin in it. What exists already is kept, except the admin's
-// password, which is set anew: the only copy of the old one was lost with
-// the interrupted first start.
+// createAdmin makes the users and groups containers, the plain users
+// group, the admin group and the admin in it. What exists already is
+// kept, except the admin's password, which is set anew: the only copy of
+// the old one was lost with the interrupted first start.
 func createAdmin(ctx context.Context, dom *identity.Domain, password string) error {
 	dc := dom.Config()
 	for _, dn := range []string{dc.UsersDN, dc.GroupsDN} {
 		if err := ensureOU(ctx, dom, dn); err != nil {
 			return err
 		}
+	}
+	// The primary group of every user created without one: a plain group,
+	// never the admin group, so POSIX hosts reading the directory do not
+	// see every user as an administrator.
+	_, err := dom.CreateGroup(ctx, caller, directory.NewGroup{
+		Name: dc.DefaultGroup, Description: "dirgate users: the primary group of users created without one",
+	})
+	if err != nil && !errors.Is(err, directory.ErrAlreadyExists) {
+		return fmt.Errorf("users group: %w", err)
 	}
 	group, err := dom.CreateGroup(ctx, caller, directory.NewGroup{
 		Name: AdminGroup, Description: "dirgate administrators (created by the quick start)",

@@ -33,8 +33,8 @@ func benchStore(b *testing.B) *Directory {
 			i, i, i, (i*7919)%benchUsers, i, 10000+i, i)
 	}
 	n, err := d.Import(context.Background(), strings.NewReader(ldif.String()), false)
-	if err != nil || n != benchUsers {
-		b.Fatalf("importing %d users: %d, %v", benchUsers, n, err)
+	if err != nil || n.Written() != benchUsers {
+		b.Fatalf("importing %d users: %+v, %v", benchUsers, n, err)
 	}
 	return d
 }
