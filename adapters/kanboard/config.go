@@ -128,10 +128,13 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 // Bootstrap generates the API token on the quick start's first run. The
 // role groups stay Kanboard's own: were app-admin the quick start's admin
 // group, createUser(role: app-admin) would make gateway administrators.
+// The quick start's admin group becomes a member of the app-admin group
+// instead, so its admins are Kanboard admins (nested groups count).
 func (c *Config) Bootstrap(b *dialect.Bootstrap) (any, error) {
 	if c.Token == "" {
 		c.Token = b.Secret(30)
 	}
+	b.AdminRoleGroups = append(b.AdminRoleGroups, c.AdminGroup)
 	return map[string]string{"username": appUsername, "token": c.Token}, nil
 }
 

@@ -69,12 +69,18 @@ func provision(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Cred
 		for _, l := range d.Listeners {
 			listeners = append(listeners, l.Dialect())
 		}
-		section, err := b.Bootstrap(&dialect.Bootstrap{
+		boot := &dialect.Bootstrap{
 			DataDir: cfg.DataDir, AdminUsername: AdminUsername, AdminGroup: AdminGroup,
 			Secret: secret, Listeners: listeners,
-		})
+		}
+		section, err := b.Bootstrap(boot)
 		if err != nil {
 			return nil, fmt.Errorf("quick start: dialect %s: %w", name, err)
+		}
+		for _, role := range boot.AdminRoleGroups {
+			if err := nestAdmins(ctx, dom, role); err != nil {
+				return nil, fmt.Errorf("quick start: dialect %s: %w", name, err)
+			}
 		}
 		if section != nil {
 			creds.Dialects[name] = section
@@ -128,6 +134,25 @@ func createAdmin(ctx context.Context, dom *identity.Domain, password string) err
 	err = dom.AddMember(ctx, caller, directory.ByID(group.ID), directory.UserRef(directory.ByName(AdminUsername)))
 	if err != nil {
 		return fmt.Errorf("admin group membership: %w", err)
+	}
+	return nil
+}
+
+// nestAdmins makes the admin group a member of a dialect's admin role
+// group, creating that group when it does not exist: the gateway's admins
+// hold the dialect's role, and the role, which the dialect hands out,
+// stays the dialect's.
+func nestAdmins(ctx context.Context, dom *identity.Domain, role string) error {
+	g, err := dom.CreateGroup(ctx, caller, directory.NewGroup{Name: role, Description: "admin role group (created by the quick start)"})
+	if errors.Is(err, directory.ErrAlreadyExists) {
+		g, err = dom.GetGroup(ctx, caller, directory.ByName(role))
+	}
+	if err != nil {
+		return fmt.Errorf("role group %s: %w", role, err)
+	}
+	err = dom.AddMember(ctx, caller, directory.ByID(g.ID), directory.GroupRef(directory.ByName(AdminGroup)))
+	if err != nil {
+		return fmt.Errorf("role group %s: admin group membership: %w", role, err)
 	}
 	return nil
 }
