@@ -37,6 +37,7 @@ func (d *Domain) CreateMember(ctx context.Context, c Caller, in directory.NewUse
 	} else if err != nil {
 		return nil, err
 	}
+	reached(pointMemberUserCreated)
 	if err := d.AddMember(ctx, c, group, directory.UserRef(directory.ByID(u.ID))); err != nil {
 		// Undone on a context the client cannot cancel: a user without
 		// its group link must not stay behind.
