@@ -33,8 +33,10 @@ func (d *Domain) ModifyUser(ctx context.Context, c Caller, ref directory.Ref, ch
 		return nil, err
 	}
 	ref = directory.ByID(orig.ID)
-	d.homeFollowsInvitee(orig, &ch)
 	if err := d.checkChange(ctx, c, orig, ch); err != nil {
+		return nil, d.finish(c, OpUserUpdate, orig.DN, err)
+	}
+	if err := d.homeFollowsInvitee(ctx, orig, &ch); err != nil {
 		return nil, d.finish(c, OpUserUpdate, orig.DN, err)
 	}
 
@@ -116,13 +118,6 @@ func (d *Domain) checkChange(ctx context.Context, c Caller, orig *directory.User
 			}
 		}
 	}
-	if h := ch.Patch.HomeDirectory; h != nil && *h != orig.HomeDirectory && ch.Rename != nil && *h == d.homeOf(*ch.Rename) {
-		// A home derived from the new name, as an invitee gets: derived
-		// homes are never shared.
-		if err := d.homeFree(ctx, *h, orig.ID); err != nil {
-			return err
-		}
-	}
 	if ch.MoveTo != "" {
 		if err := d.checkInDomain("ouDN", ch.MoveTo); err != nil {
 			return err
@@ -202,13 +197,18 @@ func revertPatch(orig *directory.User, p directory.UserPatch) directory.UserPatc
 }
 
 // homeFollowsInvitee gives an invited user who picks its name the home
-// derived from that name: the one it was invited with was derived from a
-// placeholder ("invited-…") nobody will log in as. A home given in the
-// change, or one set by hand since, stays.
-func (d *Domain) homeFollowsInvitee(orig *directory.User, ch *UserChange) {
-	if !orig.InvitationPending || ch.Rename == nil || *ch.Rename == orig.Username ||
+// derived from that name (never another user's): the one it was invited
+// with was derived from a placeholder ("invited-…") nobody will log in
+// as. A home given in the change, or one set by hand since, stays.
+func (d *Domain) homeFollowsInvitee(ctx context.Context, orig *directory.User, ch *UserChange) error {
+	if !orig.InvitationPending || ch.Patch.IsEmpty() || ch.Rename == nil || *ch.Rename == orig.Username ||
 		ch.Patch.HomeDirectory != nil || !d.derivesHome() || orig.HomeDirectory != d.homeOf(orig.Username) {
-		return
+		return nil
 	}
-	ch.Patch.HomeDirectory = directory.Ptr(d.homeOf(*ch.Rename))
+	home, err := d.freeHome(ctx, *ch.Rename, orig.ID)
+	if err != nil {
+		return err
+	}
+	ch.Patch.HomeDirectory = &home
+	return nil
 }

@@ -72,7 +72,7 @@ func TestDefaultGIDOfAnAdminGroupIsRefused(t *testing.T) {
 
 // TestDerivedHomesAreNeverShared: names that differ only in characters a
 // path cannot hold get homes of their own, and a derived home another
-// user holds (one renamed away from the name) is refused.
+// user holds (one renamed away from the name) is not handed out again.
 func TestDerivedHomesAreNeverShared(t *testing.T) {
 	env := inproc.New(t, identity.DomainConfig{Name: "example.com"}, testBase)
 	ctx := t.Context()
@@ -91,14 +91,26 @@ func TestDerivedHomesAreNeverShared(t *testing.T) {
 		t.Errorf("j_doe's home is %s, want /home/j_doe", u.HomeDirectory)
 	}
 
+	// john keeps /home/j_doe: a new j_doe gets its name's digest added.
 	if _, err := env.Domain.RenameUser(ctx, admin, directory.ByName("j_doe"), "john"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := env.Domain.CreateUser(ctx, admin, directory.NewUser{Username: "j_doe"})
-	if !errors.Is(err, directory.ErrAlreadyExists) || !strings.Contains(err.Error(), "/home/j_doe") {
-		t.Fatalf("a new j_doe while john keeps /home/j_doe: %v, want ErrAlreadyExists naming the home", err)
+	again, err := env.Domain.CreateUser(ctx, admin, directory.NewUser{Username: "j_doe"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := env.Domain.CreateUser(ctx, admin, directory.NewUser{Username: "j_doe", HomeDirectory: "/home/j_doe2"}); err != nil {
+	if again.HomeDirectory == "/home/j_doe" || !strings.HasPrefix(again.HomeDirectory, "/home/j_doe-") || homes[again.HomeDirectory] != "" {
+		t.Fatalf("the new j_doe's home is %s: shared or not derived from its name", again.HomeDirectory)
+	}
+	// Both taken (the second j_doe renamed away too): refused.
+	if _, err := env.Domain.RenameUser(ctx, admin, directory.ByID(again.ID), "jd2"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = env.Domain.CreateUser(ctx, admin, directory.NewUser{Username: "j_doe"})
+	if !errors.Is(err, directory.ErrAlreadyExists) || !strings.Contains(err.Error(), again.HomeDirectory) {
+		t.Fatalf("a third j_doe while john and jd2 keep both its homes: %v, want ErrAlreadyExists naming the home", err)
+	}
+	if _, err := env.Domain.CreateUser(ctx, admin, directory.NewUser{Username: "j_doe", HomeDirectory: "/home/j_doe3"}); err != nil {
 		t.Errorf("with a home of its own: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -18,7 +19,7 @@ import (
 // must not: the username enters the path in a portable form.
 func (d *Domain) homeOf(username string) string {
 	if d.derivesHome() {
-		return fmt.Sprintf(d.cfg.HomeDirectory, homeName(username))
+		return fmt.Sprintf(d.cfg.HomeDirectory, homeName(username, false))
 	}
 	return d.cfg.HomeDirectory
 }
@@ -36,8 +37,8 @@ func (d *Domain) derivesHome() bool { return strings.Contains(d.cfg.HomeDirector
 // "j:doe" and "j doe" would all be "j_doe", so such a name also gets a
 // short digest of the exact username ("j_doe-1f9d0a32"), and two users
 // never share a home because their names differ only in characters a
-// path cannot hold.
-func homeName(username string) string {
+// path cannot hold. withDigest adds the digest to any name.
+func homeName(username string, withDigest bool) string {
 	name := username
 	if !isASCII(name) {
 		if a, err := idna.Punycode.ToASCII(name); err == nil {
@@ -59,7 +60,7 @@ func homeName(username string) string {
 	if out == "" || out == "." || out == ".." {
 		out, lossy = "_"+out, true
 	}
-	if lossy {
+	if lossy || withDigest {
 		sum := sha256.Sum256([]byte(username))
 		out += "-" + hex.EncodeToString(sum[:4])
 	}
@@ -75,14 +76,34 @@ func isASCII(s string) bool {
 	return true
 }
 
-// homeFree refuses a derived home that another user already has: a user
-// renamed away from the name keeps its home, a home may have been given
-// by hand, and a literal "xn--..." name meets its punycode twin. Sharing
+// freeHome returns the home a new (or renamed invitee) user gets: the
+// one derived from its name, unless another user already has it (a user
+// renamed away from the name keeps its home, as usermod -l does; a home
+// may have been given by hand; a literal "xn--..." name meets its
+// punycode twin). Then the name's digest is added, as for a name a path
+// cannot hold; should that be taken too, the create is refused. Sharing
 // a home would let one account read and write another's files.
-func (d *Domain) homeFree(ctx context.Context, home, selfID string) error {
+func (d *Domain) freeHome(ctx context.Context, username, selfID string) (string, error) {
+	home := d.homeOf(username)
 	if !d.derivesHome() {
-		return nil
+		return home, nil
 	}
+	err := d.homeFree(ctx, home, selfID)
+	if !errors.Is(err, directory.ErrAlreadyExists) {
+		return home, err
+	}
+	alt := fmt.Sprintf(d.cfg.HomeDirectory, homeName(username, true))
+	if alt == home {
+		return "", err
+	}
+	if err := d.homeFree(ctx, alt, selfID); err != nil {
+		return "", err
+	}
+	return alt, nil
+}
+
+// homeFree refuses a home that another user has.
+func (d *Domain) homeFree(ctx context.Context, home, selfID string) error {
 	page, err := d.dir.SearchUsers(ctx, directory.Query{
 		Filter: directory.Eq(directory.FieldHomeDirectory, home), Limit: 2,
 	})

@@ -17,7 +17,7 @@ func TestHomeNameIsPortableASCII(t *testing.T) {
 		`x*(y)\z`:    "x__y__z-c2347f2d",
 	}
 	for in, want := range cases {
-		if got := homeName(in); got != want {
+		if got := homeName(in, false); got != want {
 			t.Errorf("homeName(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -28,7 +28,7 @@ func TestHomeNameIsPortableASCII(t *testing.T) {
 func TestHomeNamesAreUnique(t *testing.T) {
 	seen := map[string]string{}
 	for _, name := range []string{"j_doe", "j@doe", "j:doe", "j doe", "j+doe", "j/doe", "j\\doe", "J@doe"} {
-		home := homeName(name)
+		home := homeName(name, false)
 		if other, dup := seen[home]; dup {
 			t.Errorf("%q and %q both get the home %q", name, other, home)
 		}
@@ -37,7 +37,7 @@ func TestHomeNamesAreUnique(t *testing.T) {
 			t.Errorf("homeName(%q) = %q holds a character that is not portable", name, home)
 		}
 	}
-	if got := homeName("j_doe"); got != "j_doe" {
+	if got := homeName("j_doe", false); got != "j_doe" {
 		t.Errorf("a portable name's home changed: %q", got)
 	}
 }

@@ -158,10 +158,11 @@ func (d *Domain) CreateUser(ctx context.Context, c Caller, in directory.NewUser)
 		in.GIDNumber = gid
 	}
 	if in.HomeDirectory == "" {
-		in.HomeDirectory = d.homeOf(in.Username)
-		if err := d.homeFree(ctx, in.HomeDirectory, ""); err != nil {
+		home, err := d.freeHome(ctx, in.Username, "")
+		if err != nil {
 			return nil, d.finish(c, OpUserCreate, target, err)
 		}
+		in.HomeDirectory = home
 	}
 	if in.UIDNumber == 0 {
 		n, err := d.dir.AllocateID(ctx, directory.UIDSequence, d.cfg.UIDRange)
