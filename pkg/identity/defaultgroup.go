@@ -62,21 +62,60 @@ func (d *Domain) defaultGID(ctx context.Context) (int64, error) {
 }
 
 // ensureDefaultGroup finds the configured default group, creating it in
-// the groups container when it does not exist. Another replica creating
-// it at the same moment is not an error: its group is used.
+// the groups container when it does not exist, and the container too
+// when that is missing (one OU below an existing parent, as the quick
+// start makes it). Another replica creating either at the same moment is
+// not an error: its entry is used. A failure is the configuration's, not
+// the request's: ErrMisconfigured, never the ErrNotFound a client would
+// read as its own container missing.
 func (d *Domain) ensureDefaultGroup(ctx context.Context) (*directory.Group, error) {
 	name := d.cfg.DefaultGroup
 	g, err := d.dir.GetGroup(ctx, directory.ByName(name))
 	if !isNotFound(err) {
 		return g, err
 	}
-	g, err = d.CreateGroup(ctx, setupCaller, directory.NewGroup{
-		Name: name, Description: "primary group of users created without one (dirgate)",
-	})
-	if errors.Is(err, directory.ErrAlreadyExists) {
+	create := func() (*directory.Group, error) {
+		return d.CreateGroup(ctx, setupCaller, directory.NewGroup{
+			Name: name, Description: "primary group of users created without one (dirgate)",
+		})
+	}
+	g, err = create()
+	if isNotFound(err) {
+		if err = d.ensureGroupsContainer(ctx); err == nil {
+			g, err = create()
+		}
+	}
+	switch {
+	case errors.Is(err, directory.ErrAlreadyExists):
 		return d.dir.GetGroup(ctx, directory.ByName(name))
+	case err != nil && !errors.Is(err, directory.ErrUnavailable):
+		return nil, fmt.Errorf("%w: the default group %q cannot be made in %s (%v); create it, or set the domain's defaultGroup or defaultGIDNumber",
+			ErrMisconfigured, name, d.cfg.GroupsDN, err)
 	}
 	return g, err
+}
+
+// ensureGroupsContainer creates the groups container when it is an OU
+// (ou=...); another kind of container is the directory's to have.
+func (d *Domain) ensureGroupsContainer(ctx context.Context) error {
+	dn, err := directory.ParseDN(d.cfg.GroupsDN)
+	if err != nil {
+		return err
+	}
+	rdn := dn.RDNs[0].Attributes[0]
+	if !strings.EqualFold(rdn.Type, "ou") {
+		return fmt.Errorf("%w: the groups container %s does not exist", directory.ErrNotFound, d.cfg.GroupsDN)
+	}
+	name := rdn.Value
+	parent, err := directory.ParentDN(d.cfg.GroupsDN)
+	if err != nil {
+		return err
+	}
+	_, err = d.CreateOU(ctx, setupCaller, directory.NewOU{ParentDN: parent, Name: name})
+	if errors.Is(err, directory.ErrAlreadyExists) {
+		return nil
+	}
+	return err
 }
 
 // isAdminGroup reports whether the group of that name gives

@@ -246,3 +246,28 @@ func TestCreateMemberRetryCompletesWhatItStarted(t *testing.T) {
 		t.Errorf("creating a complete member again = %v, want ErrAlreadyExists", err)
 	}
 }
+
+// TestDefaultGroupMakesItsContainer: a directory without the groups
+// container gets it (an OU) with the default group; a container that is
+// no OU is not made, and the create fails as misconfigured, never as a
+// missing container of the request's.
+func TestDefaultGroupMakesItsContainer(t *testing.T) {
+	env := inproc.New(t, identity.DomainConfig{Name: "example.com"}, testBase)
+	ctx := t.Context()
+	teams := identity.NewDomain(identity.DomainConfig{Name: "example.com", GroupsDN: "ou=teams," + testBase}, env.Dir, nil, nil)
+	u, err := teams.CreateUser(ctx, admin, directory.NewUser{Username: "first"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := env.Dir.GetGroup(ctx, directory.ByName(identity.DefaultUsersGroup))
+	if err != nil || g.GIDNumber != u.GIDNumber || !directory.EqualDN(g.DN, "cn=dirgate-users,ou=teams,"+testBase) {
+		t.Fatalf("default group %+v, %v; user's gid %d", g, err, u.GIDNumber)
+	}
+
+	other := identity.NewDomain(identity.DomainConfig{Name: "example.com", GroupsDN: "cn=nowhere," + testBase,
+		DefaultGroup: "plain"}, env.Dir, nil, nil)
+	_, err = other.CreateUser(ctx, admin, directory.NewUser{Username: "second"})
+	if !errors.Is(err, identity.ErrMisconfigured) || errors.Is(err, directory.ErrNotFound) {
+		t.Fatalf("CreateUser without a groups container = %v, want ErrMisconfigured only", err)
+	}
+}
