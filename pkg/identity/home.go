@@ -104,9 +104,9 @@ func (d *Domain) freeHome(ctx context.Context, username, selfID string) (string,
 
 // homeFree refuses a home that another user has.
 func (d *Domain) homeFree(ctx context.Context, home, selfID string) error {
-	page, err := d.dir.SearchUsers(ctx, directory.Query{
-		Filter: directory.Eq(directory.FieldHomeDirectory, home), Limit: 2,
-	})
+	// No limit: a capped page is a sorted view on LDAP, costlier than the
+	// plain indexed search this is (a home is held by one user, or none).
+	page, err := d.dir.SearchUsers(ctx, directory.Query{Filter: directory.Eq(directory.FieldHomeDirectory, home)})
 	if err != nil {
 		return err
 	}
