@@ -48,9 +48,9 @@ func (d *Dialect) backupImport(c echo.Context) error {
 	if _, readOnly := callerOf(c); readOnly {
 		return fail(c, "permission denied: a read-only key cannot restore a backup")
 	}
-	if !d.mayRestore(c) {
-		// Refused here, before the background work starts, so the client
-		// is told; the core refuses it too.
+	if err := d.domain.MayImport(d.serviceCaller(c)); err != nil {
+		// Asked before the background work starts, so that the client is
+		// told (and the audit log shows the refusal).
 		name, _ := callerOf(c)
 		d.log.Warn("artica restore refused: the caller has no restore right", "caller", name)
 		return fail(c, "permission denied: restoring a backup needs the restore right (apiKeys[].restore)")

@@ -35,12 +35,8 @@ func (d *Domain) Export(ctx context.Context, c Caller, w io.Writer) (int, error)
 // scope has unless it is granted, and its audit line counts what it
 // wrote.
 func (d *Domain) Import(ctx context.Context, c Caller, r io.Reader, replace bool) (directory.ImportResult, error) {
-	err := unrestricted(c, OpBackupImport)
-	if err == nil && !c.Scope.Restore {
-		err = forbidden("%s needs the restore right", OpBackupImport)
-	}
-	if err != nil {
-		return directory.ImportResult{}, d.finish(c, OpBackupImport, d.BaseDN(), err)
+	if err := d.MayImport(c); err != nil {
+		return directory.ImportResult{}, err
 	}
 	n, err := d.dir.Import(ctx, r, replace)
 	d.audit.recordCounts(c, d.cfg.Name, OpBackupImport, d.BaseDN(), err,
@@ -50,6 +46,20 @@ func (d *Domain) Import(ctx context.Context, c Caller, r io.Reader, replace bool
 			"dialect", c.Dialect, "request_id", c.RequestID, "error", err)
 	}
 	return n, err
+}
+
+// MayImport checks that the caller may import (restore) into the domain,
+// before a dialect starts one in the background: a refusal is audited
+// and is ErrForbidden.
+func (d *Domain) MayImport(c Caller) error {
+	err := unrestricted(c, OpBackupImport)
+	if err == nil && !c.Scope.Restore {
+		err = forbidden("%s needs the restore right", OpBackupImport)
+	}
+	if err != nil {
+		return d.finish(c, OpBackupImport, d.BaseDN(), err)
+	}
+	return nil
 }
 
 // Health reports whether the domain's directory answers.
