@@ -271,3 +271,41 @@ func TestDefaultGroupMakesItsContainer(t *testing.T) {
 		t.Fatalf("CreateUser without a groups container = %v, want ErrMisconfigured only", err)
 	}
 }
+
+// TestDefaultGroupOnceUnderConcurrentCreates: users created at once on a
+// fresh domain share one default group.
+func TestDefaultGroupOnceUnderConcurrentCreates(t *testing.T) {
+	env := inproc.New(t, identity.DomainConfig{Name: "example.com"}, testBase)
+	ctx := t.Context()
+	const n = 8
+	gids := make(chan int64, n)
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			u, err := env.Domain.CreateUser(ctx, admin, directory.NewUser{Username: "c" + string(rune('a'+i))})
+			if err != nil {
+				errs <- err
+				return
+			}
+			gids <- u.GIDNumber
+		}()
+	}
+	var first int64
+	for range n {
+		select {
+		case err := <-errs:
+			t.Fatal(err)
+		case gid := <-gids:
+			if first == 0 {
+				first = gid
+			}
+			if gid != first {
+				t.Errorf("gidNumbers %d and %d: more than one default group", first, gid)
+			}
+		}
+	}
+	p, err := env.Dir.SearchGroups(ctx, directory.Query{Filter: directory.Eq(directory.FieldName, identity.DefaultUsersGroup)})
+	if err != nil || p.Total != 1 {
+		t.Errorf("%d groups named dirgate-users, %v", p.Total, err)
+	}
+}
