@@ -40,13 +40,11 @@ func gatewayDialects(token string, kanboard map[string]any) map[string]any {
 	}
 }
 
-func startGateway(t *testing.T, domain map[string]any) *stack {
+func startGateway(t *testing.T) *stack {
 	t.Helper()
 	srv, backend := e2eutil.LDAP(t, slapd.Options{LDIF: gatewayLDIF})
 	token := "e2e-" + random(12)
-	domain["name"], domain["backend"] = "example.com", backend
 	cfg := e2eutil.DomainConfig(t, "example.com", backend, map[string]any{
-		"domains":  []any{domain},
 		"dialects": gatewayDialects(token, map[string]any{}),
 	})
 	p := e2eutil.Start(t, e2eutil.Options{Config: cfg})
@@ -57,7 +55,7 @@ func startGateway(t *testing.T, domain map[string]any) *stack {
 // token makes a Kanboard admin, a member of Kanboard's own group, never
 // of the gateway's admin group: the user is no admin of OpenAPI.
 func TestAppAdminStaysInKanboard(t *testing.T) {
-	s := startGateway(t, map[string]any{})
+	s := startGateway(t)
 	id := s.callInt(t, "createUser", map[string]any{"username": "kb.boss", "password": "Kb-Boss-Pw1", "role": "app-admin"})
 	if got := s.getUser(t, map[string]any{"user_id": id}); got == nil || got.Role != "app-admin" {
 		t.Fatalf("kb.boss in Kanboard: %+v, want app-admin", got)
@@ -110,7 +108,7 @@ func TestRoleGroupThatIsAnAdminGroupIsRefused(t *testing.T) {
 // group gets dirgate-users (made in ou=groups when first needed) as its
 // primary group, not the admin group's gidNumber 10000.
 func TestNewUsersGetThePlainUsersGroup(t *testing.T) {
-	s := startGateway(t, map[string]any{})
+	s := startGateway(t)
 	s.callInt(t, "createUser", map[string]any{"username": "plain.user", "password": "Plain-User-Pw1"})
 	users := s.entry(t, "cn=dirgate-users,ou=groups,"+base, "gidNumber")
 	if users == nil {
@@ -125,7 +123,7 @@ func TestNewUsersGetThePlainUsersGroup(t *testing.T) {
 // TestDefaultGIDOfAnAdminGroupRefusesToStart: defaultGIDNumber 10000 is
 // dirgate-admins' gidNumber in the directory: dirgate does not start.
 func TestDefaultGIDOfAnAdminGroupRefusesToStart(t *testing.T) {
-	srv, backend := e2eutil.LDAP(t, slapd.Options{LDIF: gatewayLDIF})
+	_, backend := e2eutil.LDAP(t, slapd.Options{LDIF: gatewayLDIF})
 	cfg := e2eutil.DomainConfig(t, "example.com", backend, map[string]any{
 		"domains":  []any{map[string]any{"name": "example.com", "backend": backend, "defaultGIDNumber": 10000}},
 		"dialects": gatewayDialects("e2e-"+random(12), map[string]any{}),
@@ -135,7 +133,6 @@ func TestDefaultGIDOfAnAdminGroupRefusesToStart(t *testing.T) {
 	if code := p.Wait(20 * time.Second); code == 0 || !strings.Contains(p.Output(), want) {
 		t.Errorf("serve: exit %d, want a refusal naming %q:\n%s", code, want, p.Output())
 	}
-	_ = srv
 }
 
 // TestHomeDirectoriesAreUnique: names that differ only in characters a
@@ -143,7 +140,7 @@ func TestDefaultGIDOfAnAdminGroupRefusesToStart(t *testing.T) {
 // /home/<name>; a home a renamed user kept is not handed out again (the
 // new user's name gets its digest added).
 func TestHomeDirectoriesAreUnique(t *testing.T) {
-	s := startGateway(t, map[string]any{})
+	s := startGateway(t)
 	homes := map[string]string{}
 	ids := map[string]int64{}
 	for i, name := range []string{"j_doe", "j@doe", "j:doe", "j doe", "j+doe", "j/doe"} {
