@@ -86,6 +86,7 @@ lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags faultinject ./pkg/identity/
 
 ## bench: the benchmarks, with allocations (figures go to docs/benchmarks.md)
 bench:

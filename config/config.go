@@ -77,6 +77,7 @@ type Domain struct {
 	BaseDN           string                  `mapstructure:"baseDN"`
 	UsersDN          string                  `mapstructure:"usersDN"`
 	GroupsDN         string                  `mapstructure:"groupsDN"`
+	DefaultGroup     string                  `mapstructure:"defaultGroup"`
 	DefaultGIDNumber int64                   `mapstructure:"defaultGIDNumber"`
 	HomeDirectory    string                  `mapstructure:"homeDirectory"`
 	UIDRange         directory.Range         `mapstructure:"uidRange"`
@@ -154,6 +155,7 @@ func defaults() Config {
 // decoded over it, so a partial password policy keeps the other defaults.
 func defaultDomain() Domain {
 	return Domain{
+		DefaultGroup:   identity.DefaultUsersGroup,
 		HomeDirectory:  "/home/%s",
 		UIDRange:       directory.Range{Min: 10000, Max: 59999},
 		GIDRange:       directory.Range{Min: 10000, Max: 59999},
@@ -168,6 +170,7 @@ func (d Domain) Identity() identity.DomainConfig {
 		Name:             d.Name,
 		UsersDN:          d.UsersDN,
 		GroupsDN:         d.GroupsDN,
+		DefaultGroup:     d.DefaultGroup,
 		DefaultGIDNumber: d.DefaultGIDNumber,
 		HomeDirectory:    d.HomeDirectory,
 		UIDRange:         d.UIDRange,

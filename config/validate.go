@@ -35,6 +35,7 @@ func (c *Config) Validate() error {
 	c.validateThrottleBelowLockout(&ps)
 	c.validateDialects(&ps)
 	c.validateSecrets(&ps)
+	c.validateGroupRights(&ps)
 	return ps.err()
 }
 
@@ -167,6 +168,9 @@ func (d Domain) validate(ps *problems, path string) {
 	checkRange(ps, join(path, "gidRange"), d.GIDRange)
 	if d.DefaultGIDNumber < 0 {
 		ps.addf(join(path, "defaultGIDNumber"), "must not be negative")
+	}
+	if d.DefaultGroup == "" || strings.TrimSpace(d.DefaultGroup) != d.DefaultGroup || strings.ContainsAny(d.DefaultGroup, "\x00\n\r") {
+		ps.addf(join(path, "defaultGroup"), fmt.Sprintf("%q is not a group name", d.DefaultGroup))
 	}
 	p := d.PasswordPolicy
 	pp := join(path, "passwordPolicy")

@@ -13,8 +13,9 @@ import (
 // Name is the dialect's configuration key and metrics label.
 const Name = "kanboard"
 
-// Group defaults. The admin group is replaced by the quick start's own
-// admin group (dirgate-admins) when the quick start bootstraps the dialect.
+// Group defaults: Kanboard's own groups. They must not be groups another
+// dialect makes administrators of (the quick start's dirgate-admins):
+// createUser and updateUser add users to them.
 const (
 	DefaultAdminGroup     = "kanboard-admins"
 	DefaultManagerGroup   = "kanboard-managers"
@@ -144,15 +145,16 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 	return k, nil
 }
 
-// Bootstrap generates the API token on the quick start's first run and
-// gives the app-admin role to the quick start's admin group.
+// Bootstrap generates the API token on the quick start's first run. The
+// role groups stay Kanboard's own: were app-admin the quick start's admin
+// group, createUser(role: app-admin) would make gateway administrators.
+// The quick start's admin group becomes a member of the app-admin group
+// instead, so its admins are Kanboard admins (nested groups count).
 func (c *Config) Bootstrap(b *dialect.Bootstrap) (any, error) {
 	if c.Token == "" {
 		c.Token = b.Secret(30)
 	}
-	if b.AdminGroup != "" {
-		c.AdminGroup = b.AdminGroup
-	}
+	b.AdminRoleGroups = append(b.AdminRoleGroups, c.AdminGroup)
 	return map[string]string{"username": appUsername, "token": c.Token}, nil
 }
 

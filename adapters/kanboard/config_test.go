@@ -49,7 +49,9 @@ func TestValidateAcceptsNoToken(t *testing.T) {
 	}
 }
 
-func TestBootstrapGeneratesTokenAndAdoptsAdminGroup(t *testing.T) {
+// The quick start's admin group is the gateway's: Kanboard's app-admin
+// role stays in Kanboard's own group.
+func TestBootstrapGeneratesTokenKeepsKanboardRoleGroups(t *testing.T) {
 	c := DefaultConfig()
 	section, err := c.Bootstrap(&dialect.Bootstrap{
 		AdminUsername: "admin", AdminGroup: "dirgate-admins",
@@ -58,7 +60,7 @@ func TestBootstrapGeneratesTokenAndAdoptsAdminGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Token != strings.Repeat("k", 30) || c.AdminGroup != "dirgate-admins" {
+	if c.Token != strings.Repeat("k", 30) || c.AdminGroup != DefaultAdminGroup {
 		t.Errorf("after Bootstrap: token %q, adminGroup %q", c.Token, c.AdminGroup)
 	}
 	got, _ := section.(map[string]string)

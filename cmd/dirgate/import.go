@@ -48,7 +48,8 @@ func newImportCmd() *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("import: %w", err)
 				}
-				printCount(cmd.ErrOrStderr(), "imported", n, dom)
+				printCount(cmd.ErrOrStderr(), "imported", n.Written(), dom)
+				fmt.Fprintf(cmd.ErrOrStderr(), "(%d added, %d replaced)\n", n.Added, n.Replaced)
 				printUnverifiable(cmd.ErrOrStderr(), &notes)
 				return nil
 			})

@@ -92,6 +92,10 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := checkDefaultGroups(ctx, core, log); err != nil {
+		core.Close()
+		return err
+	}
 	srv, err := server.New(server.Options{Config: cfg, Core: core, Log: log, Metrics: metrics, Version: version.Version, Listeners: listeners})
 	if err != nil {
 		core.Close()
