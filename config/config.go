@@ -81,6 +81,7 @@ type Domain struct {
 	BaseDN           string                  `mapstructure:"baseDN"`
 	UsersDN          string                  `mapstructure:"usersDN"`
 	GroupsDN         string                  `mapstructure:"groupsDN"`
+	DefaultGroup     string                  `mapstructure:"defaultGroup"`
 	DefaultGIDNumber int64                   `mapstructure:"defaultGIDNumber"`
 	HomeDirectory    string                  `mapstructure:"homeDirectory"`
 	UIDRange         directory.Range         `mapstructure:"uidRange"`
@@ -129,7 +130,10 @@ const (
 	DefaultDataDir       = "./dirgate-data"
 	DefaultBodyLimit     = 1 << 20
 	DefaultShutdownGrace = 4 * time.Second
-	DefaultSocketMode    = FileMode(0o660)
+	// DefaultSocketMode lets only dirgate's own user connect: the socket's
+	// permissions are Artica's access control, so sharing it with a group
+	// is a choice written in the configuration ("0660"), never a default.
+	DefaultSocketMode = FileMode(0o600)
 )
 
 // defaults returns the settings a file need not spell out.
@@ -155,6 +159,7 @@ func defaults() Config {
 // decoded over it, so a partial password policy keeps the other defaults.
 func defaultDomain() Domain {
 	return Domain{
+		DefaultGroup:   identity.DefaultUsersGroup,
 		HomeDirectory:  "/home/%s",
 		UIDRange:       directory.Range{Min: 10000, Max: 59999},
 		GIDRange:       directory.Range{Min: 10000, Max: 59999},
@@ -169,6 +174,7 @@ func (d Domain) Identity() identity.DomainConfig {
 		Name:             d.Name,
 		UsersDN:          d.UsersDN,
 		GroupsDN:         d.GroupsDN,
+		DefaultGroup:     d.DefaultGroup,
 		DefaultGIDNumber: d.DefaultGIDNumber,
 		HomeDirectory:    d.HomeDirectory,
 		UIDRange:         d.UIDRange,

@@ -40,6 +40,8 @@ func (c *Config) Validate() error {
 	c.validateDomains(&ps)
 	c.validateThrottleBelowLockout(&ps)
 	c.validateDialects(&ps)
+	c.validateSecrets(&ps)
+	c.validateGroupRights(&ps)
 	return ps.err()
 }
 
@@ -51,8 +53,14 @@ func (s Server) validate(ps *problems) {
 		{"server.readTimeout", s.ReadTimeout}, {"server.readHeaderTimeout", s.ReadHeaderTimeout},
 		{"server.writeTimeout", s.WriteTimeout}, {"server.idleTimeout", s.IdleTimeout},
 	} {
-		if t.d < 0 {
+		switch {
+		case t.d < 0:
 			ps.addf(t.key, "must not be negative (0 means no timeout)")
+		case t.d > 0 && t.d < time.Second:
+			// Valid Go, useless server: every request would be cut off
+			// before it is read or answered (an empty reply).
+			ps.addf(t.key, fmt.Sprintf("%s is under a second: requests would be cut off with an empty reply; "+
+				"write e.g. 30s (0 means no timeout)", t.d))
 		}
 	}
 	if s.BodyLimit <= 0 {
@@ -167,6 +175,9 @@ func (d Domain) validate(ps *problems, path string) {
 	if d.DefaultGIDNumber < 0 {
 		ps.addf(join(path, "defaultGIDNumber"), "must not be negative")
 	}
+	if d.DefaultGroup == "" || strings.TrimSpace(d.DefaultGroup) != d.DefaultGroup || strings.ContainsAny(d.DefaultGroup, "\x00\n\r") {
+		ps.addf(join(path, "defaultGroup"), fmt.Sprintf("%q is not a group name", d.DefaultGroup))
+	}
 	p := d.PasswordPolicy
 	pp := join(path, "passwordPolicy")
 	if p.MinLength < 0 {
@@ -232,6 +243,9 @@ func (c *Config) validateDialects(ps *problems) {
 					ps.addf(join(lp, "mode"), fmt.Sprintf("%s is configured elsewhere with mode %s", l.Unix, m))
 				}
 				modes[l.Unix] = l.Mode
+				if len(l.Unix) > MaxSocketPath {
+					ps.add(join(lp, "unix"), SocketPathTooLong(len(l.Unix)))
+				}
 				if l.Mode&0o600 != 0o600 {
 					ps.addf(join(lp, "mode"), fmt.Sprintf("%s lets not even the owner connect: give at least 0600", l.Mode))
 				}

@@ -81,6 +81,7 @@ const (
 	codePasswordTLS      = "PASSWORD_TRANSPORT"
 	codeRangeExhausted   = "ID_RANGE_EXHAUSTED"
 	codeInternal         = "INTERNAL_ERROR"
+	codeTooManyResults   = "TOO_MANY_RESULTS"
 	codeTooManyRequests  = "TOO_MANY_REQUESTS"
 )
 

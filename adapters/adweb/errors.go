@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -56,6 +57,9 @@ func fromCore(err error, what subject, name string) *apiError {
 		return tooManyRequests(err)
 	case errors.Is(err, identity.ErrUnknownDomain):
 		return wrap(http.StatusBadRequest, codeUnknownDomain, "unknown domain")
+	case errors.Is(err, dialect.ErrTooManyResults):
+		// The request is the client's to narrow: a smaller OU or group.
+		return wrap(http.StatusBadRequest, codeTooManyResults, err.Error())
 	case errors.Is(err, identity.ErrForbidden):
 		// The core's text names the operation and the subtree, never a
 		// server diagnostic; it tells the key's owner what the key lacks.

@@ -24,6 +24,7 @@ const (
 const (
 	keyCallerName     = "artica.caller"
 	keyCallerReadOnly = "artica.readOnly"
+	keyCallerRestore  = "artica.restore"
 )
 
 // socketCaller names unix-socket callers in the audit log.
@@ -34,6 +35,7 @@ type apiKey struct {
 	name     string
 	sum      [sha256.Size]byte
 	readOnly bool
+	restore  bool
 }
 
 // digest returns the SHA-256 a configured key is compared by.
@@ -95,6 +97,7 @@ func (d *Dialect) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 		check.Succeeded()
 		c.Set(keyCallerName, "apikey:"+key.name)
 		c.Set(keyCallerReadOnly, key.readOnly)
+		c.Set(keyCallerRestore, key.restore)
 		return next(c)
 	}
 }
@@ -136,4 +139,15 @@ func callerOf(c echo.Context) (name string, readOnly bool) {
 	}
 	readOnly, _ = c.Get(keyCallerReadOnly).(bool)
 	return name, readOnly
+}
+
+// mayRestore says whether the request's caller holds the restore right:
+// a TCP key configured with it, or the socket unless socketRestore is
+// off.
+func (d *Dialect) mayRestore(c echo.Context) bool {
+	if name, _ := c.Get(keyCallerName).(string); name == "" {
+		return d.socketRestore
+	}
+	restore, _ := c.Get(keyCallerRestore).(bool)
+	return restore
 }

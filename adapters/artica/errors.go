@@ -57,6 +57,8 @@ func (d *Dialect) message(c echo.Context, subject string, err error) string {
 		return subject + " is not empty"
 	case errors.Is(err, dialect.ErrBodyTooLarge):
 		return "request body too large"
+	case errors.Is(err, dialect.ErrTooManyResults):
+		return err.Error()
 	}
 	d.log.Error("artica request failed", "subject", subject, "request_id", dialect.RequestID(c), "error", err)
 	return "internal error"

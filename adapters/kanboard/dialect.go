@@ -19,6 +19,8 @@ type Dialect struct {
 	authHeader string
 	scope      identity.Scope
 	log        *slog.Logger
+	// maxBatch and maxResults bound a request's batch and its answer.
+	maxBatch, maxResults int
 }
 
 func newDialect(deps dialect.Deps, d *identity.Domain, l layout, token, authHeader string) *Dialect {
@@ -35,6 +37,8 @@ func newDialect(deps dialect.Deps, d *identity.Domain, l layout, token, authHead
 		authHeader: authHeader,
 		scope:      l.scope(d.BaseDN()),
 		log:        log,
+		maxBatch:   DefaultMaxBatch,
+		maxResults: dialect.DefaultMaxResults,
 	}
 }
 

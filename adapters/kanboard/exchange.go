@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"unicode/utf8"
 
 	"github.com/creachadair/jrpc2"
 
+	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/jsoncheck"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -40,12 +41,15 @@ type exchange struct {
 //
 // jrpc2 parses the body and checks each request's shape; what Kanboard
 // does differently is decided here: a body that is not an object or array,
-// or not UTF-8, is a parse error, `[]` is one invalid-request object, and
-// unknown members of a request are ignored rather than refused.
+// not UTF-8 or with a lone surrogate escape is a parse error, `[]` is one
+// invalid-request object, and unknown members of a request are ignored
+// rather than refused. What dirgate adds: a batch over maxBatch is one
+// invalid-request object, and the calls share a budget of maxResults
+// listed users.
 func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
-	// PHP's json_decode refuses invalid UTF-8 where encoding/json would
-	// quietly turn it into U+FFFD.
-	if b := firstByte(body); b != '{' && b != '[' || !utf8.Valid(body) {
+	// PHP's json_decode refuses invalid UTF-8 and lone surrogate escapes
+	// where encoding/json would quietly turn them into U+FFFD.
+	if b := firstByte(body); b != '{' && b != '[' || jsoncheck.Text(body) != nil {
 		return encodeReply(nil, nil, errParse)
 	}
 	reqs, err := jrpc2.ParseRequests(body)
@@ -56,6 +60,14 @@ func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
 		return encodeReply(nil, nil, errInvalidRequest)
 	}
 	x.batch = reqs[0].Batch
+	if len(reqs) > x.k.maxBatch {
+		// Before credentials and before any call: nothing of an oversized
+		// batch runs. The answer is the library's to an invalid request.
+		x.k.log.InfoContext(ctx, "kanboard: batch refused: too many requests",
+			"requests", len(reqs), "max_batch", x.k.maxBatch, "request_id", x.requestID)
+		return encodeReply(nil, nil, errInvalidRequest)
+	}
+	ctx = withListBudget(ctx, x.k.maxResults)
 	var replies [][]byte
 	for _, r := range reqs {
 		reply, err := x.handle(ctx, r)
@@ -123,6 +135,9 @@ func (x *exchange) failure(ctx context.Context, err error, reply func(any, *jrpc
 	var d *denial
 	if errors.As(err, &d) {
 		return nil, d
+	}
+	if errors.Is(err, dialect.ErrTooManyResults) {
+		return reply(nil, errTooManyResults.WithData(err.Error()))
 	}
 	if seconds, ok := identity.RetryAfter(err); ok {
 		x.k.log.DebugContext(ctx, "kanboard: too many requests", "request_id", x.requestID, "error", err)

@@ -73,6 +73,8 @@ func coreError(err error, subject string) *apiError {
 	var validation *identity.ValidationError
 	var policy *identity.PolicyError
 	switch {
+	case errors.Is(err, dialect.ErrTooManyResults):
+		return &apiError{status: http.StatusBadRequest, message: err.Error(), cause: err}
 	case errors.Is(err, identity.ErrTooManyRequests):
 		seconds, _ := identity.RetryAfter(err)
 		return &apiError{status: http.StatusTooManyRequests, retryAfter: seconds, cause: err,

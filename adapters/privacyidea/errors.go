@@ -90,6 +90,9 @@ var (
 	errWrongPassword = authError(codeWrongCredential, "Authentication failure. Wrong credentials")
 	errAdminOnly     = authError(codeMissingRight,
 		"Authentication failure. You do not have the necessary role (['admin']) to access this resource!")
+	errAccountInactive = authError(codeWrongCredential, "Authentication failure. The account is disabled or locked.")
+	errNoLongerAdmin   = authError(codeMissingRight,
+		"Authentication failure. The account of this token is no longer an admin: log in again.")
 	errBodyTooLarge = &apiError{status: http.StatusRequestEntityTooLarge, code: codeParameter,
 		message: fmt.Sprintf("ERR%d: The request body is too large.", codeParameter)}
 )

@@ -43,9 +43,10 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 			return fail(fmt.Errorf("domain %s: open %s backend: %w", d.Name, d.Backend.Type, err))
 		}
 		opened = append(opened, dir)
-		ic := d.Identity()
-		ic.Hashing = hashing
-		domains = append(domains, identity.NewDomain(ic, InstrumentDirectory(dir, d.Name, m), audit, log.With("domain", d.Name)))
+		rules := d.Identity()
+		rules.Hashing = hashing
+		rules.AdminGroups = cfg.AdminGroups()
+		domains = append(domains, identity.NewDomain(rules, InstrumentDirectory(dir, d.Name, m), audit, log.With("domain", d.Name)))
 	}
 	core, err := identity.NewService(domains...)
 	if err != nil {

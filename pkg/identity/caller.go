@@ -51,7 +51,8 @@ func (o Operation) IsWrite() bool {
 	}
 }
 
-// Scope limits what a caller may do. The zero Scope allows everything.
+// Scope limits what a caller may do. The zero Scope allows everything
+// but a restore, which must be granted (Restore).
 type Scope struct {
 	// ReadOnly refuses every write.
 	ReadOnly bool
@@ -65,6 +66,11 @@ type Scope struct {
 	// Self, when not empty, is the DN of the only user the caller may read
 	// or change: a logged-in user acting on its own account.
 	Self string
+	// Restore grants importing LDIF over the whole domain (a backup
+	// restore): it brings back deleted entries and undoes changes made
+	// since, in every dialect's users, so no credential has it by
+	// default.
+	Restore bool
 }
 
 // Caller is who makes a call: recorded in the audit log and checked against

@@ -23,8 +23,14 @@ type DomainConfig struct {
 	// dialect does not say (default ou=people and ou=groups under the base).
 	UsersDN  string
 	GroupsDN string
-	// DefaultGIDNumber is the primary group of users created without one.
+	// DefaultGroup names the primary group of users created without one,
+	// made in GroupsDN the first time it is needed (default
+	// dirgate-users). DefaultGIDNumber, when not 0, is used instead.
+	DefaultGroup     string
 	DefaultGIDNumber int64
+	// AdminGroups are the groups whose members some dialect makes
+	// administrators; the default primary group must not be one of them.
+	AdminGroups []string
 	// HomeDirectory is the home of new users; "%s" stands for the username.
 	HomeDirectory  string
 	UIDRange       directory.Range
@@ -54,8 +60,8 @@ func (c DomainConfig) withDefaults(base string) DomainConfig {
 	if c.GIDRange == (directory.Range{}) {
 		c.GIDRange = directory.Range{Min: 10000, Max: 59999}
 	}
-	if c.DefaultGIDNumber == 0 {
-		c.DefaultGIDNumber = c.GIDRange.Min
+	if c.DefaultGroup == "" {
+		c.DefaultGroup = DefaultUsersGroup
 	}
 	if c.PasswordPolicy == (PasswordPolicy{}) {
 		c.PasswordPolicy = DefaultPasswordPolicy()
@@ -139,6 +145,8 @@ type Domain struct {
 	nobody string
 	// throttle limits password checks (Service.SetThrottle); nil: none.
 	throttle *throttle.Limiter
+	// defGroup caches the primary group of users created without one.
+	defGroup defaultGroup
 }
 
 // NewDomain wraps a directory with the core's rules. audit may be nil (no

@@ -35,6 +35,9 @@ const (
 	GroupsDN   = "ou=groups," + Base
 	ScopedDN   = "ou=scoped," + Base
 	AdminGroup = "dirgate-admins"
+	// KanboardAdminGroup is Kanboard's app-admin group; AdminGroup is a
+	// member of it, so the gateway's admins are Kanboard's too.
+	KanboardAdminGroup = "kanboard-admins"
 	// OrgUsersDN is where Artica's organization keeps its users.
 	OrgUsersDN = "ou=users,ou=example.com,dc=organizations," + Base
 )
@@ -152,7 +155,7 @@ func Start(t *testing.T) *Stack {
 					map[string]any{"name": "list", "admins": []string{Lister.Username}, "actions": []string{"userlist"}},
 				},
 			}},
-			"kanboard": map[string]any{"config": map[string]any{"token": kanboardToken, "adminGroup": AdminGroup}},
+			"kanboard": map[string]any{"config": map[string]any{"token": kanboardToken, "adminGroup": KanboardAdminGroup}},
 			"openapi": map[string]any{"config": map[string]any{
 				"jwtSecret": openAPISecret, "adminGroup": AdminGroup,
 				"invitations": map[string]any{"secret": invitationSecret},
