@@ -155,12 +155,23 @@ func TestEnvironmentAndOverrides(t *testing.T) {
 	t.Setenv("DIRGATE_SERVER_SHUTDOWNGRACE", "2s")
 	t.Setenv("DIRGATE_DIALECTS_FAKE_CONFIG_TOKEN", "from-env")
 	t.Setenv("DIRGATE_LOG_LEVEL", "warn")
+	// The keys a file rarely holds must still be reachable from the
+	// environment: a container is often configured by it alone.
+	t.Setenv("DIRGATE_SERVER_TRUSTEDPROXIES", "10.0.0.0/8")
+	t.Setenv("DIRGATE_SERVER_CLIENTADDRESSHEADER", "X-Real-IP")
+	t.Setenv("DIRGATE_SERVER_THROTTLE_PERADDRESS_FAILURES", "50")
+	t.Setenv("DIRGATE_SERVER_THROTTLE_PERACCOUNTADDRESS_REFILL", "5m")
+	t.Setenv("DIRGATE_SERVER_THROTTLE_MAXTRACKED", "1000")
 	cfg, err := Load(Source{File: writeFile(t, goodYAML), Overrides: map[string]any{"log.level": "error"}})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
 	if cfg.Listen != "0.0.0.0:8080" || cfg.Server.BodyLimit != 4096 || cfg.Server.ShutdownGrace != 2*time.Second {
 		t.Errorf("environment not applied: %+v", cfg)
+	}
+	if s := cfg.Server; !slices.Equal(s.TrustedProxies, []string{"10.0.0.0/8"}) || s.ClientAddressHeader != "X-Real-IP" ||
+		s.Throttle.PerAddress.Failures != 50 || s.Throttle.PerAccountAddress.Refill != 5*time.Minute || s.Throttle.MaxTracked != 1000 {
+		t.Errorf("proxy and throttle settings from the environment not applied: %+v", s)
 	}
 	if got := cfg.Dialects["fake"].Config.(*fakeDialect).Token; got != "from-env" {
 		t.Errorf("token = %q, want the environment's", got)

@@ -103,6 +103,14 @@ func setDefaults(v *viper.Viper) {
 		"server.bodyLimit":         d.Server.BodyLimit,
 		"server.shutdownGrace":     d.Server.ShutdownGrace,
 
+		"server.trustedProxies":                      []string{},
+		"server.clientAddressHeader":                 d.Server.ClientAddressHeader,
+		"server.throttle.perAddress.failures":        d.Server.Throttle.PerAddress.Failures,
+		"server.throttle.perAddress.refill":          d.Server.Throttle.PerAddress.Refill,
+		"server.throttle.perAccountAddress.failures": d.Server.Throttle.PerAccountAddress.Failures,
+		"server.throttle.perAccountAddress.refill":   d.Server.Throttle.PerAccountAddress.Refill,
+		"server.throttle.maxTracked":                 d.Server.Throttle.MaxTracked,
+
 		"passwordHashing.concurrency": d.PasswordHashing.Concurrency,
 		"passwordHashing.queue":       d.PasswordHashing.Queue,
 	} {

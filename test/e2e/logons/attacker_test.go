@@ -97,6 +97,7 @@ func runAttacker(raw string) int {
 				body, _ := json.Marshal(map[string]string{"username": fmt.Sprintf("nobody-%d-%d", client, n), "password": "Not-The-Password-1"})
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, o.URL+"/api/login", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", 128+client>>8, client&0xff, n&0xff))
 				resp, err := c.Do(req)
 				var answer []byte
 				if err == nil {

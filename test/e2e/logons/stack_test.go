@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,11 +47,26 @@ func newClient() *http.Client {
 	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}
 }
 
+// These tests measure what a logon costs and says, not the throttle
+// (test/e2e/throttle): dirgate trusts the loopback as its reverse proxy,
+// and every request reports a client address of its own in
+// X-Forwarded-For, as a distributed attacker's requests would arrive,
+// so that no address or account budget refuses them.
+const behindProxy = "DIRGATE_SERVER_TRUSTEDPROXIES=127.0.0.1"
+
+var clients atomic.Uint32
+
+// nextClient is a client address no request has reported yet.
+func nextClient() string {
+	n := clients.Add(1)
+	return fmt.Sprintf("10.%d.%d.%d", n>>16&0xff, n>>8&0xff, n&0xff)
+}
+
 // quickStart runs the quick start (embedded backend, every dialect) as the
 // attacker's test did; env is added to dirgate's environment.
 func quickStart(t testing.TB, env ...string) *stack {
 	t.Helper()
-	p := e2eutil.Start(t, e2eutil.Options{Env: env})
+	p := e2eutil.Start(t, e2eutil.Options{Env: append([]string{behindProxy}, env...)})
 	creds := p.Credentials()
 	admin, _ := creds["admin"].(map[string]any)
 	kb, _ := creds["kanboard"].(map[string]any)
@@ -102,7 +118,7 @@ member: uid=%[2]s,ou=people,%[1]s
 				"realms":    map[string]any{"local": map[string]any{"resolvers": []string{"local"}}},
 				"admins":    map[string]any{"groups": []string{adminGroup}},
 			}},
-			"kanboard": map[string]any{"config": map[string]any{"token": ldapKanboardToken, "adminGroup": adminGroup}},
+			"kanboard": map[string]any{"config": map[string]any{"token": ldapKanboardToken}},
 			"openapi": map[string]any{"config": map[string]any{
 				"jwtSecret": "logons-openapi-jwt-secret-9f8e7d6c5b4a3928", "adminGroup": adminGroup,
 				"invitations": map[string]any{"secret": "logons-openapi-invitation-secret-1f2e3d4c5b6a"},
@@ -113,7 +129,7 @@ member: uid=%[2]s,ou=people,%[1]s
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &stack{proc: e2eutil.Start(t, e2eutil.Options{Config: string(cfg)}), http: newClient(), lockout: 5}
+	s := &stack{proc: e2eutil.Start(t, e2eutil.Options{Config: string(cfg), Env: []string{behindProxy}}), http: newClient(), lockout: 5}
 	s.kanboardToken = ldapKanboardToken
 	s.admin = s.login(t, ldapAdmin, ldapAdminPassword)
 	return s
@@ -130,6 +146,9 @@ type reply struct {
 // do sends req and reads the whole answer; a transport failure is an
 // error (dirgate must answer every request).
 func (s *stack) do(req *http.Request) (reply, error) {
+	if req.Header.Get("X-Forwarded-For") == "" {
+		req.Header.Set("X-Forwarded-For", nextClient())
+	}
 	start := time.Now()
 	resp, err := s.http.Do(req)
 	if err != nil {
