@@ -25,9 +25,9 @@ type Directory struct {
 	log   *slog.Logger
 
 	dialer *dialer
-	svc    *pool // bound as the service account
-	reads  *pool // bound as the service account, searches only (wireconn.go)
-	binds  *pool // for binding as users
+	svc    *pool[*conn]     // bound as the service account
+	reads  *pool[*readConn] // bound as the service account, searches only (package wire)
+	binds  *pool[*conn]     // for binding as users
 
 	extra      []string // allow-listed extra user attributes
 	countersDN string
@@ -150,10 +150,9 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 	if d.dialer, err = newDialer(&cfg); err != nil {
 		return nil, err
 	}
-	d.svc = newPool("service", d.dialer, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
-	d.binds = newPool("bind", d.dialer, cfg.BindPoolSize, "", "", cfg.IdleCheck)
-	d.reads = newPool("read", d.dialer, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
-	d.reads.wire = true
+	d.svc = newPool("service", d.dialer, (*dialer).dial, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
+	d.binds = newPool("bind", d.dialer, (*dialer).dial, cfg.BindPoolSize, "", "", cfg.IdleCheck)
+	d.reads = newPool("read", d.dialer, (*dialer).dialRead, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
 	// A directory opened while the server was away learns its lockout
 	// policy on the first connection that works.
 	d.svc.onConnect = func() {
