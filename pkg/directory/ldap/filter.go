@@ -12,8 +12,10 @@ import (
 )
 
 // Compiling the port's filter language to an LDAP filter (RFC 4515). Every
-// value is escaped here, once, with ldap.EscapeFilter; nothing else builds
-// search filters from caller input.
+// value of the language is escaped here, once, with ldap.EscapeFilter.
+// The few other filters built from caller input (lookups by a Ref in
+// lookup.go, memberships in members.go and ad_members.go, Resolve in
+// ous.go) escape their values the same way where they are built.
 
 // matchNothing is a filter no entry matches ("(|)" is RFC 4526, which not
 // every server or go-ldap's compiler takes).

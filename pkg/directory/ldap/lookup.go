@@ -12,8 +12,10 @@ import (
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
-// Finding entries by a Ref. Every value goes into the filter through
-// ldap.EscapeFilter, here and only here.
+// Finding entries by a Ref. Every value goes into its filter through
+// ldap.EscapeFilter where the filter is built: here for lookups, as
+// filter.go does for the filter language, members.go and ad_members.go
+// for memberships and ous.go for Resolve.
 
 // kindSpec says how refs of one kind of entry are resolved.
 type kindSpec struct {
