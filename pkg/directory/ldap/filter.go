@@ -30,7 +30,7 @@ type filterCompiler struct {
 	// at 0 every result must satisfy it.
 	loose int
 	// rechecks are conditions the server evaluates too broadly, to be
-	// checked on every result (edgespaces.go).
+	// checked on every result (recheck).
 	rechecks []recheck
 }
 
