@@ -137,8 +137,8 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 		d.groupClasses = []string{selector(d.prof.classes.group)}
 	}
 	d.userSel, d.groupSel, d.ouSel = classFilter(d.userClass), classFilter(d.groupClasses...), classFilter(d.ouClass)
-	if prof.notUser != "" {
-		d.userSel = "(&" + d.userSel + "(!" + classFilter(prof.notUser) + "))"
+	if prof.quirks.notUser != "" {
+		d.userSel = "(&" + d.userSel + "(!" + classFilter(prof.quirks.notUser) + "))"
 	}
 	d.computeAttrLists()
 	d.indexAttrs()
@@ -226,7 +226,7 @@ func (d *Directory) serverInfo(ctx context.Context) (*serverInfo, error) {
 		passwordModify: slices.Contains(e.GetEqualFoldAttributeValues("supportedExtension"), "1.3.6.1.4.1.4203.1.11.1"),
 		domain:         e.GetEqualFoldAttributeValue("defaultNamingContext"),
 	}
-	if d.cfg.Sort == "client" || d.prof.noSortedView {
+	if d.cfg.Sort == "client" || d.prof.quirks.noSortedView {
 		si.sort, si.vlv = false, false
 	}
 	d.server.Store(si)
@@ -248,7 +248,7 @@ func (d *Directory) domainDN(ctx context.Context) (string, error) {
 
 // pageSize is the configured page size, within the server's limit.
 func (d *Directory) pageSize() int {
-	if m := d.prof.maxPageSize; m > 0 && d.cfg.PageSize > m {
+	if m := d.prof.quirks.maxPageSize; m > 0 && d.cfg.PageSize > m {
 		return m
 	}
 	return d.cfg.PageSize
@@ -270,8 +270,8 @@ func (d *Directory) computeAttrLists() {
 		attrSurname, attrDisplayName, attrMail, attrTelephone, attrMobile, attrTitle, attrDesc, attrUIDNumber,
 		attrGIDNumber, attrHomeDirectory, attrPrincipalName, attrExtID, attrSystem, attrInvitePending,
 		attrInviteExpiry), "objectClass")
-	if d.prof.otherMobile != "" {
-		d.userAttrs = append(d.userAttrs, d.prof.otherMobile)
+	if d.prof.quirks.otherMobile != "" {
+		d.userAttrs = append(d.userAttrs, d.prof.quirks.otherMobile)
 	}
 	d.userAttrs = append(d.userAttrs, d.prof.account.attributes()...)
 	d.userAttrs = append(d.userAttrs, d.extra...)
@@ -303,7 +303,7 @@ func (d *Directory) Capabilities() directory.Capabilities {
 		LockoutThreshold:  d.prof.account.threshold(),
 		ExtraAttributes:   slices.Clone(d.extra),
 		// AD never hands out password hashes.
-		ExportOmitsPasswords: d.prof.exportOmitsPasswords,
+		ExportOmitsPasswords: d.prof.quirks.exportOmitsPasswords,
 	}
 }
 

@@ -114,7 +114,7 @@ func (fc *filterCompiler) cond(c directory.Cond) (string, error) {
 	if attr == "" {
 		return fc.stateCond(c)
 	}
-	if fc.d.prof.noNUL && slices.ContainsFunc(c.Values, hasNUL) {
+	if fc.d.prof.quirks.noNUL && slices.ContainsFunc(c.Values, hasNUL) {
 		// The server would compare such a value cut at the NUL (so
 		// "a@x\x00y" would match a@x), and no stored value holds one,
 		// since writes refuse them: taken literally, it matches nothing.
@@ -124,13 +124,13 @@ func (fc *filterCompiler) cond(c directory.Cond) (string, error) {
 		}
 	}
 	attrs := []string{attr}
-	if other := fc.d.prof.otherMobile; c.Field == directory.FieldMobile && other != "" {
+	if other := fc.d.prof.quirks.otherMobile; c.Field == directory.FieldMobile && other != "" {
 		attrs = append(attrs, other)
 	}
 	if fc.widened(c) {
 		fc.rechecks = append(fc.rechecks, recheck{attrs: attrs, op: c.Op, value: c.Values[0]})
 	}
-	if other := fc.d.prof.otherMobile; c.Field == directory.FieldMobile && other != "" && c.Op != directory.OpPresent {
+	if other := fc.d.prof.quirks.otherMobile; c.Field == directory.FieldMobile && other != "" && c.Op != directory.OpPresent {
 		// The first number is in mobile, the others in otherMobile.
 		first, err := fc.condOn(attr, c)
 		if err != nil {
@@ -306,7 +306,7 @@ type recheck struct {
 // widened reports whether c is a substring condition the server would
 // fold, in a place where it can be widened and rechecked.
 func (fc *filterCompiler) widened(c directory.Cond) bool {
-	if !fc.d.prof.foldsEdgeSpaces || fc.loose > 0 || len(c.Values) != 1 {
+	if !fc.d.prof.quirks.foldsEdgeSpaces || fc.loose > 0 || len(c.Values) != 1 {
 		return false
 	}
 	if c.Op != directory.OpContains && c.Op != directory.OpStartsWith {

@@ -99,7 +99,7 @@ func (d *Directory) find(ctx context.Context, spec kindSpec, ref directory.Ref, 
 // under the base, other than except (a DN, for renames to another case).
 func (d *Directory) nameTaken(ctx context.Context, spec kindSpec, name, except string) error {
 	base, sel, what := d.base, spec.sel, spec.what
-	if d.prof.domainNames {
+	if d.prof.quirks.domainNames {
 		// One namespace for every account and group of the domain.
 		dom, err := d.domainDN(ctx)
 		if err != nil {
