@@ -47,7 +47,7 @@ func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
 		// then asks each one.
 		hasSub := d.attrs.get(attrHasSubordinate) == "" ||
 			strings.EqualFold(e.GetEqualFoldAttributeValue(d.attrs.get(attrHasSubordinate)), "TRUE")
-		var attrs []ldapformat.Attr
+		attrs := make([]ldapformat.Attr, 0, len(e.Attributes))
 		for _, a := range e.Attributes {
 			if a.Name != "" && !strings.EqualFold(a.Name, d.attrs.get(attrHasSubordinate)) {
 				attrs = append(attrs, ldapformat.Attr{Name: a.Name, Values: a.Values})

@@ -214,7 +214,7 @@ func (p *pool[C]) healthy(ctx context.Context, c C) bool {
 	// trip under a short deadline tells.
 	probeCtx, cancel := context.WithTimeout(ctx, min(p.dialer.dialTimeout, time.Second))
 	defer cancel()
-	stop := context.AfterFunc(probeCtx, c.abort)
+	stop := context.AfterFunc(probeCtx, c.state().abort)
 	_, err := c.Search(rootDSE("1.1"))
 	if !stop() || err != nil {
 		return false
@@ -301,7 +301,9 @@ func (p *pool[C]) call(ctx context.Context, retry bool, fn func(C) error) error 
 			return err
 		}
 		reused := c.state().uses > 0
-		stop := context.AfterFunc(ctx, c.abort)
+		// The link's abort, not C's: a method value of a type parameter
+		// is a larger closure, 8 bytes more per call.
+		stop := context.AfterFunc(ctx, c.state().abort)
 		err = fn(c)
 		aborted := !stop()
 		broken := aborted || isNetwork(err) || closedUnder(c, err)

@@ -51,19 +51,33 @@ func (lw *Writer) Entry(dn string, attrs []Attr) {
 }
 
 // line writes "name: value", or "name:: base64" when the value is not
-// Safe, folded at Fold.
+// Safe, folded at Fold. It writes the pieces as they are, building no
+// line: an export writes millions of them.
 func (lw *Writer) line(name, value string) {
-	l := name + ": " + value
+	sep, v := ": ", value
 	if !Safe(value) {
-		l = name + ":: " + base64.StdEncoding.EncodeToString([]byte(value))
+		sep, v = ":: ", base64.StdEncoding.EncodeToString([]byte(value))
 	}
-	width := Fold
-	for len(l) > width {
-		lw.write(l[:width] + "\n ")
-		l = l[width:]
-		width = Fold - 1 // after the leading space
+	col := lw.folded(name, 0)
+	col = lw.folded(sep, col)
+	lw.folded(v, col)
+	lw.write("\n")
+}
+
+// folded writes s from column col of the line, continuing on a new line
+// that starts with a space where the line reaches Fold and more follows;
+// it returns the column after s.
+func (lw *Writer) folded(s string, col int) int {
+	for len(s) > 0 {
+		if col == Fold {
+			lw.write("\n ")
+			col = 1
+		}
+		n := min(len(s), Fold-col)
+		lw.write(s[:n])
+		s, col = s[n:], col+n
 	}
-	lw.write(l + "\n")
+	return col
 }
 
 // Safe reports whether v may be written as it is: an RFC 2849 SAFE-STRING
