@@ -54,11 +54,167 @@ func TestLoginAsAdminAndAsUser(t *testing.T) {
 	}
 }
 
+// TestConfiguredAdminsAreAdmins: an admin listed by DN is one, whatever
+// the case of the DN; another entry of the same name elsewhere is not.
 func TestConfiguredAdminsAreAdmins(t *testing.T) {
-	h := newHarness(t, func(o *harnessOptions) { o.tweak = func(c *Config) { c.Admins = []string{"Bob"} } })
-	h.seedUser(directory.NewUser{Username: "bob", Password: "builder12"})
-	bob := h.login("bob", "builder12")
-	expect(t, bob.Get("/users"), http.StatusOK)
+	const bobDN = "uid=bob,ou=people,dc=example,dc=com"
+	h := newHarness(t, func(o *harnessOptions) {
+		o.tweak = func(c *Config) { c.AdminDNs = []string{"UID=Bob, OU=People,dc=example,dc=com"} }
+	})
+	bob := h.seedUser(directory.NewUser{ParentDN: "ou=people,dc=example,dc=com", Username: "bob", Password: "builder12"})
+	if !directory.EqualDN(bob.DN, bobDN) {
+		t.Fatalf("bob is at %s, want %s", bob.DN, bobDN)
+	}
+	expect(t, h.login("bob", "builder12").Get("/users"), http.StatusOK)
+
+	// bob leaves; someone creates "bob" again elsewhere: not an admin.
+	expect(t, h.admin.Delete("/users/"+bob.ID), http.StatusNoContent)
+	if _, err := h.domain.CreateOU(context.Background(), setupCaller, directory.NewOU{Name: "guests"}); err != nil {
+		t.Fatal(err)
+	}
+	h.seedUser(directory.NewUser{ParentDN: "ou=guests,dc=example,dc=com", Username: "bob", Password: "claimed-12"})
+	expect(t, h.login("bob", "claimed-12").Get("/users"), http.StatusForbidden)
+}
+
+// TestConfigRefusesBareAdminNames: a configuration that still lists
+// usernames as admins is refused, with the way out in the message.
+func TestConfigRefusesBareAdminNames(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.JWTSecret = strings.Repeat("j", 40)
+	cfg.Invitations.Secret = strings.Repeat("i", 40)
+	cfg.Admins = []string{"root", "alice"}
+	err := cfg.Validate()
+	for _, want := range []string{
+		"admins: lists bare usernames (root, alice); whoever creates a free one of those names would be an admin",
+		"list each admin's DN under adminDNs", `make them members of adminGroup ("dirgate-admins")`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to contain %q", err, want)
+		}
+	}
+	cfg.Admins = nil
+	cfg.AdminGroup = ""
+	cfg.AdminDNs = []string{"alice"}
+	err = cfg.Validate()
+	for _, want := range []string{`adminDNs[0]: "alice" is not a DN`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to contain %q", err, want)
+		}
+	}
+	cfg.AdminDNs = []string{"uid=alice,ou=people,dc=example,dc=com"}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("admins by DN only: %v", err)
+	}
+}
+
+// TestAdminTokenEndsWithAdminRights: an admin token is refused at the next
+// request once its user is no longer an admin, and once the account is
+// deleted, disabled or locked, not when the token expires.
+func TestAdminTokenEndsWithAdminRights(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	admins := h.group(directory.ByName(testAdminGroup))
+	seedAdmin := func(name string) (*directory.User, *openapitest.Client) {
+		u := h.seedUser(directory.NewUser{Username: name, Password: name + "-pass1"})
+		if err := h.domain.AddMember(ctx, setupCaller, directory.ByID(admins.ID), directory.UserRef(directory.ByID(u.ID))); err != nil {
+			t.Fatal(err)
+		}
+		c := h.login(name, name+"-pass1")
+		expect(t, c.Get("/users"), http.StatusOK)
+		return u, c
+	}
+
+	demoted, demotedC := seedAdmin("demoted")
+	if err := h.domain.RemoveMember(ctx, setupCaller, directory.ByID(admins.ID), directory.UserRef(directory.ByID(demoted.ID))); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, demotedC.Get("/users"), http.StatusUnauthorized, "no longer an admin")
+	expect(t, demotedC.Get("/users/me"), http.StatusUnauthorized, "no longer an admin")
+	// Logged in again, it is the user it now is.
+	expect(t, h.login("demoted", "demoted-pass1").Get("/users"), http.StatusForbidden)
+
+	disabled, disabledC := seedAdmin("disabled")
+	if err := h.domain.SetEnabled(ctx, setupCaller, directory.ByID(disabled.ID), false); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, disabledC.Get("/users"), http.StatusUnauthorized, "disabled or locked")
+
+	_, lockedC := seedAdmin("locked")
+	for range 5 { // the embedded store's lockout threshold
+		h.anon.Post("/login", map[string]string{"username": "locked", "password": "wrong-pass1"})
+	}
+	if u := h.user(directory.ByName("locked")); !u.Lock.Locked {
+		t.Fatal("five wrong passwords did not lock the account")
+	}
+	expect(t, lockedC.Get("/users"), http.StatusUnauthorized, "disabled or locked")
+
+	gone, goneC := seedAdmin("gone")
+	expect(t, h.admin.Delete("/users/"+gone.ID), http.StatusNoContent)
+	// The finding: a deleted admin's token reset another admin's
+	// password. Refused, and the password is unchanged.
+	adminID := h.user(directory.ByName(testAdmin)).ID
+	expect(t, goneC.Put("/users/"+adminID+"/password", map[string]any{"password": "taken-over-1"}), http.StatusUnauthorized, "no longer exists")
+	if _, err := h.domain.Authenticate(ctx, setupCaller, directory.ByName(testAdmin), testAdminPassword); err != nil {
+		t.Fatalf("the admin's password: %v", err)
+	}
+	// Created again under the same name: another account, not reached.
+	again, _ := seedAdmin("gone")
+	if again.ID == gone.ID {
+		t.Fatal("the recreated admin has the old id")
+	}
+	expect(t, goneC.Get("/users"), http.StatusUnauthorized, "no longer exists")
+}
+
+// TestNestedImpersonationKeepsTheOriginatingAdmin: admin → ops → gina; the
+// token names both admins, the audit line too, and either admin losing
+// the right ends it.
+func TestNestedImpersonationKeepsTheOriginatingAdmin(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	admins := h.group(directory.ByName(testAdminGroup))
+	gina := h.seedUser(directory.NewUser{Username: "gina", Password: "gina-pass1"})
+	ops := h.seedUser(directory.NewUser{Username: "ops", Password: "ops-pass1"})
+	if err := h.domain.AddMember(ctx, setupCaller, directory.ByID(admins.ID), directory.UserRef(directory.ByID(ops.ID))); err != nil {
+		t.Fatal(err)
+	}
+	impersonate := func(as *openapitest.Client, id string) *openapitest.Client {
+		t.Helper()
+		r := as.Post("/login/impersonate", map[string]string{"userId": id})
+		expect(t, r, http.StatusOK)
+		return h.anon.WithToken(r.Map(t)["token"].(string))
+	}
+	asOps := impersonate(h.admin, ops.ID)
+	asGina := impersonate(asOps, gina.ID)
+	expect(t, asGina.Put("/users/me/password", map[string]string{"currentPassword": "gina-pass1", "newPassword": "gina-pass2"}), http.StatusOK)
+	if want := `"caller":"gina (impersonated by ops, impersonated by admin)"`; !strings.Contains(h.audit.String(), want) {
+		t.Fatalf("audit log does not name the chain %s:\n%s", want, h.audit)
+	}
+
+	// The originating admin demoted: both tokens end.
+	if err := h.domain.RemoveMember(ctx, setupCaller, directory.ByName(testAdminGroup), directory.UserRef(directory.ByName(testAdmin))); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, asGina.Get("/users/me"), http.StatusUnauthorized, "impersonated this user is no longer an admin")
+	expect(t, asOps.Get("/users/me"), http.StatusUnauthorized, "impersonated this user is no longer an admin")
+	if err := h.domain.AddMember(ctx, setupCaller, directory.ByName(testAdminGroup), directory.UserRef(directory.ByName(testAdmin))); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, asGina.Get("/users/me"), http.StatusOK)
+	// The admin in the middle demoted: gina's token ends too.
+	if err := h.domain.RemoveMember(ctx, setupCaller, directory.ByID(admins.ID), directory.UserRef(directory.ByID(ops.ID))); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, asGina.Get("/users/me"), http.StatusUnauthorized, "impersonated this user is no longer an admin")
+	if err := h.domain.AddMember(ctx, setupCaller, directory.ByID(admins.ID), directory.UserRef(directory.ByID(ops.ID))); err != nil {
+		t.Fatal(err)
+	}
+
+	// The chain is bounded.
+	as := h.admin
+	for range maxActors {
+		as = impersonate(as, ops.ID)
+	}
+	expect(t, as.Post("/login/impersonate", map[string]string{"userId": gina.ID}), http.StatusPreconditionFailed, "nested")
 }
 
 func TestLoginFailures(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/pkg/directory"
 )
 
 // Name is the dialect's configuration key and metrics label.
@@ -39,12 +40,23 @@ type Config struct {
 	PreviousJWTSecrets []string `mapstructure:"previousJwtSecrets"`
 	// TokenLifetime is how long a login token is valid.
 	TokenLifetime time.Duration `mapstructure:"tokenLifetime"`
-	// Admins are usernames that may use every endpoint.
+	// AdminDNs are the entries, by DN, that may use every endpoint: the
+	// entry there is an admin, not whoever creates an account of the same
+	// name.
+	AdminDNs []string `mapstructure:"adminDNs"`
+	// Admins were usernames. They are refused: a name that is free (an
+	// admin who left) makes whoever creates it (an invitee choosing it, a
+	// key of another dialect) an admin. Kept so that a configuration still
+	// listing them is refused with the way out.
 	Admins []string `mapstructure:"admins"`
 	// AdminGroup: its members (directly or through nested groups) are
-	// admins too. Empty: only the listed admins.
+	// admins too. Empty: only the listed DNs.
 	AdminGroup  string      `mapstructure:"adminGroup"`
 	Invitations Invitations `mapstructure:"invitations"`
+	// MaxResults bounds the entries of the lists that have no paging (a
+	// group's members, a principal's groups): past it, 400. The paged
+	// lists are bounded by page[limit]. Default 10,000.
+	MaxResults int `mapstructure:"maxResults"`
 }
 
 // Invitations configures the invitation tokens.
@@ -65,6 +77,7 @@ func DefaultConfig() *Config {
 		TokenLifetime: DefaultTokenLifetime,
 		AdminGroup:    DefaultAdminGroup,
 		Invitations:   Invitations{Lifetime: DefaultInvitationLifetime},
+		MaxResults:    dialect.DefaultMaxResults,
 	}
 }
 
@@ -73,6 +86,9 @@ func (c *Config) Validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
+	if c.MaxResults < 0 {
+		add("maxResults: must not be negative")
+	}
 	checkSecret := func(key, secret string) {
 		switch {
 		case secret == "":
@@ -95,16 +111,25 @@ func (c *Config) Validate() error {
 	if c.Invitations.Lifetime < time.Hour || c.Invitations.Lifetime > 90*24*time.Hour {
 		add("invitations.lifetime: %s is outside 1h..2160h (90 days)", c.Invitations.Lifetime)
 	}
-	for i, a := range c.Admins {
-		if strings.TrimSpace(a) == "" {
-			add("admins[%d]: is empty", i)
+	if len(c.Admins) > 0 {
+		group := c.AdminGroup
+		if group == "" {
+			group = DefaultAdminGroup
+		}
+		add("admins: lists bare usernames (%s); whoever creates a free one of those names would be an admin: "+
+			"list each admin's DN under adminDNs (e.g. uid=alice,ou=people,dc=example,dc=com), "+
+			"or make them members of adminGroup (%q), and remove admins", strings.Join(c.Admins, ", "), group)
+	}
+	for i, dn := range c.AdminDNs {
+		if _, err := directory.ParseDN(dn); err != nil {
+			add("adminDNs[%d]: %q is not a DN", i, dn)
 		}
 	}
 	if c.AdminGroup != strings.TrimSpace(c.AdminGroup) {
 		add("adminGroup: must not start or end with a space")
 	}
-	if c.AdminGroup == "" && len(c.Admins) == 0 {
-		add("admins or adminGroup: at least one is required, or nobody can manage users")
+	if c.AdminGroup == "" && len(c.AdminDNs) == 0 {
+		add("adminDNs or adminGroup: at least one is required, or nobody can manage users")
 	}
 	return errors.Join(errs...)
 }

@@ -3,7 +3,6 @@ package openapi
 import (
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/dirgate/dirgate/internal/dialect"
@@ -12,13 +11,11 @@ import (
 
 // Dialect serves the OpenAPI users/groups/principals API over one domain.
 type Dialect struct {
-	cfg     *Config
-	domain  *identity.Domain
-	log     *slog.Logger
-	logins  *signer
-	invites *signer
-	// admins are the configured admin usernames, lower-cased.
-	admins    map[string]bool
+	cfg       *Config
+	domain    *identity.Domain
+	log       *slog.Logger
+	logins    *signer
+	invites   *signer
 	now       func() time.Time
 	documents documents
 }
@@ -41,12 +38,8 @@ func newDialect(cfg *Config, deps dialect.Deps) (*Dialect, error) {
 	d := &Dialect{
 		cfg:    cfg,
 		domain: domain,
-		log:    log.With("dialect", Name),
-		admins: make(map[string]bool, len(cfg.Admins)),
+		log:    log,
 		now:    time.Now,
-	}
-	for _, a := range cfg.Admins {
-		d.admins[strings.ToLower(strings.TrimSpace(a))] = true
 	}
 	now := func() time.Time { return d.now() }
 	d.logins = newSigner(cfg.JWTSecret, cfg.PreviousJWTSecrets, loginAudience, cfg.TokenLifetime, now)

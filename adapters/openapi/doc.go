@@ -10,10 +10,11 @@
 //
 // Every failure is {"error":"<message>"} with an HTTP status (400, 401,
 // 403, 404, 409, 412, 413, 422, 503 …). Logins return a short-lived HS256
-// JWT signed with a secret every replica shares; admins (configured
-// usernames or members of the admin group) may use every endpoint, other
-// users only /users/me… and the password endpoints, with a core scope
-// limited to their own entry.
+// JWT signed with a secret every replica shares, naming the user by id;
+// admins (configured entries by DN or members of the admin group, checked
+// again on every request) may use every endpoint, other users only
+// /users/me… and the password endpoints, with a core scope limited to
+// their own entry.
 //
 // Query filters (filter[field][OP]=value) are compiled into the core's
 // filter language, which the directory evaluates server side with its own

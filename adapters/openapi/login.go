@@ -84,7 +84,13 @@ func (d *Dialect) impersonate(c echo.Context) error {
 	if err != nil {
 		return coreError(err, "")
 	}
-	return d.issueLoginToken(c, u, admin, &actorClaim{Subject: s.user.ID, Username: s.user.Username})
+	// An admin acting with an impersonation token passes its own chain on,
+	// so the new token still names the admin who started it.
+	actor := &actorClaim{Subject: s.user.ID, Username: s.user.Username, DN: s.user.DN, Actor: s.actor}
+	if actor.depth() > maxActors {
+		return preconditionFailed("impersonation may be nested %d deep at most: log in as the admin and impersonate from there", maxActors)
+	}
+	return d.issueLoginToken(c, u, admin, actor)
 }
 
 func (d *Dialect) issueLoginToken(c echo.Context, u *directory.User, admin bool, actor *actorClaim) error {

@@ -30,15 +30,37 @@ type loginClaims struct {
 	// id) and trusts what it finds only when its id is the subject.
 	// Tokens issued without it are read by id.
 	DN string `json:"dn,omitempty"`
-	// Admin is decided at login and holds for the token's short life.
+	// Admin says the token was issued with admin rights. It only ever
+	// narrows: every request of such a token asks the directory again
+	// whether its user is still an admin, and refuses it if not.
 	Admin bool `json:"adm,omitempty"`
 	// Actor is the admin who impersonates the subject (RFC 8693 "act").
 	Actor *actorClaim `json:"act,omitempty"`
 }
 
+// actorClaim is an admin impersonating the token's subject, by stable id
+// and the DN it had then (read as the subject is). An admin acting with
+// an impersonation token in turn is the actor's own actor, as RFC 8693
+// nests "act": the chain ends at the originating admin, and every request
+// checks every admin in it.
 type actorClaim struct {
-	Subject  string `json:"sub"`
-	Username string `json:"name"`
+	Subject  string      `json:"sub"`
+	Username string      `json:"name"`
+	DN       string      `json:"dn,omitempty"`
+	Actor    *actorClaim `json:"act,omitempty"`
+}
+
+// maxActors bounds an impersonation chain, and with it the directory
+// reads a request of its token costs.
+const maxActors = 4
+
+// depth is how many admins the chain holds.
+func (a *actorClaim) depth() int {
+	n := 0
+	for ; a != nil; a = a.Actor {
+		n++
+	}
+	return n
 }
 
 // invitationClaims are the claims of an invitation token: the subject is

@@ -29,6 +29,7 @@ type authValue struct {
 // handleAuth is POST /auth: it checks a user's password against the
 // directory and issues a JWT with role admin or user.
 func (d *Dialect) handleAuth(c echo.Context) error {
+	noStore(c)
 	p, apiErr := readParams(c)
 	if apiErr != nil {
 		return d.env.fail(c, apiErr)
@@ -67,12 +68,13 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	value := authValue{Username: u.Username, Realm: rl.name, Role: roleUser, Rights: []string{}, Menus: []string{}, Auth: true}
 	if admin {
 		value.Role = roleAdmin
-		value.Rights = d.policies.rights(u.Username, rl.name)
+		value.Rights = d.policies.rights(u, rl.name)
 		if slices.Contains(value.Rights, actionUserList) {
 			value.Menus = []string{"users"}
 		}
 	}
-	if value.Token, err = d.tokens.issue(u.Username, rl.name, value.Role, value.Rights); err != nil {
+	acct := account{id: u.ID, dn: u.DN, username: u.Username, resolver: res.name, realm: rl.name}
+	if value.Token, err = d.tokens.issue(acct, value.Role, value.Rights); err != nil {
 		return d.answer(c, "", nil, err)
 	}
 	return d.env.ok(c, value)
@@ -117,20 +119,31 @@ func (d *Dialect) verify(ctx context.Context, c identity.Caller, rl *realm, logi
 		}
 		return u, res, nil
 	}
+	// No resolver knows the login: a failure all the same, so that probing
+	// names costs the client's address what a wrong password costs.
+	if len(rl.resolvers) > 0 {
+		check, err := rl.resolvers[0].domain.BeginCheck(c, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		check.Failed()
+	}
 	return nil, nil, errWrongPassword
 }
 
-// isAdmin: a configured admin account, a user of an admin realm, or a
-// member of an admin group.
+// isAdmin: a configured admin entry (by DN, so whoever later takes a
+// free admin's name is not one), a user of an admin realm, or a member of
+// an admin group. It is asked at login and again on every request of an
+// admin token.
 func (d *Dialect) isAdmin(ctx context.Context, res *resolver, u *directory.User, realmName string) (bool, error) {
-	if matchesAccount(d.admins.Users, u.Username, realmName) {
+	if slices.ContainsFunc(d.admins.DNs, func(dn string) bool { return directory.EqualDN(dn, u.DN) }) {
 		return true, nil
 	}
 	if slices.ContainsFunc(d.admins.Realms, func(r string) bool { return strings.EqualFold(r, realmName) }) {
 		return true, nil
 	}
 	for _, group := range d.admins.Groups {
-		member, err := res.domain.IsMember(ctx, directory.ByID(u.ID), group)
+		member, err := res.domain.IsMember(ctx, directory.ByDN(u.DN), group)
 		if err != nil {
 			return false, err
 		}

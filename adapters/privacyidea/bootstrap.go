@@ -28,7 +28,7 @@ func (c *Config) Bootstrap(b *dialect.Bootstrap) (any, error) {
 			c.DefaultRealm = quickStartName
 		}
 	}
-	if len(c.Admins.Users) == 0 && len(c.Admins.Groups) == 0 && len(c.Admins.Realms) == 0 && b.AdminGroup != "" {
+	if len(c.Admins.DNs) == 0 && len(c.Admins.Users) == 0 && len(c.Admins.Groups) == 0 && len(c.Admins.Realms) == 0 && b.AdminGroup != "" {
 		c.Admins.Groups = []string{b.AdminGroup}
 	}
 	return nil, nil

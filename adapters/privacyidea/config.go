@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/pkg/directory"
 )
 
 // Config is the `dialects.privacyidea.config` block. Realms and resolvers
@@ -61,10 +62,16 @@ type RealmConfig struct {
 	Resolvers []string `mapstructure:"resolvers"`
 }
 
-// AdminConfig says who gets the admin role at POST /auth; everyone else
-// who logs in gets the user role.
+// AdminConfig says who gets the admin role at POST /auth, and keeps it on
+// every request of the token; everyone else who logs in gets the user
+// role.
 type AdminConfig struct {
-	// Users are login names ("alice" in any realm, or "alice@realm").
+	// DNs are admin accounts by their entry's DN: the entry there is an
+	// admin, not whoever creates an account of the same name.
+	DNs []string `mapstructure:"dns"`
+	// Users were login names. They are refused: a name that is free (an
+	// admin who left) makes whoever creates it an admin. Kept so that a
+	// configuration still listing them is refused with the way out.
 	Users []string `mapstructure:"users"`
 	// Groups: members (directly or nested) are admins.
 	Groups []string `mapstructure:"groups"`
@@ -76,8 +83,9 @@ type AdminConfig struct {
 // AdminPolicy is one admin policy.
 type AdminPolicy struct {
 	Name string `mapstructure:"name"`
-	// Admins the policy applies to, as in AdminConfig.Users; empty: every
-	// admin.
+	// Admins the policy applies to, each a DN (that entry), "name" or
+	// "name@realm" (the admin's username now); empty: every admin. A policy
+	// grants nothing to who is not an admin.
 	Admins []string `mapstructure:"admins"`
 	// Realms the admin may act on; empty: every realm.
 	Realms []string `mapstructure:"realms"`
@@ -139,6 +147,17 @@ func (c *Config) Validate() error {
 	}
 	if c.DefaultRealm == "" && len(c.Realms) > 1 {
 		add("privacyidea: defaultRealm is required when more than one realm is configured")
+	}
+	if len(c.Admins.Users) > 0 {
+		add("privacyidea: admins.users lists bare usernames (%s); whoever creates a free one of those names would be an admin: "+
+			"list each admin's DN under admins.dns (e.g. uid=alice,ou=people,dc=example,dc=com), "+
+			"or make them members of a group listed under admins.groups, and remove admins.users",
+			strings.Join(c.Admins.Users, ", "))
+	}
+	for i, dn := range c.Admins.DNs {
+		if _, err := directory.ParseDN(dn); err != nil {
+			add("privacyidea: admins.dns[%d]: %q is not a DN", i, dn)
+		}
 	}
 	for _, realm := range c.Admins.Realms {
 		if !hasKey(c.Realms, realm) {

@@ -51,6 +51,11 @@ func TestConfigValidate(t *testing.T) {
 		{"unknown policy action", func(c *Config) {
 			c.Policies = []AdminPolicy{{Name: "p", Actions: []string{"enroll"}}}
 		}, `unknown action "enroll"`},
+		{"bare admin usernames", func(c *Config) { c.Admins.Users = []string{"root", "alice@corp"} },
+			"admins.users lists bare usernames (root, alice@corp); whoever creates a free one of those names would be an admin: " +
+				"list each admin's DN under admins.dns"},
+		{"bare admin usernames: the way out", func(c *Config) { c.Admins.Users = []string{"root"} }, "make them members of a group listed under admins.groups"},
+		{"admin DN that does not parse", func(c *Config) { c.Admins.DNs = []string{"alice"} }, `admins.dns[0]: "alice" is not a DN`},
 		{"policy names unknown realm", func(c *Config) {
 			c.Policies = []AdminPolicy{{Name: "p", Actions: []string{"userlist"}, Realms: []string{"nope"}}}
 		}, `realm "nope" is not configured`},
@@ -61,6 +66,15 @@ func TestConfigValidate(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want one containing %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestConfigAdminDNs: admins by DN (and by group) are accepted.
+func TestConfigAdminDNs(t *testing.T) {
+	c := validConfig()
+	c.Admins = AdminConfig{DNs: []string{"uid=alice,ou=people,dc=example,dc=com"}, Groups: []string{"dirgate-admins"}}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("admins by DN and group: %v", err)
 	}
 }
 

@@ -32,7 +32,7 @@ func TestDialect(t *testing.T) {
 		pt.SalesRealm: {Resolvers: []string{pt.SalesResolver}},
 		pt.ReadOnly:   {Resolvers: []string{pt.ReadOnly}},
 	}
-	cfg.Admins = privacyidea.AdminConfig{Groups: []string{pt.AdminGroup}, Users: []string{pt.RealmAdmin.Username}}
+	cfg.Admins = privacyidea.AdminConfig{Groups: []string{pt.AdminGroup}, DNs: []string{pt.RealmAdminDN}}
 	for _, p := range pt.Policies() {
 		policy := privacyidea.AdminPolicy{Name: p["name"].(string), Admins: p["admins"].([]string), Actions: p["actions"].([]string)}
 		if realms, ok := p["realms"].([]string); ok {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -73,7 +74,7 @@ func (g grant) allowsRealm(name string) bool {
 }
 
 // grantFor unions the policies that apply to the admin and allow action.
-func (ps policies) grantFor(username, realmName, action string) grant {
+func (ps policies) grantFor(u *directory.User, realmName, action string) grant {
 	if len(ps) == 0 {
 		return grant{everywhere: true}
 	}
@@ -82,7 +83,7 @@ func (ps policies) grantFor(username, realmName, action string) grant {
 		if !slices.Contains(p.actions, action) {
 			continue
 		}
-		if len(p.admins) > 0 && !matchesAccount(p.admins, username, realmName) {
+		if len(p.admins) > 0 && !matchesAccount(p.admins, u, realmName) {
 			continue
 		}
 		if len(p.realms) == 0 {
@@ -101,7 +102,7 @@ func (ps policies) grantFor(username, realmName, action string) grant {
 // allows it anywhere is refused at once, as privacyIDEA's
 // check_base_action does; the realms are the core's to enforce.
 func (d *Dialect) adminGrant(s *session, action string) (grant, *apiError) {
-	g := d.policies.grantFor(s.username, s.realm, action)
+	g := d.policies.grantFor(s.self, s.realm, action)
 	if g.none() {
 		return g, policyError(action)
 	}
@@ -109,25 +110,32 @@ func (d *Dialect) adminGrant(s *session, action string) (grant, *apiError) {
 }
 
 // rights lists the actions an admin may perform somewhere, for /auth.
-func (ps policies) rights(username, realmName string) []string {
+func (ps policies) rights(u *directory.User, realmName string) []string {
 	out := []string{}
 	for _, a := range allActions {
-		if !ps.grantFor(username, realmName, a).none() {
+		if !ps.grantFor(u, realmName, a).none() {
 			out = append(out, a)
 		}
 	}
 	return out
 }
 
-// matchesAccount reports whether a login is one of the accounts, each
-// "name" (any realm) or "name@realm".
-func matchesAccount(accounts []string, username, realmName string) bool {
+// matchesAccount reports whether an admin is one of the accounts: each a
+// DN (that entry), "name" (any realm) or "name@realm". Names are matched
+// against the admin's username as the directory has it now.
+func matchesAccount(accounts []string, u *directory.User, realmName string) bool {
 	for _, a := range accounts {
+		if strings.Contains(a, "=") {
+			if directory.EqualDN(a, u.DN) {
+				return true
+			}
+			continue
+		}
 		name, rl, qualified := strings.Cut(a, "@")
 		if qualified && !strings.EqualFold(rl, realmName) {
 			continue
 		}
-		if name == username {
+		if name == u.Username {
 			return true
 		}
 	}

@@ -64,9 +64,14 @@ func TestQuickStart(t *testing.T) {
 func TestSizeLimit(t *testing.T) {
 	env := inproc.New(t, identity.DomainConfig{Name: "example.com"}, pt.Base)
 	dom := env.Domain
+	var adminDN string
 	for _, name := range []string{"admin", "u1", "u2", "u3"} {
-		if _, err := dom.CreateUser(t.Context(), root, directory.NewUser{Username: name, Password: "Size-Pw-1"}); err != nil {
+		u, err := dom.CreateUser(t.Context(), root, directory.NewUser{Username: name, Password: "Size-Pw-1"})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if name == "admin" {
+			adminDN = u.DN
 		}
 	}
 	cfg := privacyidea.DefaultConfig()
@@ -74,7 +79,7 @@ func TestSizeLimit(t *testing.T) {
 	cfg.SizeLimit = 2
 	cfg.Resolvers = map[string]privacyidea.ResolverConfig{"local": {}}
 	cfg.Realms = map[string]privacyidea.RealmConfig{"local": {Resolvers: []string{"local"}}}
-	cfg.Admins.Users = []string{"admin"}
+	cfg.Admins.DNs = []string{adminDN}
 	srv := serve(t, cfg, env)
 	admin := login(t, srv.URL, "admin", "Size-Pw-1")
 	var list struct {

@@ -204,10 +204,13 @@ func newFuzzPrivacyIDEA(f *testing.F) *fuzzPrivacyIDEA {
 	const base = "dc=example,dc=com"
 	env := inproc.New(f, identity.DomainConfig{Name: "example.com"}, base)
 	ctx := context.Background()
-	for _, u := range []string{"piadmin", "alice"} {
-		if _, err := env.Domain.CreateUser(ctx, inproc.System, directory.NewUser{ParentDN: "ou=people," + base, Username: u, Password: "Secret-Pw-1"}); err != nil {
+	accounts := map[string]account{}
+	for _, name := range []string{"piadmin", "alice"} {
+		u, err := env.Domain.CreateUser(ctx, inproc.System, directory.NewUser{ParentDN: "ou=people," + base, Username: name, Password: "Secret-Pw-1"})
+		if err != nil {
 			f.Fatal(err)
 		}
+		accounts[name] = account{id: u.ID, dn: u.DN, username: u.Username, resolver: "people", realm: "corp"}
 	}
 	if _, err := env.Domain.CreateGroup(ctx, inproc.System, directory.NewGroup{ParentDN: "ou=groups," + base, Name: "pi-admins",
 		Members: []directory.PrincipalRef{directory.UserRef(directory.ByName("piadmin"))}}); err != nil {
@@ -224,11 +227,11 @@ func newFuzzPrivacyIDEA(f *testing.F) *fuzzPrivacyIDEA {
 		f.Fatal(err)
 	}
 	d := built.(*Dialect)
-	admin, err := d.tokens.issue("piadmin", "corp", roleAdmin, []string{actionUserList})
+	admin, err := d.tokens.issue(accounts["piadmin"], roleAdmin, []string{actionUserList})
 	if err != nil {
 		f.Fatal(err)
 	}
-	user, err := d.tokens.issue("alice", "corp", roleUser, nil)
+	user, err := d.tokens.issue(accounts["alice"], roleUser, nil)
 	if err != nil {
 		f.Fatal(err)
 	}

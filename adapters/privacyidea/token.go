@@ -19,7 +19,11 @@ const (
 )
 
 // claims are what privacyIDEA puts in its JWT (api/auth.py): who, in which
-// realm, with which role, until when.
+// realm, with which role, until when. dirgate adds the account itself:
+// its stable id as the subject, the DN it had at login and the resolver
+// that found it, so every request reads that one entry again (at the DN
+// first, by id when another or no entry is there) instead of trusting a
+// name someone else can take.
 type claims struct {
 	Username string   `json:"username"`
 	Realm    string   `json:"realm"`
@@ -27,7 +31,14 @@ type claims struct {
 	AuthType string   `json:"authtype"`
 	Nonce    string   `json:"nonce"`
 	Rights   []string `json:"rights"`
+	DN       string   `json:"dn,omitempty"`
+	Resolver string   `json:"resolver,omitempty"`
 	jwt.RegisteredClaims
+}
+
+// account is who a token is issued to.
+type account struct {
+	id, dn, username, resolver, realm string
 }
 
 // tokens issues and verifies HS256 JWTs with the configured secret. It
@@ -38,16 +49,17 @@ type tokens struct {
 	now      func() time.Time
 }
 
-func (t tokens) issue(username, realmName, role string, rights []string) (string, error) {
+func (t tokens) issue(a account, role string, rights []string) (string, error) {
 	nonce := make([]byte, 16)
 	if _, err := rand.Read(nonce); err != nil {
 		return "", fmt.Errorf("token nonce: %w", err)
 	}
 	now := t.now()
 	c := claims{
-		Username: username, Realm: realmName, Role: role, AuthType: "password",
-		Nonce: hex.EncodeToString(nonce), Rights: rights,
+		Username: a.username, Realm: a.realm, Role: role, AuthType: "password",
+		Nonce: hex.EncodeToString(nonce), Rights: rights, DN: a.dn, Resolver: a.resolver,
 		RegisteredClaims: jwt.RegisteredClaims{
+			Subject:   a.id,
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(t.lifetime)),
 		},
@@ -71,6 +83,10 @@ func (t tokens) verify(raw string) (*claims, *apiError) {
 	case err != nil:
 		return nil, decodingError("Invalid token")
 	case c.Username == "" || (c.Role != roleAdmin && c.Role != roleUser):
+		return nil, decodingError("Invalid payload")
+	case c.Subject == "" || c.Resolver == "":
+		// A token that names no account (issued before tokens named
+		// one) could only be matched to a name: refused, log in again.
 		return nil, decodingError("Invalid payload")
 	}
 	return &c, nil

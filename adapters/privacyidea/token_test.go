@@ -12,7 +12,8 @@ import (
 
 func TestTokenRoundTrip(t *testing.T) {
 	tk := tokens{secret: []byte("0123456789abcdef0123"), lifetime: time.Hour, now: time.Now}
-	raw, err := tk.issue("alice", "corp", roleAdmin, []string{"userlist"})
+	alice := account{id: "5f1c0d2e-id", dn: "uid=alice,ou=people,dc=example,dc=com", username: "alice", resolver: "people", realm: "corp"}
+	raw, err := tk.issue(alice, roleAdmin, []string{"userlist"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +21,8 @@ func TestTokenRoundTrip(t *testing.T) {
 	if apiErr != nil {
 		t.Fatalf("verify: %v", apiErr)
 	}
-	if c.Username != "alice" || c.Realm != "corp" || c.Role != roleAdmin || c.Nonce == "" {
+	if c.Username != "alice" || c.Realm != "corp" || c.Role != roleAdmin || c.Nonce == "" ||
+		c.Subject != alice.id || c.DN != alice.dn || c.Resolver != "people" {
 		t.Errorf("claims = %+v", c)
 	}
 	if got := c.ExpiresAt.Sub(c.IssuedAt.Time); got != time.Hour {
@@ -40,13 +42,19 @@ func TestTokenRefusals(t *testing.T) {
 		return s
 	}
 	valid := func(role string) claims {
-		return claims{Username: "alice", Realm: "corp", Role: role,
-			RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute))}}
+		return claims{Username: "alice", Realm: "corp", Role: role, Resolver: "people",
+			RegisteredClaims: jwt.RegisteredClaims{Subject: "5f1c0d2e-id", ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute))}}
 	}
 	expired := valid(roleUser)
 	expired.ExpiresAt = jwt.NewNumericDate(now.Add(-time.Second))
 	noExp := valid(roleUser)
 	noExp.ExpiresAt = nil
+	// Tokens that name no account, only a username (as dirgate issued
+	// them before): a name is not an account.
+	noSubject := valid(roleAdmin)
+	noSubject.Subject = ""
+	noResolver := valid(roleAdmin)
+	noResolver.Resolver = ""
 	for _, tc := range []struct {
 		name  string
 		token string
@@ -59,6 +67,8 @@ func TestTokenRefusals(t *testing.T) {
 		{"HS512", sign(jwt.SigningMethodHS512, secret, valid(roleAdmin)), codeDecoding},
 		{"no exp", sign(jwt.SigningMethodHS256, secret, noExp), codeDecoding},
 		{"unknown role", sign(jwt.SigningMethodHS256, secret, valid("root")), codeDecoding},
+		{"no subject", sign(jwt.SigningMethodHS256, secret, noSubject), codeDecoding},
+		{"no resolver", sign(jwt.SigningMethodHS256, secret, noResolver), codeDecoding},
 		{"garbage", "not.a.jwt", codeDecoding},
 	} {
 		_, apiErr := tk.verify(tc.token)

@@ -88,7 +88,9 @@ func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, err
 				"defaultRealm": piRealm,
 				"resolvers":    map[string]any{piResolver: map[string]any{"subtree": peopleDN, "editable": true}},
 				"realms":       map[string]any{piRealm: map[string]any{"resolvers": []string{piResolver}}},
-				"admins":       map[string]any{"users": []string{adminUser}},
+				// By DN: the admin check of every request is then a DN
+				// comparison, no membership lookup.
+				"admins": map[string]any{"dns": []string{"uid=" + adminUser + "," + peopleDN}},
 				// One login serves a whole run.
 				"tokenLifetime": "4h",
 			}},
@@ -96,7 +98,7 @@ func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, err
 			"openapi": map[string]any{"config": map[string]any{
 				"jwtSecret":     cr.openAPISecret,
 				"tokenLifetime": "4h",
-				"admins":        []string{adminUser},
+				"adminDNs":      []string{"uid=" + adminUser + "," + peopleDN},
 				"adminGroup":    adminGroup,
 				"invitations":   map[string]any{"secret": random(48)},
 			}},

@@ -52,6 +52,11 @@ func (s *suite) testAuth(t *testing.T) {
 		v["auth"] != true || strings.Count(v["token"].(string), ".") != 2 {
 		t.Errorf("admin login: %s", r.raw)
 	}
+	// A token in the answer: no cache may keep it (the original says
+	// no-cache, which lets a cache store it).
+	if cc := r.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("/auth Cache-Control = %q, want no-store", cc)
+	}
 	if rights, _ := v["rights"].([]any); len(rights) != 4 {
 		t.Errorf("admin rights = %v, want the four user actions", v["rights"])
 	}
@@ -87,11 +92,11 @@ func (s *suite) testAuth(t *testing.T) {
 	wantError(t, "no token", s.list(t, "", ""), http.StatusUnauthorized, 4033,
 		"Authentication failure. Missing Authorization header.")
 	wantError(t, "garbage token", s.list(t, "garbage", ""), http.StatusUnauthorized, 4304, "")
-	wantError(t, "token of another secret", s.list(t, forge(t, "another-secret-0123456789", time.Hour), ""),
+	wantError(t, "token of another secret", s.list(t, s.forge(t, "another-secret-0123456789", time.Hour), ""),
 		http.StatusUnauthorized, 4304, "")
-	wantError(t, "expired token", s.list(t, forge(t, Secret, -time.Minute), ""), http.StatusUnauthorized, 4305,
+	wantError(t, "expired token", s.list(t, s.forge(t, Secret, -time.Minute), ""), http.StatusUnauthorized, 4305,
 		"Authentication failure. Your token has expired: Signature has expired")
-	if r := s.list(t, forge(t, Secret, time.Minute), q("realm", Realm)); r.status != http.StatusOK {
+	if r := s.list(t, s.forge(t, Secret, time.Minute), q("realm", Realm)); r.status != http.StatusOK {
 		t.Errorf("a token signed with the configured secret (as another replica would): HTTP %d %s", r.status, r.raw)
 	}
 
@@ -107,13 +112,17 @@ func (s *suite) testAuth(t *testing.T) {
 	}
 }
 
-// forge signs an admin token for Admin with secret, valid for ttl (past
-// when negative).
-func forge(t *testing.T, secret string, ttl time.Duration) string {
+// forge signs, with secret and valid for ttl (past when negative), the
+// claims of the admin token s.admin: what another replica with that
+// secret would have issued.
+func (s *suite) forge(t *testing.T, secret string, ttl time.Duration) string {
 	t.Helper()
-	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-		"username": Admin.Username, "realm": Realm, "role": "admin", "exp": time.Now().Add(ttl).Unix(),
-	}).SignedString([]byte(secret))
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(s.admin, claims); err != nil {
+		t.Fatalf("the admin token does not parse: %v", err)
+	}
+	claims["exp"] = time.Now().Add(ttl).Unix()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,9 @@ import "testing"
 //	cn=pi-admins,ou=groups,...     the admin group
 //
 // Accounts: Admin (in ou=people, a member of pi-admins), RealmAdmin (in
-// ou=people, a configured admin account whose only policy is every action
-// in realm "sales"), Partner (a plain user in ou=partners). Admin's policy
-// allows every action everywhere.
+// ou=people, an admin by its DN, RealmAdminDN, under admins.dns, whose
+// only policy is every action in realm "sales"), Partner (a plain user in
+// ou=partners). Admin's policy allows every action everywhere.
 const (
 	Base          = "dc=example,dc=com"
 	PeopleDN      = "ou=people," + Base
@@ -30,6 +30,7 @@ const (
 	SalesRealm    = "sales"
 	SalesResolver = "sales"
 	ReadOnly      = "partners" // realm and resolver
+	RealmAdminDN  = "uid=salesadmin," + PeopleDN
 	// Secret is the JWT secret the harness configures; the suite forges
 	// tokens with it (an expired one).
 	Secret = "privacyidea-test-secret-0123456789"

@@ -72,6 +72,15 @@ func (s *suite) testUserToken(t *testing.T) {
 	// A token whose user is gone.
 	wantValue(t, "delete me", s.c.do(t, request{method: "DELETE", path: "/user/" + Resolver + "/" + me, token: s.admin}), true)
 	wantError(t, "token of a deleted user", s.list(t, tok, ""), http.StatusBadRequest, 904, "")
+
+	// Created again under the same name: another account (another id),
+	// which the old token does not reach, whatever its name says.
+	s.create(t, Resolver, me, "Again-Pw-1", nil)
+	wantError(t, "token of a deleted user, its name taken again", s.list(t, tok, ""), http.StatusBadRequest, 904, "")
+	wantError(t, "password set with the token of the deleted account", s.c.do(t, request{method: "PUT", path: "/user", token: tok,
+		json: map[string]any{"password": "Taken-Pw-1"}}), http.StatusBadRequest, 904, "")
+	s.passwords = append(s.passwords, "Taken-Pw-1")
+	s.c.login(t, Account{me, "Again-Pw-1"}, "user")
 }
 
 func (s *suite) testUnicode(t *testing.T) {

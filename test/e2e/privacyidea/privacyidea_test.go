@@ -95,7 +95,7 @@ func TestPrivacyIDEA(t *testing.T) {
 			},
 			"admins": map[string]any{
 				"groups": []string{privacyideatest.AdminGroup},
-				"users":  []string{privacyideatest.RealmAdmin.Username},
+				"dns":    []string{privacyideatest.RealmAdminDN},
 			},
 			"policies": privacyideatest.Policies(),
 		}}},
