@@ -10,20 +10,25 @@ import (
 	"time"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/internal/ldapformat"
 )
 
 // The LDIF layout of docs/design/ldap-layout.md: what an export writes and
 // an import reads, so that an export imports into OpenLDAP with dirgate's
 // schema, the ppolicy overlay and the argon2 password module.
 
+// disabledLockTime is the pwdAccountLockedTime value that means "disabled
+// by an administrator" (OpenLDAP ppolicy: locked for good).
+const disabledLockTime = "000001010000Z"
+
 // exported is one entry of an export.
 type exported struct {
 	dn    string
-	attrs []attr
+	attrs []ldapformat.Attr
 }
 
 // attrs builds an attribute list, leaving out empty values.
-type attrs []attr
+type attrs []ldapformat.Attr
 
 func (as *attrs) add(name string, values ...string) {
 	var vs []string
@@ -33,7 +38,7 @@ func (as *attrs) add(name string, values ...string) {
 		}
 	}
 	if len(vs) > 0 {
-		*as = append(*as, attr{name: name, values: vs})
+		*as = append(*as, ldapformat.Attr{Name: name, Values: vs})
 	}
 }
 
@@ -51,7 +56,7 @@ func (as *attrs) number(name string, n int64) {
 
 func (as *attrs) time(name string, t time.Time) {
 	if !t.IsZero() {
-		as.add(name, formatGenTime(t))
+		as.add(name, ldapformat.FormatTime(t))
 	}
 }
 
@@ -72,7 +77,7 @@ func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	lw := newLDIFWriter(w)
+	lw := ldapformat.NewWriter(w)
 	for i, e := range entries {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return 0, unavailable(ctx.Err())
@@ -80,9 +85,9 @@ func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
 		if i%256 == 0 {
 			directory.ReportProgress(ctx, i, len(entries))
 		}
-		lw.entry(e.dn, e.attrs)
+		lw.Entry(e.dn, e.attrs)
 	}
-	if err := lw.flush(); err != nil {
+	if err := lw.Flush(); err != nil {
 		return 0, fmt.Errorf("%w: writing the export: %w", directory.ErrUnavailable, err)
 	}
 	directory.ReportProgress(ctx, len(entries), len(entries))
@@ -186,7 +191,7 @@ func groupEntry(s *state, g *groupRec) exported {
 		}
 	}
 	if len(members) == 0 {
-		as = append(as, attr{name: "member", values: []string{""}})
+		as = append(as, ldapformat.Attr{Name: "member", Values: []string{""}})
 	} else {
 		as.add("member", members...)
 	}

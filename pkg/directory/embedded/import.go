@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/internal/ldapformat"
 )
 
 // Import adds the entries of an LDIF export (the layout Export writes, or
@@ -172,7 +173,7 @@ func timeValue(e *ldap.Entry, name string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	t, err := parseGenTime(v)
+	t, err := ldapformat.ParseTime(v)
 	if err != nil {
 		return time.Time{}, invalid("%s: %v", name, err)
 	}
@@ -469,7 +470,7 @@ func (imp *importer) user(fe fileEntry) error {
 // disabled, any other a lock (for failures when failures are recorded).
 func (imp *importer) accountState(e *ldap.Entry, u *userRec) error {
 	for _, v := range values(e, "pwdFailureTime") {
-		t, err := parseGenTime(v)
+		t, err := ldapformat.ParseTime(v)
 		if err != nil {
 			return invalid("pwdFailureTime: %v", err)
 		}
@@ -480,7 +481,7 @@ func (imp *importer) accountState(e *ldap.Entry, u *userRec) error {
 	case disabledLockTime:
 		u.Disabled = true
 	default:
-		t, err := parseGenTime(locked)
+		t, err := ldapformat.ParseTime(locked)
 		if err != nil {
 			return invalid("pwdAccountLockedTime: %v", err)
 		}

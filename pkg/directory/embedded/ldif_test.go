@@ -12,6 +12,7 @@ import (
 	"github.com/go-ldap/ldif"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/internal/ldapformat"
 )
 
 // sample fills a store with one of each kind of entry and account state.
@@ -97,8 +98,8 @@ func TestExportLayout(t *testing.T) {
 		}
 	}
 	for _, line := range strings.Split(out, "\n") {
-		if len(line) > ldifFold {
-			t.Errorf("line longer than %d: %q", ldifFold, line)
+		if len(line) > ldapformat.Fold {
+			t.Errorf("line longer than %d: %q", ldapformat.Fold, line)
 		}
 	}
 	// It parses, and parents come before children.

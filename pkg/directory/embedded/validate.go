@@ -99,7 +99,8 @@ func (d *Directory) attributes(in map[string][]string) (map[string][]string, err
 	return out, nil
 }
 
-// parseParent checks that dn parses and lies in the domain.
+// parseDN checks that dn parses and lies in the domain, and returns it
+// normalized.
 func (s *state) parseDN(what, dn string) (string, error) {
 	norm, err := directory.NormalizeDN(dn)
 	if err != nil {

@@ -73,14 +73,14 @@ func (p *ppolicy) guarded(e *ldap.Entry) bool {
 // load reads pwdMaxFailure and pwdLockoutDuration from the default policy
 // entry. A missing entry means no lockout (threshold 0), which is what
 // slapd does without a policy too.
-func (p *ppolicy) load(ctx context.Context, d *Directory) error {
+func (p *ppolicy) load(ctx context.Context, d hookHost) error {
 	if p.policyDN == "" {
 		return nil
 	}
 	e, err := d.readEntry(ctx, p.policyDN, "(objectClass=*)", []string{"pwdMaxFailure", "pwdLockout", "pwdLockoutDuration"})
 	if err != nil {
 		if isNotFound(err) {
-			d.log.Warn("ldap: no password policy entry: accounts are not locked after failed logons", "dn", p.policyDN)
+			d.logger().Warn("ldap: no password policy entry: accounts are not locked after failed logons", "dn", p.policyDN)
 			return nil
 		}
 		return err

@@ -58,7 +58,7 @@ func (a *adAccount) attributes() []string {
 // (lockoutThreshold, lockoutDuration). Fine-grained password policies
 // (PSOs) may give some users another threshold; the domain's is the one
 // reported.
-func (a *adAccount) load(ctx context.Context, d *Directory) error {
+func (a *adAccount) load(ctx context.Context, d hookHost) error {
 	dom, err := d.domainDN(ctx)
 	if err != nil {
 		return err

@@ -32,7 +32,7 @@ var sfuAttrs = map[directory.IDKind]string{
 }
 
 // at returns the counter entry and the kind's attribute.
-func (s *sfuCounters) at(ctx context.Context, d *Directory, kind directory.IDKind) (string, string, error) {
+func (s *sfuCounters) at(ctx context.Context, d hookHost, kind directory.IDKind) (string, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.dn == "" {
@@ -47,9 +47,9 @@ func (s *sfuCounters) at(ctx context.Context, d *Directory, kind directory.IDKin
 
 // findSFUDomain returns countersDN when configured, else the domain's one
 // msSFU30DomainInfo entry.
-func findSFUDomain(ctx context.Context, d *Directory) (string, error) {
-	if d.cfg.CountersDN != "" {
-		return d.cfg.CountersDN, nil
+func findSFUDomain(ctx context.Context, d hookHost) (string, error) {
+	if dn := d.configuredCountersDN(); dn != "" {
+		return dn, nil
 	}
 	dom, err := d.domainDN(ctx)
 	if err != nil {

@@ -49,7 +49,7 @@ var adImportable = []string{attrUAC, attrPwdLastSet, "groupType"}
 // managed reports whether the import writes attribute name.
 func (a *adImport) managed(name string) bool {
 	if containsFold(adImportable, name) || containsFold(a.d.extra, name) ||
-		strings.EqualFold(name, a.d.prof.otherMobile) {
+		strings.EqualFold(name, a.d.prof.quirks.otherMobile) {
 		return true
 	}
 	for _, k := range []string{attrID, attrDN, attrCreated, attrModified, attrCommonName, attrOUName,

@@ -22,7 +22,7 @@ import (
 
 // rangedMemberValues returns every value of attr of a group entry,
 // fetching the ranges a large group was cut into.
-func rangedMemberValues(ctx context.Context, d *Directory, group *ldap.Entry, attr string) ([]string, error) {
+func rangedMemberValues(ctx context.Context, d hookHost, group *ldap.Entry, attr string) ([]string, error) {
 	values, next, more := rangeValues(group, attr)
 	if !more {
 		return group.GetEqualFoldAttributeValues(attr), nil

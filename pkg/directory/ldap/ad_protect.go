@@ -64,17 +64,17 @@ func (denyDeleteACE) protected(e *ldap.Entry) bool {
 	return err == nil && acl.denies(rightDelete)
 }
 
-func (denyDeleteACE) protect(ctx context.Context, d *Directory, dn string) error {
+func (denyDeleteACE) protect(ctx context.Context, d hookHost, dn string) error {
 	if err := denyOn(ctx, d, dn, rightDelete|rightDeleteTree); err != nil {
-		if d.attrs.get(attrProtected) == "" {
+		if d.attr(attrProtected) == "" {
 			return fmt.Errorf("%w: protecting %s: %v", directory.ErrNotSupported, dn, err)
 		}
-		d.log.Warn("ldap: could not write the deny-delete ACE; the OU is protected by dirgate's marker only", "dn", dn, "err", err)
+		d.logger().Warn("ldap: could not write the deny-delete ACE; the OU is protected by dirgate's marker only", "dn", dn, "err", err)
 		return nil
 	}
 	if parent := parentOf(dn); parent != "" {
 		if err := denyOn(ctx, d, parent, rightDeleteChild); err != nil {
-			d.log.Warn("ldap: could not deny deleting children on the parent; the OU's own ACE and the marker protect it",
+			d.logger().Warn("ldap: could not deny deleting children on the parent; the OU's own ACE and the marker protect it",
 				"dn", dn, "parent", parent, "err", err)
 		}
 	}
@@ -83,7 +83,7 @@ func (denyDeleteACE) protect(ctx context.Context, d *Directory, dn string) error
 
 // denyOn adds an ACE denying Everyone mask to the DACL of dn, unless one
 // already does.
-func denyOn(ctx context.Context, d *Directory, dn string, mask uint32) error {
+func denyOn(ctx context.Context, d hookHost, dn string, mask uint32) error {
 	e, err := d.readEntry(ctx, dn, "(objectClass=*)", []string{attrSD})
 	if err != nil {
 		return err

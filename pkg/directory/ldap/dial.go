@@ -16,6 +16,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/ldap/internal/wire"
 )
 
 // dialer opens connections to the first server that answers, in the
@@ -92,23 +93,29 @@ func (t TLSConfig) build() (*tls.Config, error) {
 // every one is backing off), and with ErrInvalidCredentials when the
 // service bind is refused.
 func (d *dialer) dial(ctx context.Context, bindDN, bindPW string) (*conn, error) {
-	return d.dialAny(ctx, bindDN, bindPW, false)
+	return dialAny(ctx, d, bindDN, bindPW, speakGoLDAP)
 }
 
-// dialWire is dial for the read pool: the connection speaks the lean
-// search-only client of wireconn.go instead of go-ldap.
-func (d *dialer) dialWire(ctx context.Context, bindDN, bindPW string) (*conn, error) {
-	return d.dialAny(ctx, bindDN, bindPW, true)
+// dialRead is dial for the read pool and sorted views: the connection
+// speaks the lean search-only client of package wire instead of go-ldap.
+func (d *dialer) dialRead(ctx context.Context, bindDN, bindPW string) (*readConn, error) {
+	return dialAny(ctx, d, bindDN, bindPW, speakWire)
 }
 
-func (d *dialer) dialAny(ctx context.Context, bindDN, bindPW string, wire bool) (*conn, error) {
+// speaker starts a client on a connected socket: upgrades it with
+// StartTLS when asked, and binds when bindDN is set; on failure the
+// connection is closed.
+type speaker[C pooled] func(ctx context.Context, l link, netConn net.Conn, tc *tls.Config, upgrade bool, bindDN, bindPW string) (C, error)
+
+func dialAny[C pooled](ctx context.Context, d *dialer, bindDN, bindPW string, speak speaker[C]) (C, error) {
 	var errs []error
+	var none C
 	for i, u := range d.urls {
 		if err := d.backingOff(i); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		c, err := d.dialOne(ctx, u, bindDN, bindPW, wire)
+		c, err := dialOne(ctx, d, u, bindDN, bindPW, speak)
 		if err == nil {
 			d.succeeded(i)
 			return c, nil
@@ -116,15 +123,15 @@ func (d *dialer) dialAny(ctx context.Context, bindDN, bindPW string, wire bool) 
 		if isCode(err, ldap.LDAPResultInvalidCredentials) {
 			// The server answered: it is up, the configuration is wrong.
 			d.succeeded(i)
-			return nil, wrapAs(directory.ErrInvalidCredentials, err, "service bind as "+bindDN+" on "+u)
+			return none, wrapAs(directory.ErrInvalidCredentials, err, "service bind as "+bindDN+" on "+u)
 		}
 		if ctx.Err() != nil {
-			return nil, wrap(ctx.Err(), "connecting to "+u)
+			return none, wrap(ctx.Err(), "connecting to "+u)
 		}
 		d.failed(i, err)
 		errs = append(errs, fmt.Errorf("%s: %w", u, err))
 	}
-	return nil, fmt.Errorf("%w: no LDAP server answers: %v", directory.ErrUnavailable, errors.Join(errs...))
+	return none, fmt.Errorf("%w: no LDAP server answers: %v", directory.ErrUnavailable, errors.Join(errs...))
 }
 
 func (d *dialer) backingOff(i int) error {
@@ -167,17 +174,18 @@ func (d *dialer) reset() {
 // dialOne connects to one URL. The whole sequence (TCP, TLS, StartTLS,
 // bind) runs under one deadline; when it passes, the socket is closed,
 // which ends any step blocked on it.
-func (d *dialer) dialOne(ctx context.Context, rawURL, bindDN, bindPW string, wire bool) (*conn, error) {
+func dialOne[C pooled](ctx context.Context, d *dialer, rawURL, bindDN, bindPW string, speak speaker[C]) (C, error) {
+	var none C
 	ctx, cancel := context.WithTimeout(ctx, d.dialTimeout)
 	defer cancel()
 	network, addr, useTLS, serverName, err := target(rawURL)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	nd := net.Dialer{Timeout: d.dialTimeout, KeepAlive: 30 * time.Second}
 	raw, err := nd.DialContext(ctx, network, addr)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	stop := context.AfterFunc(ctx, func() { raw.Close() })
 	defer stop()
@@ -191,72 +199,65 @@ func (d *dialer) dialOne(ctx context.Context, rawURL, bindDN, bindPW string, wir
 		tlsConn := tls.Client(raw, tc)
 		if err := tlsConn.HandshakeContext(ctx); err != nil {
 			raw.Close()
-			return nil, fmt.Errorf("TLS handshake: %w", err)
+			return none, fmt.Errorf("TLS handshake: %w", err)
 		}
 		netConn = tlsConn
 	}
-	c := &conn{raw: raw, url: rawURL, tls: useTLS}
 	upgrade := d.startTLS && !useTLS && network != "unix"
-	if wire {
-		err = c.speakWire(ctx, netConn, tc, upgrade, bindDN, bindPW)
-	} else {
-		err = c.speakGoLDAP(netConn, tc, upgrade, bindDN, bindPW)
-	}
+	c, err := speak(ctx, link{raw: raw, url: rawURL, tls: useTLS}, netConn, tc, upgrade, bindDN, bindPW)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	if !stop() {
 		// The deadline fired and closed the socket under us.
 		c.close()
-		return nil, context.Cause(ctx)
+		return none, context.Cause(ctx)
 	}
-	c.used = time.Now()
+	c.state().used = time.Now()
 	return c, nil
 }
 
-// speakGoLDAP starts go-ldap on the connection, upgrades it with StartTLS
-// when asked, and binds when bindDN is set; on failure the connection is
-// closed.
-func (c *conn) speakGoLDAP(netConn net.Conn, tc *tls.Config, upgrade bool, bindDN, bindPW string) error {
-	lc := ldap.NewConn(netConn, c.tls)
+// speakGoLDAP starts go-ldap on the connection.
+func speakGoLDAP(_ context.Context, l link, netConn net.Conn, tc *tls.Config, upgrade bool, bindDN, bindPW string) (*conn, error) {
+	lc := ldap.NewConn(netConn, l.tls)
 	lc.Start()
 	// No go-ldap request timeout: every call runs under a context whose
 	// end closes the socket (pool.call), which also unblocks a stuck write;
 	// go-ldap's own timer would cost a goroutine per request for nothing.
-	c.Conn = lc
+	c := &conn{Conn: lc, link: l}
 	if upgrade {
 		if err := lc.StartTLS(tc); err != nil {
 			c.close()
-			return fmt.Errorf("StartTLS: %w", err)
+			return nil, fmt.Errorf("StartTLS: %w", err)
 		}
 		c.tls = true
 	}
 	if bindDN != "" {
 		if err := lc.Bind(bindDN, bindPW); err != nil {
 			c.close()
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return c, nil
 }
 
-// speakWire is speakGoLDAP for the read pool's lean client.
-func (c *conn) speakWire(ctx context.Context, netConn net.Conn, tc *tls.Config, upgrade bool, bindDN, bindPW string) error {
-	c.wire = newWireConn(netConn, c.raw)
+// speakWire is speakGoLDAP for the read client.
+func speakWire(ctx context.Context, l link, netConn net.Conn, tc *tls.Config, upgrade bool, bindDN, bindPW string) (*readConn, error) {
+	c := &readConn{Conn: wire.New(netConn, l.raw), link: l}
 	if upgrade {
-		if err := c.wire.startTLS(ctx, tc); err != nil {
+		if err := c.Conn.StartTLS(ctx, tc); err != nil {
 			c.close()
-			return fmt.Errorf("StartTLS: %w", err)
+			return nil, fmt.Errorf("StartTLS: %w", err)
 		}
 		c.tls = true
 	}
 	if bindDN != "" {
-		if err := c.wire.bind(bindDN, bindPW); err != nil {
+		if err := c.Conn.Bind(bindDN, bindPW); err != nil {
 			c.close()
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return c, nil
 }
 
 // target splits an LDAP URL into what net.Dial needs.

@@ -25,9 +25,9 @@ type Directory struct {
 	log   *slog.Logger
 
 	dialer *dialer
-	svc    *pool // bound as the service account
-	reads  *pool // bound as the service account, searches only (wireconn.go)
-	binds  *pool // for binding as users
+	svc    *pool[*conn]     // bound as the service account
+	reads  *pool[*readConn] // bound as the service account, searches only (package wire)
+	binds  *pool[*conn]     // for binding as users
 
 	extra      []string // allow-listed extra user attributes
 	countersDN string
@@ -140,8 +140,8 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 		d.groupClasses = []string{selector(d.prof.classes.group)}
 	}
 	d.userSel, d.groupSel, d.ouSel = classFilter(d.userClass), classFilter(d.groupClasses...), classFilter(d.ouClass)
-	if prof.notUser != "" {
-		d.userSel = "(&" + d.userSel + "(!" + classFilter(prof.notUser) + "))"
+	if prof.quirks.notUser != "" {
+		d.userSel = "(&" + d.userSel + "(!" + classFilter(prof.quirks.notUser) + "))"
 	}
 	d.computeAttrLists()
 	d.indexAttrs()
@@ -153,10 +153,9 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 	if d.dialer, err = newDialer(&cfg); err != nil {
 		return nil, err
 	}
-	d.svc = newPool("service", d.dialer, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
-	d.binds = newPool("bind", d.dialer, cfg.BindPoolSize, "", "", cfg.IdleCheck)
-	d.reads = newPool("read", d.dialer, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
-	d.reads.wire = true
+	d.svc = newPool("service", d.dialer, (*dialer).dial, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
+	d.binds = newPool("bind", d.dialer, (*dialer).dial, cfg.BindPoolSize, "", "", cfg.IdleCheck)
+	d.reads = newPool("read", d.dialer, (*dialer).dialRead, cfg.PoolSize, cfg.BindDN, password, cfg.IdleCheck)
 	// A directory opened while the server was away learns its lockout
 	// policy on the first connection that works.
 	d.svc.onConnect = func() {
@@ -230,7 +229,7 @@ func (d *Directory) serverInfo(ctx context.Context) (*serverInfo, error) {
 		passwordModify: slices.Contains(e.GetEqualFoldAttributeValues("supportedExtension"), "1.3.6.1.4.1.4203.1.11.1"),
 		domain:         e.GetEqualFoldAttributeValue("defaultNamingContext"),
 	}
-	if d.cfg.Sort == "client" || d.prof.noSortedView {
+	if d.cfg.Sort == "client" || d.prof.quirks.noSortedView {
 		si.sort, si.vlv = false, false
 	}
 	d.server.Store(si)
@@ -252,7 +251,7 @@ func (d *Directory) domainDN(ctx context.Context) (string, error) {
 
 // pageSize is the configured page size, within the server's limit.
 func (d *Directory) pageSize() int {
-	if m := d.prof.maxPageSize; m > 0 && d.cfg.PageSize > m {
+	if m := d.prof.quirks.maxPageSize; m > 0 && d.cfg.PageSize > m {
 		return m
 	}
 	return d.cfg.PageSize
@@ -274,8 +273,8 @@ func (d *Directory) computeAttrLists() {
 		attrSurname, attrDisplayName, attrMail, attrTelephone, attrMobile, attrTitle, attrDesc, attrUIDNumber,
 		attrGIDNumber, attrHomeDirectory, attrPrincipalName, attrExtID, attrSystem, attrInvitePending,
 		attrInviteExpiry), "objectClass")
-	if d.prof.otherMobile != "" {
-		d.userAttrs = append(d.userAttrs, d.prof.otherMobile)
+	if d.prof.quirks.otherMobile != "" {
+		d.userAttrs = append(d.userAttrs, d.prof.quirks.otherMobile)
 	}
 	d.userAttrs = append(d.userAttrs, d.prof.account.attributes()...)
 	d.userAttrs = append(d.userAttrs, d.extra...)
@@ -307,7 +306,7 @@ func (d *Directory) Capabilities() directory.Capabilities {
 		LockoutThreshold:  d.prof.account.threshold(),
 		ExtraAttributes:   slices.Clone(d.extra),
 		// AD never hands out password hashes.
-		ExportOmitsPasswords: d.prof.exportOmitsPasswords,
+		ExportOmitsPasswords: d.prof.quirks.exportOmitsPasswords,
 	}
 }
 

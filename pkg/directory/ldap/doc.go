@@ -13,10 +13,12 @@
 // (groupOfNames with member DNs, or posixGroup with memberUid) is a second,
 // independent choice.
 //
-// Connections: a pool of connections bound as the service account for
-// reads and writes, and a second pool for binding as users (password
-// verification and self-service changes), both over several server URLs
-// with failover and reconnect backoff. Every call runs under a deadline
+// Connections: a pool of go-ldap connections bound as the service account
+// for writes, a read pool bound likewise whose connections speak the lean
+// search-only client of internal/wire (lookups, memberships, scans), and a
+// pool for binding as users (password verification and self-service
+// changes), all over several server URLs with failover and reconnect
+// backoff. Every call runs under a deadline
 // (the caller's or the configured request timeout) and fails with
 // directory.ErrUnavailable when the server does not answer in time.
 //

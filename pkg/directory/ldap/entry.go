@@ -135,7 +135,7 @@ func (d *Directory) indexAttrs() {
 	for _, a := range d.prof.account.attributes() {
 		d.accountSlots = append(d.accountSlots, ix.add(a))
 	}
-	d.otherMobileSlot = ix.add(d.prof.otherMobile)
+	d.otherMobileSlot = ix.add(d.prof.quirks.otherMobile)
 	d.extraSlots = nil
 	for _, a := range d.extra {
 		d.extraSlots = append(d.extraSlots, ix.add(a))
@@ -241,10 +241,10 @@ func (d *Directory) toUser(e *ldap.Entry) directory.User {
 	}
 	// sn is mandatory in inetOrgPerson: a user created without a surname
 	// stores the username there (ldap-layout.md), which is not a surname.
-	if u.Surname == u.Username && !d.prof.optionalNames {
+	if u.Surname == u.Username && !d.prof.quirks.optionalNames {
 		u.Surname = ""
 	}
-	if d.prof.otherMobile != "" {
+	if d.prof.quirks.otherMobile != "" {
 		u.Mobile = append(u.Mobile, v.vals(d.otherMobileSlot)...)
 	}
 	if len(u.Mobile) == 0 {
@@ -309,7 +309,7 @@ func (d *Directory) toOU(e *ldap.Entry) directory.OU {
 // entryType classifies an entry by its object classes.
 func (d *Directory) entryType(e *ldap.Entry) directory.EntryType {
 	switch {
-	case hasClass(e, d.userClass) && (d.prof.notUser == "" || !hasClass(e, d.prof.notUser)):
+	case hasClass(e, d.userClass) && (d.prof.quirks.notUser == "" || !hasClass(e, d.prof.quirks.notUser)):
 		return directory.EntryUser
 	case d.isGroup(e):
 		return directory.EntryGroup
@@ -373,8 +373,8 @@ func genTime(t time.Time) string { return t.UTC().Format(generalizedTime) }
 // timeValue renders a time for a GeneralizedTime attribute in the form the
 // server takes.
 func (d *Directory) timeValue(t time.Time) string {
-	if d.prof.timeFormat != "" {
-		return t.UTC().Format(d.prof.timeFormat)
+	if d.prof.quirks.timeFormat != "" {
+		return t.UTC().Format(d.prof.quirks.timeFormat)
 	}
 	return genTime(t)
 }

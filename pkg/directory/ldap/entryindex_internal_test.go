@@ -43,11 +43,11 @@ func (d *Directory) refToUser(e *ldap.Entry) directory.User {
 		Created:           d.timeVal(e, attrCreated),
 		Modified:          d.timeVal(e, attrModified),
 	}
-	if u.Surname == u.Username && !d.prof.optionalNames {
+	if u.Surname == u.Username && !d.prof.quirks.optionalNames {
 		u.Surname = ""
 	}
-	if d.prof.otherMobile != "" {
-		u.Mobile = append(u.Mobile, e.GetEqualFoldAttributeValues(d.prof.otherMobile)...)
+	if d.prof.quirks.otherMobile != "" {
+		u.Mobile = append(u.Mobile, e.GetEqualFoldAttributeValues(d.prof.quirks.otherMobile)...)
 	}
 	if len(u.Mobile) == 0 {
 		u.Mobile = nil

@@ -12,8 +12,10 @@ import (
 )
 
 // Compiling the port's filter language to an LDAP filter (RFC 4515). Every
-// value is escaped here, once, with ldap.EscapeFilter; nothing else builds
-// search filters from caller input.
+// value of the language is escaped here, once, with ldap.EscapeFilter.
+// The few other filters built from caller input (lookups by a Ref in
+// lookup.go, memberships in members.go and ad_members.go, Resolve in
+// ous.go) escape their values the same way where they are built.
 
 // matchNothing is a filter no entry matches ("(|)" is RFC 4526, which not
 // every server or go-ldap's compiler takes).
@@ -28,7 +30,7 @@ type filterCompiler struct {
 	// at 0 every result must satisfy it.
 	loose int
 	// rechecks are conditions the server evaluates too broadly, to be
-	// checked on every result (edgespaces.go).
+	// checked on every result (recheck).
 	rechecks []recheck
 }
 
@@ -112,7 +114,7 @@ func (fc *filterCompiler) cond(c directory.Cond) (string, error) {
 	if attr == "" {
 		return fc.stateCond(c)
 	}
-	if fc.d.prof.noNUL && slices.ContainsFunc(c.Values, hasNUL) {
+	if fc.d.prof.quirks.noNUL && slices.ContainsFunc(c.Values, hasNUL) {
 		// The server would compare such a value cut at the NUL (so
 		// "a@x\x00y" would match a@x), and no stored value holds one,
 		// since writes refuse them: taken literally, it matches nothing.
@@ -122,13 +124,13 @@ func (fc *filterCompiler) cond(c directory.Cond) (string, error) {
 		}
 	}
 	attrs := []string{attr}
-	if other := fc.d.prof.otherMobile; c.Field == directory.FieldMobile && other != "" {
+	if other := fc.d.prof.quirks.otherMobile; c.Field == directory.FieldMobile && other != "" {
 		attrs = append(attrs, other)
 	}
 	if fc.widened(c) {
 		fc.rechecks = append(fc.rechecks, recheck{attrs: attrs, op: c.Op, value: c.Values[0]})
 	}
-	if other := fc.d.prof.otherMobile; c.Field == directory.FieldMobile && other != "" && c.Op != directory.OpPresent {
+	if other := fc.d.prof.quirks.otherMobile; c.Field == directory.FieldMobile && other != "" && c.Op != directory.OpPresent {
 		// The first number is in mobile, the others in otherMobile.
 		first, err := fc.condOn(attr, c)
 		if err != nil {
@@ -282,3 +284,67 @@ func assertionTime(t time.Time) string {
 	}
 	return strings.TrimRight(t.Format("20060102150405.000000000"), "0") + "Z"
 }
+
+// Samba canonicalises the chunks of a substring filter as it does values
+// for equality: case folded, and spaces at the edges dropped. So
+// "(sAMAccountName=* *)" finds nothing and "(sAMAccountName=x *)" finds
+// every name starting with x. Where the profile says so, such a condition
+// is sent without its edge spaces, which makes the server's answer a
+// superset, and each result is then checked against the exact condition
+// (case-insensitively, as the server compares). That is exact wherever
+// every result must satisfy the condition (at the top of the filter or
+// inside And); inside Or or Not a superset would be wrong, so there the
+// server's own meaning stands.
+
+// recheck is one condition to check on the results.
+type recheck struct {
+	attrs []string // any of them may hold the value
+	op    directory.Op
+	value string
+}
+
+// widened reports whether c is a substring condition the server would
+// fold, in a place where it can be widened and rechecked.
+func (fc *filterCompiler) widened(c directory.Cond) bool {
+	if !fc.d.prof.quirks.foldsEdgeSpaces || fc.loose > 0 || len(c.Values) != 1 {
+		return false
+	}
+	if c.Op != directory.OpContains && c.Op != directory.OpStartsWith {
+		return false
+	}
+	return c.Values[0] != strings.Trim(c.Values[0], " ")
+}
+
+// substring returns the value a substring condition is sent with.
+func (fc *filterCompiler) substring(c directory.Cond) string {
+	if fc.widened(c) {
+		return strings.Trim(c.Values[0], " ")
+	}
+	return c.Values[0]
+}
+
+// keep reports whether e satisfies every recheck.
+func keep(rechecks []recheck, e *ldap.Entry) bool {
+	for _, r := range rechecks {
+		if !r.matches(e) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r recheck) matches(e *ldap.Entry) bool {
+	want := strings.ToLower(r.value)
+	for _, a := range r.attrs {
+		for _, v := range e.GetEqualFoldAttributeValues(a) {
+			v = strings.ToLower(v)
+			if r.op == directory.OpStartsWith && strings.HasPrefix(v, want) ||
+				r.op == directory.OpContains && strings.Contains(v, want) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }

@@ -103,17 +103,6 @@ func TestVLVControlRoundTrip(t *testing.T) {
 	}
 }
 
-func TestLDIFSafeValues(t *testing.T) {
-	for v, safe := range map[string]bool{
-		"": true, "plain": true, " leading": false, "trailing ": false, ":colon": false, "<lt": false,
-		"ünï": false, "two\nlines": false, "a\x00b": false, "in: side": true,
-	} {
-		if got := ldifSafe(v); got != safe {
-			t.Errorf("ldifSafe(%q) = %v, want %v", v, got, safe)
-		}
-	}
-}
-
 func TestCompareDNIsATreeWalk(t *testing.T) {
 	in := []string{"uid=b,ou=A,dc=x", "ou=a,dc=x", "OU=B,dc=x", "uid=a,ou=a,dc=x", "dc=x"}
 	want := []string{"dc=x", "ou=a,dc=x", "uid=a,ou=a,dc=x", "uid=b,ou=A,dc=x", "OU=B,dc=x"}

@@ -13,6 +13,7 @@ import (
 	"github.com/go-ldap/ldif"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/internal/ldapformat"
 )
 
 // Export and import of the managed subtree as LDIF (RFC 2849).
@@ -39,27 +40,25 @@ func (d *Directory) exportAttrs() []string {
 // entries that have subordinates. Memory holds the DNs of containers not
 // yet walked, never the entries.
 func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString("version: 1\n\n"); err != nil {
-		return 0, err
-	}
+	lw := ldapformat.NewWriter(w)
 	count := 0
 	emit := func(e *ldap.Entry) (bool, error) {
 		// Without hasSubordinates every entry may have children: the walk
 		// then asks each one.
 		hasSub := d.attrs.get(attrHasSubordinate) == "" ||
 			strings.EqualFold(e.GetEqualFoldAttributeValue(d.attrs.get(attrHasSubordinate)), "TRUE")
-		out := &ldap.Entry{DN: e.DN}
+		attrs := make([]ldapformat.Attr, 0, len(e.Attributes))
 		for _, a := range e.Attributes {
 			if a.Name != "" && !strings.EqualFold(a.Name, d.attrs.get(attrHasSubordinate)) {
-				out.Attributes = append(out.Attributes, a)
+				attrs = append(attrs, ldapformat.Attr{Name: a.Name, Values: a.Values})
 			}
 		}
 		// objectClass first, as people read LDIF.
-		slices.SortStableFunc(out.Attributes, func(a, b *ldap.EntryAttribute) int {
+		slices.SortStableFunc(attrs, func(a, b ldapformat.Attr) int {
 			return boolRank(!strings.EqualFold(a.Name, "objectClass")) - boolRank(!strings.EqualFold(b.Name, "objectClass"))
 		})
-		if err := writeLDIF(bw, out); err != nil {
+		lw.Entry(e.DN, attrs)
+		if err := lw.Err(); err != nil {
 			return false, fmt.Errorf("writing %s: %w", e.DN, err)
 		}
 		count++
@@ -98,7 +97,7 @@ func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
 		}
 		queue = append(queue, kids...)
 	}
-	return count, bw.Flush()
+	return count, lw.Flush()
 }
 
 func boolRank(b bool) int {

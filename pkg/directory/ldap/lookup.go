@@ -3,15 +3,19 @@ package ldap
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
-// Finding entries by a Ref. Every value goes into the filter through
-// ldap.EscapeFilter, here and only here.
+// Finding entries by a Ref. Every value goes into its filter through
+// ldap.EscapeFilter where the filter is built: here for lookups, as
+// filter.go does for the filter language, members.go and ad_members.go
+// for memberships and ous.go for Resolve.
 
 // kindSpec says how refs of one kind of entry are resolved.
 type kindSpec struct {
@@ -95,7 +99,7 @@ func (d *Directory) find(ctx context.Context, spec kindSpec, ref directory.Ref, 
 // under the base, other than except (a DN, for renames to another case).
 func (d *Directory) nameTaken(ctx context.Context, spec kindSpec, name, except string) error {
 	base, sel, what := d.base, spec.sel, spec.what
-	if d.prof.domainNames {
+	if d.prof.quirks.domainNames {
 		// One namespace for every account and group of the domain.
 		dom, err := d.domainDN(ctx)
 		if err != nil {
@@ -162,4 +166,28 @@ func firstRDN(dn string) (rdn, attr string, err error) {
 	}
 	first := &ldap.DN{RDNs: parsed.RDNs[:1]}
 	return directory.FormatDN(first), parsed.RDNs[0].Attributes[0].Type, nil
+}
+
+// checkContainer checks where a new or moved entry is to live: a DN inside
+// the base naming an OU, the base or another container — never a user or
+// a group, which an LDAP server would accept as a parent (a client giving
+// a user's DN where an OU belongs would otherwise file entries under it).
+func (d *Directory) checkContainer(ctx context.Context, parent string) error {
+	if err := d.checkParent(parent); err != nil {
+		return err
+	}
+	e, err := d.readEntry(ctx, parent, "(objectClass=*)", []string{"objectClass"})
+	if err != nil {
+		if isNotFound(err) {
+			return notFound("the container %s does not exist", parent)
+		}
+		return err
+	}
+	classes := e.GetEqualFoldAttributeValues("objectClass")
+	for _, c := range append([]string{d.userClass}, d.groupClasses...) {
+		if slices.ContainsFunc(classes, func(v string) bool { return strings.EqualFold(v, c) }) {
+			return invalid("%s is a user or a group, not an OU or container", parent)
+		}
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/go-ldap/ldap/v3"
+	"golang.org/x/net/idna"
 
 	"github.com/dirgate/dirgate/pkg/directory"
 )
@@ -97,7 +98,7 @@ func (d *Directory) RemoveMember(ctx context.Context, group directory.Ref, membe
 		return err
 	}
 	err = d.removeMemberValue(ctx, g.DN, v)
-	if isCode(err, ldap.LDAPResultNoSuchAttribute) || d.prof.linkedMembers && isCode(err, ldap.LDAPResultUnwillingToPerform) {
+	if isCode(err, ldap.LDAPResultNoSuchAttribute) || d.prof.quirks.linkedMembers && isCode(err, ldap.LDAPResultUnwillingToPerform) {
 		return wrapAs(directory.ErrNotFound, err, fmt.Sprintf("%s is not a member of %s", member.Ref, g.DN))
 	}
 	return wrap(err, "removing a member from "+g.DN)
@@ -151,7 +152,7 @@ func (d *Directory) groupsHoldingOr(ctx context.Context, values []string, also s
 // renameMemberRefs updates the groups that hold a principal whose DN (and,
 // for users, username) changed. It tolerates refint having done it first.
 func (d *Directory) renameMemberRefs(ctx context.Context, oldDN, newDN, oldName, newName string) error {
-	if d.prof.linkedMembers {
+	if d.prof.quirks.linkedMembers {
 		return nil // the server moved the references with the entry
 	}
 	oldV, newV := oldDN, newDN
@@ -185,7 +186,7 @@ func (d *Directory) renameMemberRefs(ctx context.Context, oldDN, newDN, oldName,
 
 // removeMemberRefs removes a deleted principal from every group.
 func (d *Directory) removeMemberRefs(ctx context.Context, dn, username string) error {
-	if d.prof.linkedMembers {
+	if d.prof.quirks.linkedMembers {
 		return nil // the server removed the references with the entry
 	}
 	v := dn
@@ -222,7 +223,7 @@ func (d *Directory) Members(ctx context.Context, group directory.Ref, indirect b
 	if err != nil {
 		return nil, err
 	}
-	if indirect && d.prof.inChain {
+	if indirect && d.prof.quirks.inChain {
 		return d.membersInChain(ctx, g, memberAttr)
 	}
 	var out []directory.Member
@@ -404,7 +405,7 @@ func (d *Directory) MemberOf(ctx context.Context, member directory.PrincipalRef,
 	default:
 		return nil, invalid("unknown principal type %q", member.Type)
 	}
-	if indirect && d.prof.inChain {
+	if indirect && d.prof.quirks.inChain {
 		return d.memberOfInChain(ctx, dn)
 	}
 	out, _, err := d.walkUp(ctx, dn, value, "", indirect)
@@ -418,7 +419,7 @@ func (d *Directory) MemberOf(ctx context.Context, member directory.PrincipalRef,
 // keep the read.
 func (d *Directory) walksFromUserDN(member directory.PrincipalRef) bool {
 	return member.Type == directory.PrincipalUser && member.Ref.Kind == directory.RefDN &&
-		d.model.byDN() && !d.prof.inChain && d.attrs.get(attrDN) != ""
+		d.model.byDN() && !d.prof.quirks.inChain && d.attrs.get(attrDN) != ""
 }
 
 // memberOfUserDN is MemberOf for a user named by DN, in one search fewer:
@@ -507,4 +508,41 @@ func norm(dn string) string {
 		return dn
 	}
 	return n
+}
+
+// memberUid is an IA5String (ASCII) in the nis schema, while usernames
+// (uid) are UTF-8. A username outside ASCII is stored in memberUid in its
+// IDNA punycode form ("jürgen" → "xn--jrgen-kva"), as DNS stores such
+// names; the form is reversible and keeps case. Such a name is no valid
+// POSIX account name, so NSS clients lose nothing they could have used.
+
+// memberUIDOf returns the memberUid value for a username.
+func memberUIDOf(username string) string {
+	if isASCII(username) {
+		return username
+	}
+	if a, err := idna.Punycode.ToASCII(username); err == nil {
+		return a
+	}
+	return username // the server refuses it with a clear syntax error
+}
+
+// usernameOf returns the username a memberUid value stands for.
+func usernameOf(v string) string {
+	if !strings.Contains(v, "xn--") {
+		return v
+	}
+	if u, err := idna.Punycode.ToUnicode(v); err == nil {
+		return u
+	}
+	return v
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

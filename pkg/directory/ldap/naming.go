@@ -14,16 +14,16 @@ import (
 // userRDNAttr is the attribute naming users in their DN: the username
 // (uid) by default, cn on AD, where cn then holds the username.
 func (d *Directory) userRDNAttr() string {
-	if d.prof.userRDN != "" {
-		return d.attrs.get(d.prof.userRDN)
+	if d.prof.quirks.userRDN != "" {
+		return d.attrs.get(d.prof.quirks.userRDN)
 	}
 	return d.attrs.get(attrUsername)
 }
 
 // groupRDNAttr is the attribute naming groups in their DN.
 func (d *Directory) groupRDNAttr() string {
-	if d.prof.groupRDN != "" {
-		return d.attrs.get(d.prof.groupRDN)
+	if d.prof.quirks.groupRDN != "" {
+		return d.attrs.get(d.prof.quirks.groupRDN)
 	}
 	return d.attrs.get(attrGroupName)
 }
@@ -53,7 +53,7 @@ func (d *Directory) childDN(attr, value, parent string) string {
 // refuse such a DN and want "\3D", the form they return themselves. So on
 // those servers every DN that goes out is parsed and written again.
 func (d *Directory) wireDN(dn string) string {
-	if !d.prof.escapeEquals || !strings.Contains(dn, "=") {
+	if !d.prof.quirks.escapeEquals || !strings.Contains(dn, "=") {
 		return dn
 	}
 	parsed, err := ldap.ParseDN(dn)

@@ -23,12 +23,12 @@ func (d *Directory) read(ctx context.Context, fn func(*conn) error) error {
 }
 
 // search runs fn, which only searches, on a connection of the read pool
-// (the lean client of wireconn.go), retried once as read is. A referral
+// (the lean client of package wire), retried once as read is. A referral
 // answer is followed as read follows it, over go-ldap.
-func (d *Directory) search(ctx context.Context, fn func(*conn) error) error {
-	err := d.reads.call(ctx, true, fn)
+func (d *Directory) search(ctx context.Context, fn func(searcher) error) error {
+	err := d.reads.call(ctx, true, func(c *readConn) error { return fn(c) })
 	if d.cfg.Referrals == "follow" && isCode(err, ldap.LDAPResultReferral) {
-		return d.followReferral(ctx, err, fn)
+		return d.followReferral(ctx, err, func(c *conn) error { return fn(c) })
 	}
 	return err
 }
@@ -48,7 +48,7 @@ func (d *Directory) write(ctx context.Context, fn func(*conn) error) error {
 // (e.g. "(objectClass=inetOrgPerson)"). A missing entry is ErrNotFound.
 func (d *Directory) readEntry(ctx context.Context, dn, filter string, attrs []string) (*ldap.Entry, error) {
 	var e *ldap.Entry
-	err := d.search(ctx, func(c *conn) error {
+	err := d.search(ctx, func(c searcher) error {
 		res, err := c.Search(ldap.NewSearchRequest(d.wireDN(dn), ldap.ScopeBaseObject, ldap.NeverDerefAliases,
 			0, 0, false, filter, attrs, d.readControls(attrs)))
 		if err != nil {
@@ -88,7 +88,7 @@ func (d *Directory) readControls(attrs []string) []ldap.Control {
 // is for lookups that expect one or two answers.
 func (d *Directory) searchFew(ctx context.Context, base, filter string, attrs []string, limit int) ([]*ldap.Entry, error) {
 	var out []*ldap.Entry
-	err := d.search(ctx, func(c *conn) error {
+	err := d.search(ctx, func(c searcher) error {
 		res, err := c.Search(ldap.NewSearchRequest(d.wireDN(base), ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 			limit, 0, false, filter, attrs, d.readControls(attrs)))
 		if res != nil {
@@ -114,7 +114,7 @@ func (d *Directory) searchEach(ctx context.Context, req *ldap.SearchRequest, fn 
 	req.Controls = append(append(req.Controls, paging), d.readControls(req.Attributes)...)
 	req.BaseDN = d.wireDN(req.BaseDN)
 	// One connection holds the paging cookie across pages.
-	err := d.search(ctx, func(c *conn) error {
+	err := d.search(ctx, func(c searcher) error {
 		for {
 			res, err := c.Search(req)
 			if err != nil {
@@ -141,7 +141,7 @@ func (d *Directory) searchEach(ctx context.Context, req *ldap.SearchRequest, fn 
 
 // abandonPaging tells the server to drop a paged search we stop early
 // (a page size of 0 with the cookie, RFC 2696 §3).
-func (d *Directory) abandonPaging(c *conn, req *ldap.SearchRequest, paging *ldap.ControlPaging) {
+func (d *Directory) abandonPaging(c searcher, req *ldap.SearchRequest, paging *ldap.ControlPaging) {
 	if len(paging.Cookie) == 0 {
 		return
 	}

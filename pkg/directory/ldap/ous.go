@@ -130,7 +130,7 @@ func (d *Directory) DeleteOU(ctx context.Context, ref directory.Ref, recursive b
 	if d.ouProtected(e) {
 		return fmt.Errorf("%w: %s", directory.ErrProtected, e.DN)
 	}
-	if recursive && d.prof.treeDelete {
+	if recursive && d.prof.quirks.treeDelete {
 		return d.deleteTree(ctx, e.DN)
 	}
 	if !recursive {

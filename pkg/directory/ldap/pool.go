@@ -12,14 +12,27 @@ import (
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/ldap/internal/wire"
 )
 
-// conn is one pooled connection: go-ldap's, or on the read pool the lean
-// search-only client (wire; Conn is nil then).
-type conn struct {
-	*ldap.Conn
-	wire *wireConn
-	raw  net.Conn // the socket under TLS and go-ldap, closed to abort a call
+// client is what the pool needs of a connection's LDAP client: go-ldap's
+// *ldap.Conn on the service and bind pools, the lean read client
+// *wire.Conn on the read pool (package wire says why that one exists).
+type client interface {
+	Search(*ldap.SearchRequest) (*ldap.SearchResult, error)
+	IsClosing() bool
+	Close() error
+}
+
+// searcher is a connection a search runs on: the read pool's, or a
+// go-ldap one a referral led to.
+type searcher interface {
+	Search(*ldap.SearchRequest) (*ldap.SearchResult, error)
+}
+
+// link is what the pool keeps of a connection beside its client.
+type link struct {
+	raw  net.Conn // the socket under TLS and the client, closed to abort a call
 	url  string
 	tls  bool
 	used time.Time // last returned to the pool
@@ -29,50 +42,87 @@ type conn struct {
 	spent bool
 }
 
+func (l *link) state() *link { return l }
+
 // abort ends whatever the connection is doing by closing its socket: a
 // call blocked on it returns at once with a network error.
-func (c *conn) abort() { _ = c.raw.Close() }
+func (l *link) abort() { _ = l.raw.Close() }
+
+// conn is a connection of the service and bind pools: go-ldap's client,
+// which does every operation.
+type conn struct {
+	*ldap.Conn
+	link
+}
 
 func (c *conn) close() {
 	c.abort()
-	if c.wire != nil {
-		c.wire.close()
-		return
-	}
 	_ = c.Conn.Close()
+}
+
+// alive reports whether an idle connection is still usable: go-ldap's
+// reader goroutine has noticed when the server went away.
+func (c *conn) alive() bool { return !c.Conn.IsClosing() }
+
+// readConn is a connection of the read pool and of sorted views: the lean
+// client, which only searches.
+type readConn struct {
+	*wire.Conn
+	link
+}
+
+func (c *readConn) close() {
+	c.abort()
+	_ = c.Conn.Close()
+}
+
+// alive reports whether an idle connection is still usable: the read
+// client has no reader goroutine, so it peeks at the socket.
+func (c *readConn) alive() bool { return !c.Conn.Stale() }
+
+// pooled is what a pool holds: a *conn or a *readConn, each a client that
+// is never nil.
+type pooled interface {
+	comparable
+	client
+	state() *link
+	abort()
+	close()
+	alive() bool
 }
 
 // pool keeps up to size connections bound as one identity (the service
 // account, or nobody for the bind pool). A connection is checked on
 // checkout — a closed one is replaced, one idle for longer than idleCheck
 // is probed with a root DSE read — and dropped after any network error.
-type pool struct {
+type pool[C pooled] struct {
 	name      string
 	dialer    *dialer
 	bindDN    string
 	bindPW    string
 	idleCheck time.Duration
 
-	idle  chan *conn    // connections ready for use
+	idle  chan C        // connections ready for use
 	slots chan struct{} // one token per connection that may be open
 
 	// onConnect runs (in its own goroutine) after each new connection.
 	onConnect func()
-	// wire: connections speak the lean search-only client (the read pool).
-	wire bool
+	// dial opens a connection of the pool's kind.
+	dial func(d *dialer, ctx context.Context, bindDN, bindPW string) (C, error)
 
 	mu     sync.Mutex
 	closed bool
 	gen    uint64 // bumped by drain: connections of older generations are dropped on return
-	gens   map[*conn]uint64
+	gens   map[C]uint64
 }
 
-func newPool(name string, d *dialer, size int, bindDN, bindPW string, idleCheck time.Duration) *pool {
-	p := &pool{
-		name: name, dialer: d, bindDN: bindDN, bindPW: bindPW, idleCheck: idleCheck,
-		idle:  make(chan *conn, size),
+func newPool[C pooled](name string, d *dialer, dial func(*dialer, context.Context, string, string) (C, error),
+	size int, bindDN, bindPW string, idleCheck time.Duration) *pool[C] {
+	p := &pool[C]{
+		name: name, dialer: d, dial: dial, bindDN: bindDN, bindPW: bindPW, idleCheck: idleCheck,
+		idle:  make(chan C, size),
 		slots: make(chan struct{}, size),
-		gens:  map[*conn]uint64{},
+		gens:  map[C]uint64{},
 	}
 	for range size {
 		p.slots <- struct{}{}
@@ -84,12 +134,13 @@ var errPoolClosed = fmt.Errorf("%w: the directory is closed", directory.ErrUnava
 
 // get returns a healthy connection, waiting for one to come back when all
 // are in use, until ctx ends.
-func (p *pool) get(ctx context.Context) (*conn, error) {
+func (p *pool[C]) get(ctx context.Context) (C, error) {
+	var none C
 	for {
 		if p.isClosed() {
-			return nil, errPoolClosed
+			return none, errPoolClosed
 		}
-		var c *conn
+		var c C
 		select {
 		case c = <-p.idle:
 		default:
@@ -98,7 +149,7 @@ func (p *pool) get(ctx context.Context) (*conn, error) {
 			case <-p.slots:
 				return p.open(ctx)
 			case <-ctx.Done():
-				return nil, wrap(context.Cause(ctx), "waiting for a "+p.name+" connection")
+				return none, wrap(context.Cause(ctx), "waiting for a "+p.name+" connection")
 			}
 		}
 		if p.healthy(ctx, c) {
@@ -113,10 +164,11 @@ func (p *pool) get(ctx context.Context) (*conn, error) {
 // dead, though the look at the socket on checkout (alive) sees that only
 // once their close has reached this host. An idle connection is closed
 // for its slot when no slot is free.
-func (p *pool) fresh(ctx context.Context) (*conn, error) {
+func (p *pool[C]) fresh(ctx context.Context) (C, error) {
+	var none C
 	for {
 		if p.isClosed() {
-			return nil, errPoolClosed
+			return none, errPoolClosed
 		}
 		select {
 		case <-p.slots:
@@ -129,21 +181,17 @@ func (p *pool) fresh(ctx context.Context) (*conn, error) {
 		case c := <-p.idle:
 			p.discard(c)
 		case <-ctx.Done():
-			return nil, wrap(context.Cause(ctx), "waiting for a "+p.name+" connection")
+			return none, wrap(context.Cause(ctx), "waiting for a "+p.name+" connection")
 		}
 	}
 }
 
 // open dials a new connection in a slot the caller holds.
-func (p *pool) open(ctx context.Context) (*conn, error) {
-	dial := p.dialer.dial
-	if p.wire {
-		dial = p.dialer.dialWire
-	}
-	c, err := dial(ctx, p.bindDN, p.bindPW)
+func (p *pool[C]) open(ctx context.Context) (C, error) {
+	c, err := p.dial(p.dialer, ctx, p.bindDN, p.bindPW)
 	if err != nil {
 		p.slots <- struct{}{}
-		return nil, err
+		return c, err
 	}
 	p.mu.Lock()
 	p.gens[c] = p.gen
@@ -155,38 +203,38 @@ func (p *pool) open(ctx context.Context) (*conn, error) {
 }
 
 // healthy checks a connection taken from the idle list.
-func (p *pool) healthy(ctx context.Context, c *conn) bool {
+func (p *pool[C]) healthy(ctx context.Context, c C) bool {
 	if !c.alive() {
 		return false
 	}
-	if p.idleCheck <= 0 || time.Since(c.used) < p.idleCheck {
+	if p.idleCheck <= 0 || time.Since(c.state().used) < p.idleCheck {
 		return true
 	}
 	// Long idle: a firewall may have dropped it silently. One cheap round
 	// trip under a short deadline tells.
 	probeCtx, cancel := context.WithTimeout(ctx, min(p.dialer.dialTimeout, time.Second))
 	defer cancel()
-	stop := context.AfterFunc(probeCtx, c.abort)
+	stop := context.AfterFunc(probeCtx, c.state().abort)
 	_, err := c.Search(rootDSE("1.1"))
 	if !stop() || err != nil {
 		return false
 	}
-	c.used = time.Now()
+	c.state().used = time.Now()
 	return true
 }
 
 // put returns a connection after use; broken says a network error made it
 // unusable.
-func (p *pool) put(c *conn, broken bool) {
+func (p *pool[C]) put(c C, broken bool) {
 	p.mu.Lock()
 	stale := p.closed || p.gens[c] != p.gen
 	p.mu.Unlock()
-	if broken || stale || c.spent || c.IsClosing() {
+	if broken || stale || c.state().spent || c.IsClosing() {
 		p.discard(c)
 		return
 	}
-	c.used = time.Now()
-	c.uses++
+	c.state().used = time.Now()
+	c.state().uses++
 	select {
 	case p.idle <- c:
 	default:
@@ -195,7 +243,7 @@ func (p *pool) put(c *conn, broken bool) {
 }
 
 // discard closes a connection and frees its slot.
-func (p *pool) discard(c *conn) {
+func (p *pool[C]) discard(c C) {
 	p.mu.Lock()
 	delete(p.gens, c)
 	p.mu.Unlock()
@@ -205,7 +253,7 @@ func (p *pool) discard(c *conn) {
 
 // drain closes every idle connection and marks the ones in use to be
 // closed when they come back (Reconnect).
-func (p *pool) drain() {
+func (p *pool[C]) drain() {
 	p.mu.Lock()
 	p.gen++
 	p.mu.Unlock()
@@ -219,14 +267,14 @@ func (p *pool) drain() {
 	}
 }
 
-func (p *pool) close() {
+func (p *pool[C]) close() {
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
 	p.drain()
 }
 
-func (p *pool) isClosed() bool {
+func (p *pool[C]) isClosed() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.closed
@@ -237,7 +285,7 @@ func (p *pool) isClosed() bool {
 // ErrUnavailable. A network error drops the connection; when the
 // connection had been idle (the server may have restarted meanwhile) and
 // retry is set, fn runs once more on a fresh one.
-func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error {
+func (p *pool[C]) call(ctx context.Context, retry bool, fn func(C) error) error {
 	for attempt := 0; ; attempt++ {
 		// An idle connection is handed out whatever ctx says, and aborting
 		// an ended call races the call: a fast answer could win it.
@@ -252,8 +300,10 @@ func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error
 		if err != nil {
 			return err
 		}
-		reused := c.uses > 0
-		stop := context.AfterFunc(ctx, c.abort)
+		reused := c.state().uses > 0
+		// The link's abort, not C's: a method value of a type parameter
+		// is a larger closure, 8 bytes more per call.
+		stop := context.AfterFunc(ctx, c.state().abort)
 		err = fn(c)
 		aborted := !stop()
 		broken := aborted || isNetwork(err) || closedUnder(c, err)
@@ -264,11 +314,11 @@ func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error
 			// what was asked.
 			return nil
 		case aborted:
-			return fmt.Errorf("%w: %s call on %s: %w", directory.ErrUnavailable, p.name, c.url, context.Cause(ctx))
+			return fmt.Errorf("%w: %s call on %s: %w", directory.ErrUnavailable, p.name, c.state().url, context.Cause(ctx))
 		case broken && retry && reused && attempt == 0:
 			continue
 		case broken:
-			return fmt.Errorf("%w: %s call on %s: %v", directory.ErrUnavailable, p.name, c.url, err)
+			return fmt.Errorf("%w: %s call on %s: %v", directory.ErrUnavailable, p.name, c.state().url, err)
 		}
 		return err
 	}
@@ -282,7 +332,7 @@ func (p *pool) call(ctx context.Context, retry bool, fn func(*conn) error) error
 // with a plain "unable to send request: …" that keeps neither a result
 // code nor the socket's error: the request never left, and the
 // connection is as dead.
-func closedUnder(c *conn, err error) bool {
+func closedUnder(c client, err error) bool {
 	if err == nil || resultCode(err) != 0 {
 		return false
 	}

@@ -2,6 +2,7 @@ package ldap
 
 import (
 	"context"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -14,7 +15,9 @@ import (
 
 // profile says how one kind of server stores the model. Everything that
 // is a name lives in attrs and classes, which the configuration may
-// override; the few behaviours that differ between servers are hooks.
+// override; the few behaviours that differ between servers are hooks,
+// which reach the directory only through hookHost; the ways a server
+// departs from the standard that need no code of their own are quirks.
 type profile struct {
 	name    string
 	attrs   attrMap
@@ -38,13 +41,35 @@ type profile struct {
 	// memberValues returns every value of a group's member attribute,
 	// given the group entry as read (AD hands out large groups in ranges,
 	// member;range=0-1499, that must be fetched one after the other).
-	memberValues func(ctx context.Context, d *Directory, group *ldap.Entry, attr string) ([]string, error)
-
-	// Optional behaviour of the AD profile; the zero values are the
-	// OpenLDAP way.
-	//
+	memberValues func(ctx context.Context, d hookHost, group *ldap.Entry, attr string) ([]string, error)
 	// groups replaces the configured group model (AD has one of its own).
 	groups groupModel
+	// checkName refuses a name the server cannot store, before writing
+	// (AD: sAMAccountName's length and characters).
+	checkName func(kind, name string) error
+	// addError classifies a refused add before the generic mapping; nil
+	// when it has no special meaning.
+	addError func(err error, what, name string) error
+	// counterAt says where the kind's uid/gid counter lives when it is an
+	// attribute of an existing entry (AD's msSFU30 counters) rather than a
+	// dirgateCounter entry of its own.
+	counterAt func(ctx context.Context, d hookHost, kind directory.IDKind) (dn, attr string, err error)
+	// importer replaces the LDIF import of entries (AD: only the
+	// attributes dirgate manages, random passwords, members last). It is
+	// the one hook given the whole *Directory: an import is the backend's
+	// write path run entry by entry.
+	importer func(d *Directory, replace bool) entryImporter
+	// ouProtection adds protection the server enforces itself (AD's
+	// deny-delete ACE) to dirgate's protected marker.
+	ouProtection ouProtector
+
+	quirks quirks
+}
+
+// quirks are the ways a server departs from the LDAP standard that the
+// backend's core works around: switches and values, no code. The zero
+// value is the standard (OpenLDAP) way; the AD profile sets most of them.
+type quirks struct {
 	// notUser is a class that keeps an entry of the user class from
 	// being a user (AD: computer, a subclass of user).
 	notUser string
@@ -62,9 +87,6 @@ type profile struct {
 	// one namespace across the whole domain (AD's sAMAccountName), so a
 	// name is checked below the domain's root, against every kind.
 	domainNames bool
-	// checkName refuses a name the server cannot store, before writing
-	// (AD: sAMAccountName's length and characters).
-	checkName func(kind, name string) error
 	// linkedMembers: the server keeps member values right when a member is
 	// renamed, moved or deleted (AD's linked attributes), and answers the
 	// removal of an absent member with unwillingToPerform.
@@ -95,23 +117,34 @@ type profile struct {
 	// timeFormat is how GeneralizedTime values are written ("" =
 	// 20060102150405Z; AD wants a fraction).
 	timeFormat string
-	// addError classifies a refused add before the generic mapping; nil
-	// when it has no special meaning.
-	addError func(err error, what, name string) error
-	// counterAt says where the kind's uid/gid counter lives when it is an
-	// attribute of an existing entry (AD's msSFU30 counters) rather than a
-	// dirgateCounter entry of its own.
-	counterAt func(ctx context.Context, d *Directory, kind directory.IDKind) (dn, attr string, err error)
 	// exportOmitsPasswords: the server never reveals password hashes (AD's
 	// unicodePwd is write-only), so an export cannot restore logons.
 	exportOmitsPasswords bool
-	// importer replaces the LDIF import of entries (AD: only the
-	// attributes dirgate manages, random passwords, members last).
-	importer func(d *Directory, replace bool) entryImporter
-	// ouProtection adds protection the server enforces itself (AD's
-	// deny-delete ACE) to dirgate's protected marker.
-	ouProtection ouProtector
 }
+
+// hookHost is what a profile's hooks may ask of the directory: read,
+// search and change entries on the service account's connections, and a
+// few facts of the configuration and the server. *Directory is the one
+// host; hooks get this narrower view so that they stay out of the core's
+// state (pools, views, caches, the profile itself).
+type hookHost interface {
+	readEntry(ctx context.Context, dn, filter string, attrs []string) (*ldap.Entry, error)
+	searchFew(ctx context.Context, base, filter string, attrs []string, limit int) ([]*ldap.Entry, error)
+	modify(ctx context.Context, dn string, changes []ldap.Change, controls ...ldap.Control) error
+	// domainDN is the DN of the domain the server holds.
+	domainDN(ctx context.Context) (string, error)
+	// attr is the LDAP attribute of a model key ("" = not stored).
+	attr(key string) string
+	// configuredCountersDN is the countersDN setting ("" = not set).
+	configuredCountersDN() string
+	logger() *slog.Logger
+}
+
+var _ hookHost = (*Directory)(nil)
+
+func (d *Directory) attr(key string) string       { return d.attrs.get(key) }
+func (d *Directory) configuredCountersDN() string { return d.cfg.CountersDN }
+func (d *Directory) logger() *slog.Logger         { return d.log }
 
 // profiles maps the configuration's `profile` to a constructor.
 var profiles = map[string]func() *profile{
@@ -223,7 +256,7 @@ type accountPolicy interface {
 	attributes() []string
 	// load reads the server's lockout policy (threshold, duration); it is
 	// called after connecting and may fail when the server is down.
-	load(ctx context.Context, d *Directory) error
+	load(ctx context.Context, d hookHost) error
 	// threshold is the lockout threshold load found (0 = no lockout).
 	threshold() int
 	// state fills Enabled, Lock and MustChangePassword from an entry.
@@ -263,7 +296,7 @@ type ouProtector interface {
 	// protected reports whether an OU read with them carries it.
 	protected(e *ldap.Entry) bool
 	// protect adds it to the OU at dn.
-	protect(ctx context.Context, d *Directory, dn string) error
+	protect(ctx context.Context, d hookHost, dn string) error
 }
 
 // passwordSetter sets passwords: OpenLDAP with the RFC 3062 Password

@@ -65,11 +65,13 @@ func openLDAPProfile() *profile {
 		passwords: passwordModify{},
 		ids:       uuidText{},
 		counters:  true,
-		// slapd compares IA5String values (mail, homeDirectory) as C
-		// strings: (mail=alice@example.com\00x) matches alice, and
-		// (mail=*\00*) every mail. A value with NUL is refused rather
-		// than matched short.
-		noNUL: true,
+		quirks: quirks{
+			// slapd compares IA5String values (mail, homeDirectory) as C
+			// strings: (mail=alice@example.com\00x) matches alice, and
+			// (mail=*\00*) every mail. A value with NUL is refused
+			// rather than matched short.
+			noNUL: true,
+		},
 	}
 }
 

@@ -179,12 +179,12 @@ func (d *Directory) userAddRequest(nu directory.NewUser) (*ldap.AddRequest, erro
 	switch {
 	case d.cnIsUserRDN():
 		s.set(attrCommonName, nu.Username)
-	case d.prof.optionalNames:
+	case d.prof.quirks.optionalNames:
 		s.set(attrCommonName, nu.DisplayName)
 	default:
 		s.set(attrCommonName, orElse(nu.DisplayName, nu.Username))
 	}
-	if d.prof.optionalNames {
+	if d.prof.quirks.optionalNames {
 		s.set(attrSurname, nu.Surname)
 	} else {
 		s.set(attrSurname, orElse(nu.Surname, nu.Username))
@@ -196,7 +196,7 @@ func (d *Directory) userAddRequest(nu directory.NewUser) (*ldap.AddRequest, erro
 	first, others := d.splitMobile(nu.Mobile)
 	s.set(attrMobile, first...)
 	if len(others) > 0 {
-		s.attrs = append(s.attrs, ldap.Attribute{Type: d.prof.otherMobile, Vals: others})
+		s.attrs = append(s.attrs, ldap.Attribute{Type: d.prof.quirks.otherMobile, Vals: others})
 	}
 	s.set(attrTitle, nu.Title)
 	s.set(attrDesc, nu.Description)
@@ -367,7 +367,7 @@ func (d *Directory) userChanges(e *ldap.Entry, p directory.UserPatch) ([]ldap.Ch
 	username := d.val(e, attrUsername)
 	c.str(attrGivenName, p.GivenName)
 	if p.Surname != nil {
-		if d.prof.optionalNames {
+		if d.prof.quirks.optionalNames {
 			c.put(attrSurname, *p.Surname)
 		} else {
 			c.put(attrSurname, orElse(*p.Surname, username))
@@ -377,7 +377,7 @@ func (d *Directory) userChanges(e *ldap.Entry, p directory.UserPatch) ([]ldap.Ch
 		c.put(attrDisplayName, *p.DisplayName)
 		switch {
 		case d.cnIsUserRDN(): // cn holds the username
-		case d.prof.optionalNames:
+		case d.prof.quirks.optionalNames:
 			c.put(attrCommonName, *p.DisplayName)
 		default:
 			c.put(attrCommonName, orElse(*p.DisplayName, username))
@@ -388,8 +388,8 @@ func (d *Directory) userChanges(e *ldap.Entry, p directory.UserPatch) ([]ldap.Ch
 	if p.Mobile != nil {
 		first, others := d.splitMobile(*p.Mobile)
 		c.put(attrMobile, first...)
-		if d.prof.otherMobile != "" {
-			c.changes = append(c.changes, replace(d.prof.otherMobile, others...))
+		if d.prof.quirks.otherMobile != "" {
+			c.changes = append(c.changes, replace(d.prof.quirks.otherMobile, others...))
 		}
 	}
 	c.str(attrTitle, p.Title)
@@ -521,7 +521,7 @@ func (d *Directory) RenameUser(ctx context.Context, ref directory.Ref, newUserna
 	if d.val(e, attrCommonName) == old && !isRDNAttr(e.DN, d.attrs.get(attrCommonName)) {
 		c.put(attrCommonName, newUsername)
 	}
-	if d.val(e, attrSurname) == old && !d.prof.optionalNames {
+	if d.val(e, attrSurname) == old && !d.prof.quirks.optionalNames {
 		c.put(attrSurname, newUsername)
 	}
 	if err := d.modify(ctx, newDN, c.changes); err != nil {
@@ -640,7 +640,7 @@ func (d *Directory) deletePrincipal(ctx context.Context, dn, username string) er
 // where that holds one value only (AD), the attribute for the others.
 func (d *Directory) splitMobile(numbers []string) (first, others []string) {
 	numbers = slices.DeleteFunc(slices.Clone(numbers), func(v string) bool { return v == "" })
-	if d.prof.otherMobile == "" || len(numbers) <= 1 {
+	if d.prof.quirks.otherMobile == "" || len(numbers) <= 1 {
 		return numbers, nil
 	}
 	return numbers[:1], numbers[1:]
@@ -649,7 +649,7 @@ func (d *Directory) splitMobile(numbers []string) (first, others []string) {
 // storable refuses values the server would keep but not compare
 // faithfully (Samba cuts values at a NUL when matching filters).
 func (d *Directory) storable(key string, vals []string) error {
-	if d.prof.noNUL && slices.ContainsFunc(vals, hasNUL) {
+	if d.prof.quirks.noNUL && slices.ContainsFunc(vals, hasNUL) {
 		return invalid("%s: this directory cannot store values holding NUL", key)
 	}
 	return nil

@@ -39,7 +39,7 @@ const (
 // sortedView is an open view: its search and the connection holding it.
 type sortedView struct {
 	key       string
-	c         *conn
+	c         *readConn
 	contextID []byte
 	created   time.Time
 	used      time.Time
@@ -170,7 +170,7 @@ func (d *Directory) viewSearch(ctx context.Context, key string, req *ldap.Search
 			// The server dropped the view (or the connection): sort afresh.
 		}
 	}
-	c, err := d.dialer.dialWire(ctx, d.reads.bindDN, d.reads.bindPW)
+	c, err := d.dialer.dialRead(ctx, d.reads.bindDN, d.reads.bindPW)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -54,7 +54,7 @@ func TestListingPagesContinueOneView(t *testing.T) {
 		return page
 	}
 	var got []string
-	var first *conn
+	var first *readConn
 	for offset := 0; offset < users; offset += limit {
 		for _, u := range list(offset, false).Items {
 			got = append(got, u.Username)

@@ -1,4 +1,4 @@
-package ldap
+package wire
 
 import "testing"
 
@@ -11,7 +11,7 @@ func FuzzWireEntry(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{berOctetString, 0x84, 0xff, 0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, v []byte) {
-		e, err := wireEntry(v)
+		e, err := decodeEntry(v)
 		if err == nil && e == nil {
 			t.Fatal("no entry and no error")
 		}

@@ -1,9 +1,9 @@
 //go:build !unix
 
-package ldap
+package wire
 
 import "net"
 
-// quiet cannot peek at a socket here: a dead connection is found when a
+// socketQuiet cannot peek at a socket here: a dead connection is found when a
 // request fails on it, and the pool retries once on a fresh one.
 func socketQuiet(net.Conn) bool { return true }

@@ -52,7 +52,7 @@ func TestPinnedSearchKeepsItsConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	opened := func() *conn {
+	opened := func() *readConn {
 		c, err := d.reads.get(ctx)
 		if err != nil {
 			t.Fatal(err)

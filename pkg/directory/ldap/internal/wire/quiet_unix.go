@@ -1,13 +1,13 @@
 //go:build unix
 
-package ldap
+package wire
 
 import (
 	"net"
 	"syscall"
 )
 
-// quiet reports whether a socket is open with nothing to read, without
+// socketQuiet reports whether a socket is open with nothing to read, without
 // blocking or consuming anything: a peek that finds the end of the stream
 // (the peer closed), data, or an error means the connection is unusable
 // for a client that reads only what it asked for.

@@ -1,4 +1,4 @@
-package ldap
+package wire
 
 import (
 	"bytes"
@@ -110,7 +110,7 @@ func TestWireEntryDecodesAsGoLDAPDoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := wireEntry(v)
+	e, err := decodeEntry(v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestWireEntryDecodesAsGoLDAPDoes(t *testing.T) {
 	// attributes would still be a shorter entry, but every element here
 	// is inside the entry's outer sequences).
 	for cut := range len(v) {
-		if _, err := wireEntry(v[:cut]); err == nil {
+		if _, err := decodeEntry(v[:cut]); err == nil {
 			t.Errorf("the entry cut at %d of %d decoded", cut, len(v))
 		}
 	}
@@ -153,7 +153,7 @@ func TestWireEntrySharedText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, err := wireEntry(v)
+		e, err := decodeEntry(v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func TestWireSearchRequestEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := ber.DecodePacket(wireSearchRequest(nil, req, filter.Bytes()))
+	p := ber.DecodePacket(searchRequest(nil, req, filter.Bytes()))
 	if p.ClassType != ber.ClassApplication || p.Tag != ldap.ApplicationSearchRequest || len(p.Children) != 8 {
 		t.Fatalf("search request %v", p)
 	}
@@ -206,12 +206,12 @@ func TestWireSearchRequestEncoding(t *testing.T) {
 }
 
 // fakeServer answers one connection with scripted messages.
-func fakeServer(t *testing.T, script func(req []byte) [][]byte) *wireConn {
+func fakeServer(t *testing.T, script func(req []byte) [][]byte) *Conn {
 	t.Helper()
 	client, server := net.Pipe()
 	t.Cleanup(func() { client.Close(); server.Close() })
 	go func() {
-		r := newWireConn(server, server)
+		r := New(server, server)
 		for {
 			tag, err := r.r.ReadByte()
 			if err != nil || tag != berSequence {
@@ -234,7 +234,7 @@ func fakeServer(t *testing.T, script func(req []byte) [][]byte) *wireConn {
 			}
 		}
 	}()
-	return newWireConn(client, client)
+	return New(client, client)
 }
 
 // message wraps an operation (and controls) into an LDAPMessage.
@@ -316,7 +316,7 @@ func TestWireSearchAnswers(t *testing.T) {
 			return [][]byte{message(idOf(body), done(ldap.LDAPResultReferral, "", "ldap://provider:389/dc=example,dc=com"))}
 		})
 		_, err := w.Search(req)
-		if got := referralURLs(err); !slices.Equal(got, []string{"ldap://provider:389"}) {
+		if got := referralURLs(err); !slices.Equal(got, []string{"ldap://provider:389/dc=example,dc=com"}) {
 			t.Fatalf("referral URLs %v of %v", got, err)
 		}
 	})
@@ -378,10 +378,10 @@ func TestWireSeesTheServerGoAway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newWireConn(c, c)
-	defer w.close()
+	w := New(c, c)
+	defer w.Close()
 	server := <-accepted
-	if w.stale() {
+	if w.Stale() {
 		t.Fatal("a fresh connection is stale")
 	}
 	server.Close()
@@ -389,10 +389,38 @@ func TestWireSeesTheServerGoAway(t *testing.T) {
 		t.Fatal("IsClosing looked at the socket")
 	}
 	deadline := time.Now().Add(2 * time.Second)
-	for !w.stale() {
+	for !w.Stale() {
 		if time.Now().After(deadline) {
 			t.Fatal("the closed connection still looks usable")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// isCode and isNetwork read an error as the backend does: by its go-ldap
+// result code.
+func isCode(err error, code uint16) bool { return ldap.IsErrorWithCode(err, code) }
+
+func isNetwork(err error) bool { return ldap.IsErrorWithCode(err, ldap.ErrorNetwork) }
+
+// referralURLs are the referral URLs of an LDAPResult as go-ldap's error
+// keeps them (RFC 4511 §4.1.9: the optional [3] element), which is where
+// the backend reads them to follow a referral.
+func referralURLs(err error) []string {
+	var le *ldap.Error
+	if !errors.As(err, &le) || le.Packet == nil || len(le.Packet.Children) < 2 {
+		return nil
+	}
+	var urls []string
+	for _, child := range le.Packet.Children[1].Children {
+		if child.Tag != 3 {
+			continue
+		}
+		for _, u := range child.Children {
+			if s, ok := u.Value.(string); ok {
+				urls = append(urls, s)
+			}
+		}
+	}
+	return urls
 }

@@ -1,4 +1,4 @@
-package ldap
+package wire
 
 import (
 	"bufio"
@@ -15,16 +15,10 @@ import (
 	"github.com/go-ldap/ldap/v3"
 )
 
-// wireConn is a connection of the read pool: it binds, and then only
-// searches, one request at a time on the caller's goroutine, encoding the
-// request into one reused buffer and decoding each answer from one read of
-// the message. A search through go-ldap costs two goroutine hand-offs and
-// a tree of BER packets per message, about half of dirgate's CPU for a
-// request that reads one user (test/load); this path does the same work
-// with a few allocations per entry. Anything but a plain success (an LDAP
-// error, a control) is handed to go-ldap's own decoders, so errors and
-// controls are exactly what the rest of the backend gets from go-ldap.
-type wireConn struct {
+// Conn is one connection of the read client. It answers Search as
+// go-ldap's Conn does, and IsClosing and Close likewise; Stale is its own
+// (see there). Its zero value is not usable: New makes one.
+type Conn struct {
 	mu     sync.Mutex // one request at a time
 	nc     net.Conn   // the connection spoken on: raw, or TLS over it
 	raw    net.Conn   // the socket, watched for the server going away
@@ -34,50 +28,53 @@ type wireConn struct {
 	closed atomic.Bool
 }
 
-func newWireConn(nc, raw net.Conn) *wireConn {
-	return &wireConn{nc: nc, raw: raw, r: bufio.NewReaderSize(nc, 16<<10)}
+// New speaks LDAP on nc, which is raw or TLS over raw; raw is the socket
+// Stale peeks at.
+func New(nc, raw net.Conn) *Conn {
+	return &Conn{nc: nc, raw: raw, r: bufio.NewReaderSize(nc, 16<<10)}
 }
 
 // IsClosing reports whether the connection is known to be unusable: it
-// failed or was closed. It costs nothing; stale looks at the socket.
-func (w *wireConn) IsClosing() bool { return w.closed.Load() }
+// failed or was closed. It costs nothing; Stale looks at the socket.
+func (w *Conn) IsClosing() bool { return w.closed.Load() }
 
-// stale reports whether the server closed the connection, or sent
+// Stale reports whether the server closed the connection, or sent
 // something unasked (a notice of disconnection), while it sat idle, and
 // closes it then. go-ldap learns that from its reader goroutine; this
 // client, which reads only while a request is out, peeks at the socket
 // (a system call), which the pool does when it hands a connection out.
-func (w *wireConn) stale() bool {
+func (w *Conn) Stale() bool {
 	if w.closed.Load() {
 		return true
 	}
 	if w.r.Buffered() > 0 || !socketQuiet(w.raw) {
-		w.close()
+		_ = w.Close()
 		return true
 	}
 	return false
 }
 
-func (w *wireConn) close() {
+// Close closes the connection; it sends no unbind, as the server needs none.
+func (w *Conn) Close() error {
 	w.closed.Store(true)
-	_ = w.nc.Close()
+	return w.nc.Close()
 }
 
 // broken closes the connection after an I/O or protocol failure, after
 // which its state is unknown, and returns the failure as go-ldap reports
 // a network error.
-func (w *wireConn) broken(err error) error {
-	w.close()
+func (w *Conn) broken(err error) error {
+	_ = w.Close()
 	return ldap.NewError(ldap.ErrorNetwork, err)
 }
 
-var errWireClosed = errors.New("ldap: connection closed")
+var errClosed = errors.New("ldap: connection closed")
 
 // send writes one LDAPMessage: the operation appended by op, then the
 // controls. It returns the message id.
-func (w *wireConn) send(op func([]byte) []byte, controls []ldap.Control) (int64, error) {
+func (w *Conn) send(op func([]byte) []byte, controls []ldap.Control) (int64, error) {
 	if w.closed.Load() {
-		return 0, ldap.NewError(ldap.ErrorNetwork, errWireClosed)
+		return 0, ldap.NewError(ldap.ErrorNetwork, errClosed)
 	}
 	w.lastID++
 	if w.lastID > 1<<31-1 {
@@ -104,8 +101,8 @@ func (w *wireConn) send(op func([]byte) []byte, controls []ldap.Control) (int64,
 	return w.lastID, nil
 }
 
-// wireResponse is one LDAPMessage read for a request.
-type wireResponse struct {
+// response is one LDAPMessage read for a request.
+type response struct {
 	op       byte   // the protocolOp's tag
 	val      []byte // the protocolOp's value
 	controls []byte // the value of the controls element, if any
@@ -113,8 +110,8 @@ type wireResponse struct {
 }
 
 // receive reads the next message, which must answer id.
-func (w *wireConn) receive(id int64) (wireResponse, error) {
-	var r wireResponse
+func (w *Conn) receive(id int64) (response, error) {
+	var r response
 	tag, err := w.r.ReadByte()
 	if err != nil {
 		return r, w.broken(err)
@@ -153,7 +150,7 @@ func (w *wireConn) receive(id int64) (wireResponse, error) {
 	if got == 0 {
 		// An unsolicited notification: the server is closing the
 		// connection (RFC 4511 §4.4.1).
-		return r, w.broken(fmt.Errorf("the server ended the connection: %v", wireResultErr(r)))
+		return r, w.broken(fmt.Errorf("the server ended the connection: %v", resultErr(r)))
 	}
 	if got != id {
 		return r, w.broken(fmt.Errorf("answer to message %d, want %d", got, id))
@@ -166,10 +163,10 @@ func (w *wireConn) receive(id int64) (wireResponse, error) {
 	return r, nil
 }
 
-// wireResultErr returns the error of an LDAPResult (nil for success): go-ldap's
+// resultErr returns the error of an LDAPResult (nil for success): go-ldap's
 // own, decoded from the whole message, so result codes, matched DNs and
 // referrals read as they do from go-ldap.
-func wireResultErr(r wireResponse) error {
+func resultErr(r response) error {
 	codev, _, err := berExpect(r.val, berEnumerated)
 	if err != nil {
 		return ldap.NewError(ldap.ErrorNetwork, fmt.Errorf("malformed LDAP result: %w", err))
@@ -185,8 +182,8 @@ func wireResultErr(r wireResponse) error {
 	return ldap.GetLDAPError(p)
 }
 
-// bind authenticates with a simple bind.
-func (w *wireConn) bind(dn, password string) error {
+// Bind authenticates with a simple bind.
+func (w *Conn) Bind(dn, password string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.exchange("bind", berBindResponse, func(b []byte) []byte {
@@ -201,7 +198,7 @@ func (w *wireConn) bind(dn, password string) error {
 // exchange sends one request without controls and reads its one answer,
 // which must be of kind want: its result, or the error it carries. The
 // caller holds w.mu.
-func (w *wireConn) exchange(what string, want byte, op func([]byte) []byte) error {
+func (w *Conn) exchange(what string, want byte, op func([]byte) []byte) error {
 	id, err := w.send(op, nil)
 	if err != nil {
 		return err
@@ -213,14 +210,14 @@ func (w *wireConn) exchange(what string, want byte, op func([]byte) []byte) erro
 	if r.op != want {
 		return w.broken(fmt.Errorf("%w: %s answered with %#x", errBER, what, r.op))
 	}
-	return wireResultErr(r)
+	return resultErr(r)
 }
 
 // oidStartTLS is the StartTLS extended operation (RFC 4511 §4.14).
 const oidStartTLS = "1.3.6.1.4.1.1466.20037"
 
-// startTLS upgrades the connection to TLS.
-func (w *wireConn) startTLS(ctx context.Context, tc *tls.Config) error {
+// StartTLS upgrades the connection to TLS.
+func (w *Conn) StartTLS(ctx context.Context, tc *tls.Config) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	err := w.exchange("StartTLS", berExtendedResp, func(b []byte) []byte {
@@ -241,28 +238,4 @@ func (w *wireConn) startTLS(ctx context.Context, tc *tls.Config) error {
 	w.nc = tlsConn
 	w.r.Reset(tlsConn)
 	return nil
-}
-
-// Search runs a search on whichever client the connection speaks.
-func (c *conn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
-	if c.wire != nil {
-		return c.wire.Search(req)
-	}
-	return c.Conn.Search(req)
-}
-
-// alive reports whether an idle connection is still usable.
-func (c *conn) alive() bool {
-	if c.wire != nil {
-		return !c.wire.stale()
-	}
-	return !c.Conn.IsClosing()
-}
-
-// IsClosing reports whether the connection is known to be unusable.
-func (c *conn) IsClosing() bool {
-	if c.wire != nil {
-		return c.wire.IsClosing()
-	}
-	return c.Conn.IsClosing()
 }

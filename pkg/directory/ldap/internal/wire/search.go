@@ -1,4 +1,4 @@
-package ldap
+package wire
 
 import (
 	"fmt"
@@ -8,17 +8,17 @@ import (
 )
 
 // Search runs a search and collects its answer as go-ldap's Conn.Search
-// does: the entries, the referrals, and on success the wireResponse controls;
+// does: the entries, the referrals, and on success the response controls;
 // on an LDAP error the entries so far with go-ldap's error (a size limit
 // exceeded keeps what arrived).
-func (w *wireConn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
+func (w *Conn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
 	filter, err := ldap.CompileFilter(req.Filter)
 	if err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	id, err := w.send(func(b []byte) []byte { return wireSearchRequest(b, req, filter.Bytes()) }, req.Controls)
+	id, err := w.send(func(b []byte) []byte { return searchRequest(b, req, filter.Bytes()) }, req.Controls)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (w *wireConn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
 		}
 		switch r.op {
 		case berSearchEntry:
-			e, err := wireEntry(r.val)
+			e, err := decodeEntry(r.val)
 			if err != nil {
 				return result, w.broken(err)
 			}
@@ -42,7 +42,7 @@ func (w *wireConn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
 			}
 			result.Referrals = append(result.Referrals, string(uri))
 		case berSearchDone:
-			return result, wireSearchDone(r, result)
+			return result, searchDone(r, result)
 		case berIntermediate:
 			// Nothing a plain search needs.
 		default:
@@ -51,9 +51,9 @@ func (w *wireConn) Search(req *ldap.SearchRequest) (*ldap.SearchResult, error) {
 	}
 }
 
-// wireSearchRequest appends a SearchRequest (RFC 4511 §4.5.1) with the filter
+// searchRequest appends a SearchRequest (RFC 4511 §4.5.1) with the filter
 // already encoded.
-func wireSearchRequest(b []byte, req *ldap.SearchRequest, filter []byte) []byte {
+func searchRequest(b []byte, req *ldap.SearchRequest, filter []byte) []byte {
 	b, s := berOpen(b, berSearchRequest)
 	b = berAppendString(b, berOctetString, req.BaseDN)
 	b = berAppendInt(b, berEnumerated, int64(req.Scope))
@@ -70,7 +70,7 @@ func wireSearchRequest(b []byte, req *ldap.SearchRequest, filter []byte) []byte 
 	return berClose(b, s)
 }
 
-// wireEntry decodes a SearchResultEntry into go-ldap's Entry, each value
+// decodeEntry decodes a SearchResultEntry into go-ldap's Entry, each value
 // both as text and as bytes, as go-ldap fills them. The byte values share
 // the message's memory, which nothing else holds.
 //
@@ -80,7 +80,7 @@ func wireSearchRequest(b []byte, req *ldap.SearchRequest, filter []byte) []byte 
 // and (for an entry of at most sharedEntryText octets) the texts are cut
 // from one allocation each. A larger entry — a group's members — gets a
 // string per value, so a name kept from it does not keep all of it.
-func wireEntry(v []byte) (*ldap.Entry, error) {
+func decodeEntry(v []byte) (*ldap.Entry, error) {
 	dn, rest, err := berExpect(v, berOctetString)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func wireEntry(v []byte) (*ldap.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	nattrs, nvals, err := wireEntryCount(list)
+	nattrs, nvals, err := countEntry(list)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func wireEntry(v []byte) (*ldap.Entry, error) {
 	vals := make([]string, nvals)
 	bytevals := make([][]byte, nvals)
 	for i := range attrs {
-		// wireEntryCount checked every element.
+		// countEntry checked every element.
 		var partial []byte
 		partial, list, _ = berExpect(list, berSequence)
 		name, rest, _ := berExpect(partial, berOctetString)
@@ -139,9 +139,9 @@ func wireEntry(v []byte) (*ldap.Entry, error) {
 // sharedEntryText is the largest entry whose texts share one string.
 const sharedEntryText = 4 << 10
 
-// wireEntryCount checks an entry's attribute list and counts its attributes
+// countEntry checks an entry's attribute list and counts its attributes
 // and values.
-func wireEntryCount(list []byte) (attrs, vals int, err error) {
+func countEntry(list []byte) (attrs, vals int, err error) {
 	for len(list) > 0 {
 		var partial []byte
 		if partial, list, err = berExpect(list, berSequence); err != nil {
@@ -166,9 +166,9 @@ func wireEntryCount(list []byte) (attrs, vals int, err error) {
 	return attrs, vals, nil
 }
 
-// wireSearchDone reads a SearchResultDone into result: its code and message,
-// and on success the wireResponse controls through go-ldap's decoder.
-func wireSearchDone(r wireResponse, result *ldap.SearchResult) error {
+// searchDone reads a SearchResultDone into result: its code and message,
+// and on success the response controls through go-ldap's decoder.
+func searchDone(r response, result *ldap.SearchResult) error {
 	codev, rest, err := berExpect(r.val, berEnumerated)
 	if err != nil {
 		return ldap.NewError(ldap.ErrorNetwork, fmt.Errorf("malformed SearchResultDone: %w", err))
@@ -184,7 +184,7 @@ func wireSearchDone(r wireResponse, result *ldap.SearchResult) error {
 			result.DiagnosticMessage = string(diag)
 		}
 	}
-	if err := wireResultErr(r); err != nil {
+	if err := resultErr(r); err != nil {
 		return err
 	}
 	for list := r.controls; len(list) > 0; {

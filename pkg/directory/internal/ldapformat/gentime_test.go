@@ -1,4 +1,4 @@
-package embedded
+package ldapformat
 
 import (
 	"testing"
@@ -18,24 +18,24 @@ func TestGeneralizedTime(t *testing.T) {
 		{"20240131235959+0200", time.Date(2024, 1, 31, 21, 59, 59, 0, time.UTC)},
 		{"000001010000Z", time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},
 	} {
-		got, err := parseGenTime(c.in)
+		got, err := ParseTime(c.in)
 		if err != nil || !got.Equal(c.want) {
-			t.Errorf("parseGenTime(%q) = %v, %v; want %v", c.in, got, err, c.want)
+			t.Errorf("ParseTime(%q) = %v, %v; want %v", c.in, got, err, c.want)
 		}
 	}
 	for _, bad := range []string{"", "2024", "20240131235959", "2024013123.5Z", "20241331235959Z", "20240131235959.Z"} {
-		if _, err := parseGenTime(bad); err == nil {
-			t.Errorf("parseGenTime(%q) accepted it", bad)
+		if _, err := ParseTime(bad); err == nil {
+			t.Errorf("ParseTime(%q) accepted it", bad)
 		}
 	}
 	now := time.Date(2025, 6, 1, 12, 30, 45, 123456000, time.UTC)
-	if s := formatGenTime(now); s != "20250601123045.123456Z" {
-		t.Errorf("formatGenTime = %q", s)
+	if s := FormatTime(now); s != "20250601123045.123456Z" {
+		t.Errorf("FormatTime = %q", s)
 	}
-	if back, _ := parseGenTime(formatGenTime(now)); !back.Equal(now) {
+	if back, _ := ParseTime(FormatTime(now)); !back.Equal(now) {
 		t.Errorf("a formatted time reads back as %v", back)
 	}
-	if s := formatGenTime(now.Truncate(time.Second)); s != "20250601123045Z" {
-		t.Errorf("formatGenTime of whole seconds = %q", s)
+	if s := FormatTime(now.Truncate(time.Second)); s != "20250601123045Z" {
+		t.Errorf("FormatTime of whole seconds = %q", s)
 	}
 }

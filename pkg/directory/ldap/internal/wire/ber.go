@@ -1,11 +1,11 @@
-package ldap
+package wire
 
 import (
 	"errors"
 	"fmt"
 )
 
-// A small BER codec for the read path (wireconn.go): just what LDAP
+// A small BER codec for the read client (conn.go, search.go): just what LDAP
 // messages need. RFC 4511 §5.1 allows only definite lengths; tags are
 // single octets (LDAP uses no tag number above 30).
 
@@ -156,7 +156,7 @@ func berParseInt(v []byte) (int64, error) {
 	return n, nil
 }
 
-// expect parses the first element of b and checks its tag.
+// berExpect parses the first element of b and checks its tag.
 func berExpect(b []byte, tag byte) (val, rest []byte, err error) {
 	t, val, rest, err := berParse(b)
 	if err != nil {
