@@ -24,7 +24,9 @@ type Config struct {
 	// administrator unlocks the account.
 	LockoutDuration time.Duration `mapstructure:"lockoutDuration"`
 	// ExtraAttributes are the names of the extra user attributes the
-	// directory carries (User.Attributes), e.g. pager.
+	// directory carries (User.Attributes), e.g. pager. Unset: the ordinary
+	// attributes of AD and inetOrgPerson (directory.DefaultExtraAttributes);
+	// [] carries none. Security-bearing attributes are refused.
 	ExtraAttributes []string `mapstructure:"extraAttributes"`
 	// Argon2 are the parameters new password hashes get; existing hashes
 	// keep theirs.
@@ -82,6 +84,8 @@ func (c *Config) Validate() error {
 			bad(key, "%q is not an attribute name (a letter, then letters, digits and hyphens)", a)
 		case coreAttributes[fold(a)] || strings.HasPrefix(fold(a), "dirgate") || strings.HasPrefix(fold(a), "pwd"):
 			bad(key, "%q is an attribute dirgate manages itself", a)
+		case directory.IsSecurityAttribute(a):
+			bad(key, "%q carries security (credentials, rights or logon) and is never an extra attribute", a)
 		case seen[fold(a)]:
 			bad(key, "%q is listed twice", a)
 		}
