@@ -24,9 +24,10 @@ type Config struct {
 	// administrator unlocks the account.
 	LockoutDuration time.Duration `mapstructure:"lockoutDuration"`
 	// ExtraAttributes are the names of the extra user attributes the
-	// directory carries (User.Attributes), e.g. pager. Unset: the ordinary
-	// attributes of AD and inetOrgPerson (directory.DefaultExtraAttributes);
-	// [] carries none. Security-bearing attributes are refused.
+	// directory carries (User.Attributes), e.g. pager. Default: the
+	// ordinary attributes of AD and inetOrgPerson
+	// (directory.DefaultExtraAttributes); [] carries none.
+	// Security-bearing attributes are refused.
 	ExtraAttributes []string `mapstructure:"extraAttributes"`
 	// Argon2 are the parameters new password hashes get; existing hashes
 	// keep theirs.
@@ -35,10 +36,13 @@ type Config struct {
 
 var _ directory.BackendConfig = (*Config)(nil)
 
-// NewConfig returns the defaults: lockout after 5 failures for 15 minutes
-// and the OWASP argon2id parameters.
+// NewConfig returns the defaults: lockout after 5 failures for 15 minutes,
+// the OWASP argon2id parameters, and the ordinary attributes of AD and
+// inetOrgPerson as extra attributes, listed so that a saved configuration
+// (the quick start's) shows them and can be edited.
 func NewConfig() *Config {
-	return &Config{LockoutThreshold: 5, LockoutDuration: 15 * time.Minute, Argon2: DefaultArgon2()}
+	return &Config{LockoutThreshold: 5, LockoutDuration: 15 * time.Minute, Argon2: DefaultArgon2(),
+		ExtraAttributes: directory.DefaultExtraAttributes("")}
 }
 
 // attributeName is an LDAP attribute description without options.
