@@ -53,7 +53,9 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	if _, ok := d.topo.realm(realmParam); realmParam != "" && !ok {
 		return d.env.fail(c, unknownRealm(realmParam))
 	}
-	if username == "" {
+	if _, given := p["username"]; !given {
+		// Only a missing username is "missing": an empty one fails as
+		// wrong credentials, as the original's `username is None` test.
 		return d.env.fail(c, authError(codeMissingUsername, "Authentication failure. Missing Username"))
 	}
 

@@ -71,6 +71,13 @@ func (s *suite) testAsTheOriginal(t *testing.T) {
 			http.StatusUnauthorized, 4031, "Authentication failure. Unknown realm: nosuchrealm.")
 	})
 
+	t.Run("only a missing username is Missing Username; an empty one is wrong credentials", func(t *testing.T) {
+		wantError(t, "missing", auth(url.Values{"password": {"x"}}), http.StatusUnauthorized, 4032,
+			"Authentication failure. Missing Username")
+		wantError(t, "empty", auth(url.Values{"username": {""}, "password": {"x"}}), http.StatusUnauthorized, 4031,
+			"Authentication failure. Wrong credentials")
+	})
+
 	t.Run("a failed login does not tell unknown users from wrong passwords", func(t *testing.T) {
 		unknown := auth(url.Values{"username": {"nobody-" + suffix()}, "password": {"Wrong-Pw-1"}})
 		wrong := auth(url.Values{"username": {Admin.Username}, "password": {"Wrong-Pw-1"}})
