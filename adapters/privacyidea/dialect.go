@@ -87,7 +87,6 @@ func (d *Dialect) Mount(g *echo.Group, _ dialect.Listener) {
 	for _, path := range []string{"/user", "/user/"} {
 		g.Any(path, otherMethods(http.MethodGet, http.MethodPost, http.MethodPut))
 		g.GET(path, d.handleList)
-		g.HEAD(path, d.handleList)
 		g.POST(path, d.handleCreate)
 		g.PUT(path, d.handleUpdate)
 	}

@@ -16,13 +16,11 @@ const methodNotAllowedPage = "<!doctype html>\n<html lang=en>\n<title>405 Method
 
 // otherMethods answers every method a path does not serve as Flask does:
 // OPTIONS is 200 with the Allow header, anything else 405 with Allow and
-// Werkzeug's page. allowed lists the path's own methods; Flask adds HEAD
-// to GET routes and OPTIONS to all.
+// Werkzeug's page. allowed lists the path's own methods; Flask adds
+// OPTIONS to all. (Flask also answers HEAD as GET; dirgate does not serve
+// HEAD, so it is a 405 here and not in Allow.)
 func otherMethods(allowed ...string) echo.HandlerFunc {
 	allow := append([]string(nil), allowed...)
-	if slices.Contains(allow, http.MethodGet) {
-		allow = append(allow, http.MethodHead)
-	}
 	allow = append(allow, http.MethodOptions)
 	slices.Sort(allow)
 	header := strings.Join(allow, ", ")
