@@ -76,6 +76,9 @@ func (s *suite) testAsTheOriginal(t *testing.T) {
 			"Authentication failure. Missing Username")
 		wantError(t, "empty", auth(url.Values{"username": {""}, "password": {"x"}}), http.StatusUnauthorized, 4031,
 			"Authentication failure. Wrong credentials")
+		// tests/test_api_auth.py: a username without a password.
+		wantError(t, "no password", auth(url.Values{"username": {Admin.Username}}), http.StatusUnauthorized, 4031,
+			"Authentication failure. Wrong credentials")
 	})
 
 	t.Run("a failed login does not tell unknown users from wrong passwords", func(t *testing.T) {
