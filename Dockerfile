@@ -9,12 +9,17 @@
 # reaches no container registry.
 ARG BINARY=build
 
-FROM golang:1.26 AS build
+# The build image is pinned by digest (a golang:1.26 image), so a rebuild
+# compiles with the same toolchain image until the pin is moved on
+# purpose, to the tag's current multi-platform digest:
+#   skopeo inspect --format '{{.Digest}}' docker://docker.io/library/golang:1.26
+# The final image is FROM scratch: no base to pin.
+FROM golang:1.26@sha256:3aff6657219a4d9c14e27fb1d8976c49c29fddb70ba835014f477e1c70636647 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG VERSION=dev
+ARG VERSION=
 RUN CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X github.com/dirgate/dirgate/internal/version.linked=${VERSION}" \
       -o /out/dirgate ./cmd/dirgate \
@@ -27,6 +32,15 @@ COPY build/image/ /out/
 FROM ${BINARY} AS binary
 
 FROM scratch
+ARG VERSION=
+# OCI annotations: what this image is, where its source and licence are.
+LABEL org.opencontainers.image.title="dirgate" \
+      org.opencontainers.image.description="Multi-protocol directory gateway: five legacy user-management APIs over one directory" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/dirgate/dirgate" \
+      org.opencontainers.image.documentation="https://github.com/dirgate/dirgate/tree/main/docs" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY LICENSE /usr/share/doc/dirgate/LICENSE
 # CA certificates for LDAPS and StartTLS to directories with public certificates.
 COPY --from=binary /out/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=binary /out/dirgate /usr/local/bin/dirgate

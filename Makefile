@@ -6,7 +6,13 @@ BIN      ?= bin/dirgate
 DATA_DIR ?= ./dirgate-data
 LISTEN   ?= 127.0.0.1:8080
 IMAGE    ?= dirgate:latest
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# VERSION: the tag (git describe) where there is one, else the shape of a
+# Go pseudo-version, v0.0.0-<commit time UTC>-<commit>[+dirty], so a clone
+# without tags still says which commit it runs; empty outside a checkout,
+# where the binary reads what the go command recorded (internal/version).
+VERSION  ?= $(shell git describe --tags --dirty 2>/dev/null || \
+	TZ=UTC git log -1 --abbrev=12 --date=format-local:%Y%m%d%H%M%S \
+	--format=v0.0.0-%cd-%h$$(git diff --quiet HEAD 2>/dev/null || echo +dirty) 2>/dev/null)
 LDFLAGS  := -s -w -X github.com/dirgate/dirgate/internal/version.linked=$(VERSION)
 # The race detector and real directory servers make the full suite slow on
 # a small machine: give each package time.
@@ -80,24 +86,32 @@ lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt -l: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags faultinject ./pkg/identity/
 
 ## bench: the benchmarks, with allocations (figures go to docs/benchmarks.md)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 
 ## image: the container image: with docker where a daemon answers (the
-## binary is compiled in the golang image), else with buildah from a static
-## binary built here (no registry needed: the image is FROM scratch)
+## binary is compiled in the golang image), else with buildah or podman
+## from a static binary built here (no registry needed: the image is FROM
+## scratch). Debian/Ubuntu: apt-get install -y buildah (or podman).
 BUILDAH_FLAGS ?= --storage-driver vfs
+PODMAN_FLAGS  ?= --storage-driver vfs
+IMAGE_ENGINE_MISSING := make image: no container engine on this machine: install one with \
+	"apt-get install -y buildah" (or podman), or start a docker daemon
 image:
 	@if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then \
 		docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
-	elif command -v buildah >/dev/null 2>&1; then \
+	elif command -v buildah >/dev/null 2>&1 || command -v podman >/dev/null 2>&1; then \
+		if command -v buildah >/dev/null 2>&1; then \
+			BUILDAH_FLAGS='$(BUILDAH_FLAGS)'; export BUILDAH_FLAGS; engine=build/buildah-bud.sh; \
+		else engine="podman $(PODMAN_FLAGS) build --format docker --isolation chroot"; fi; \
 		$(MAKE) --no-print-directory build BIN=build/image/dirgate && \
 		mkdir -p build/image/data && cp /etc/ssl/certs/ca-certificates.crt build/image/ && \
-		buildah $(BUILDAH_FLAGS) bud --isolation chroot --build-arg BINARY=prebuilt -t $(IMAGE) . ; \
+		$$engine --build-arg BINARY=prebuilt --build-arg VERSION=$(VERSION) -t $(IMAGE) . ; \
 	else \
-		echo "make image: no container engine (a running docker daemon, or buildah) on this machine"; exit 1; \
+		echo '$(IMAGE_ENGINE_MISSING)' >&2; exit 1; \
 	fi
 
 ## load: the load test (test/load): raw LDAP beside every dialect on a bulk-loaded

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -56,6 +57,16 @@ type Server struct {
 	// ShutdownGrace is how long in-flight requests may run on after
 	// SIGTERM before their connections are closed.
 	ShutdownGrace time.Duration `mapstructure:"shutdownGrace"`
+	// TrustedProxies are the reverse proxies (CIDRs, or single addresses)
+	// whose ClientAddressHeader is believed. From any other peer the
+	// header is ignored and the client is the TCP peer.
+	TrustedProxies []string `mapstructure:"trustedProxies"`
+	// ClientAddressHeader is the one header the trusted proxies write the
+	// client's address in: X-Forwarded-For, Forwarded (RFC 7239) or
+	// X-Real-IP.
+	ClientAddressHeader string `mapstructure:"clientAddressHeader"`
+	// Throttle limits failed credential checks (docs/security.md).
+	Throttle throttle.Config `mapstructure:"throttle"`
 }
 
 // Domain is one directory and the core's rules for it.
@@ -66,6 +77,7 @@ type Domain struct {
 	BaseDN           string                  `mapstructure:"baseDN"`
 	UsersDN          string                  `mapstructure:"usersDN"`
 	GroupsDN         string                  `mapstructure:"groupsDN"`
+	DefaultGroup     string                  `mapstructure:"defaultGroup"`
 	DefaultGIDNumber int64                   `mapstructure:"defaultGIDNumber"`
 	HomeDirectory    string                  `mapstructure:"homeDirectory"`
 	UIDRange         directory.Range         `mapstructure:"uidRange"`
@@ -114,7 +126,10 @@ const (
 	DefaultDataDir       = "./dirgate-data"
 	DefaultBodyLimit     = 1 << 20
 	DefaultShutdownGrace = 4 * time.Second
-	DefaultSocketMode    = FileMode(0o660)
+	// DefaultSocketMode lets only dirgate's own user connect: the socket's
+	// permissions are Artica's access control, so sharing it with a group
+	// is a choice written in the configuration ("0660"), never a default.
+	DefaultSocketMode = FileMode(0o600)
 )
 
 // defaults returns the settings a file need not spell out.
@@ -124,12 +139,14 @@ func defaults() Config {
 		DataDir: DefaultDataDir,
 		Log:     Log{Level: "info", Format: "json"},
 		Server: Server{
-			ReadTimeout:       30 * time.Second,
-			ReadHeaderTimeout: 10 * time.Second,
-			WriteTimeout:      60 * time.Second,
-			IdleTimeout:       120 * time.Second,
-			BodyLimit:         DefaultBodyLimit,
-			ShutdownGrace:     DefaultShutdownGrace,
+			ReadTimeout:         30 * time.Second,
+			ReadHeaderTimeout:   10 * time.Second,
+			WriteTimeout:        60 * time.Second,
+			IdleTimeout:         120 * time.Second,
+			BodyLimit:           DefaultBodyLimit,
+			ShutdownGrace:       DefaultShutdownGrace,
+			ClientAddressHeader: "X-Forwarded-For",
+			Throttle:            throttle.DefaultConfig(),
 		},
 	}
 }
@@ -138,6 +155,7 @@ func defaults() Config {
 // decoded over it, so a partial password policy keeps the other defaults.
 func defaultDomain() Domain {
 	return Domain{
+		DefaultGroup:   identity.DefaultUsersGroup,
 		HomeDirectory:  "/home/%s",
 		UIDRange:       directory.Range{Min: 10000, Max: 59999},
 		GIDRange:       directory.Range{Min: 10000, Max: 59999},
@@ -152,6 +170,7 @@ func (d Domain) Identity() identity.DomainConfig {
 		Name:             d.Name,
 		UsersDN:          d.UsersDN,
 		GroupsDN:         d.GroupsDN,
+		DefaultGroup:     d.DefaultGroup,
 		DefaultGIDNumber: d.DefaultGIDNumber,
 		HomeDirectory:    d.HomeDirectory,
 		UIDRange:         d.UIDRange,

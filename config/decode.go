@@ -15,14 +15,15 @@ import (
 //
 // Input is weakly typed because environment variables are strings
 // ("30s", "1048576", "true"); a single value for a list becomes a list of
-// one. Strings are never split on commas: DNs contain them.
+// one. scalarHook refuses what weak typing would silently change (a bare
+// number for a duration, an unquoted number for a text). Strings are never split on commas: DNs contain them.
 func decodeInto(input, out any, path string, ps *problems) {
 	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
 		Result:           out,
 		WeaklyTypedInput: true,
 		DecodeHook: mapstructure.ComposeDecodeHookFunc(
 			fileModeHook,
-			mapstructure.StringToTimeDurationHookFunc(),
+			scalarHook,
 			mapstructure.TextUnmarshallerHookFunc(),
 		),
 	})
@@ -30,7 +31,15 @@ func decodeInto(input, out any, path string, ps *problems) {
 		ps.add(path, err)
 		return
 	}
-	for _, e := range leaves(dec.Decode(input)) {
+	err = dec.Decode(input)
+	// Several errors come wrapped in one ("decoding failed due to the
+	// following error(s)"): list each under its own key.
+	if inner := errors.Unwrap(err); inner != nil {
+		if _, joined := inner.(interface{ Unwrap() []error }); joined {
+			err = inner
+		}
+	}
+	for _, e := range leaves(err) {
 		var de *mapstructure.DecodeError
 		if errors.As(e, &de) {
 			ps.add(join(path, de.Name()), de.Unwrap())

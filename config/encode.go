@@ -19,10 +19,18 @@ import (
 // same values: every field is written (a zero value may differ from a
 // block's default), keys in declaration order, durations as "30s".
 func Marshal(c *Config, header string) ([]byte, error) {
+	return marshal(c, header, nil)
+}
+
+// marshal is Marshal with an edit of the tree before it is written.
+func marshal(c *Config, header string, edit func(root *yaml.Node)) ([]byte, error) {
 	doc := &yaml.Node{Kind: yaml.DocumentNode, HeadComment: header}
 	root, err := encode(reflect.ValueOf(c))
 	if err != nil {
 		return nil, err
+	}
+	if edit != nil {
+		edit(root)
 	}
 	doc.Content = []*yaml.Node{root}
 	var b bytes.Buffer

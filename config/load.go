@@ -57,7 +57,7 @@ func load(src Source) (*Config, error) {
 	v := viper.NewWithOptions(viper.KeyDelimiter(keyDelim))
 	setDefaults(v)
 	v.SetEnvPrefix(EnvPrefix)
-	v.SetEnvKeyReplacer(strings.NewReplacer(keyDelim, "_", ".", "_", "-", "_"))
+	v.SetEnvKeyReplacer(envKeyReplacer)
 	v.AutomaticEnv()
 
 	var original map[string]any
@@ -73,6 +73,9 @@ func load(src Source) (*Config, error) {
 		if err := v.ReadConfig(bytes.NewReader(raw)); err != nil {
 			return nil, fmt.Errorf("configuration %s: %w", src.File, err)
 		}
+	}
+	if err := secretFiles(v); err != nil {
+		return nil, err
 	}
 	for key, val := range src.Overrides {
 		v.Set(strings.ReplaceAll(key, ".", keyDelim), val)

@@ -3,12 +3,15 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/embedded"
 )
 
 // Validate checks the whole configuration and returns every problem at
@@ -29,7 +32,10 @@ func (c *Config) Validate() error {
 	}
 	c.Server.validate(&ps)
 	c.validateDomains(&ps)
+	c.validateThrottleBelowLockout(&ps)
 	c.validateDialects(&ps)
+	c.validateSecrets(&ps)
+	c.validateGroupRights(&ps)
 	return ps.err()
 }
 
@@ -41,8 +47,14 @@ func (s Server) validate(ps *problems) {
 		{"server.readTimeout", s.ReadTimeout}, {"server.readHeaderTimeout", s.ReadHeaderTimeout},
 		{"server.writeTimeout", s.WriteTimeout}, {"server.idleTimeout", s.IdleTimeout},
 	} {
-		if t.d < 0 {
+		switch {
+		case t.d < 0:
 			ps.addf(t.key, "must not be negative (0 means no timeout)")
+		case t.d > 0 && t.d < time.Second:
+			// Valid Go, useless server: every request would be cut off
+			// before it is read or answered (an empty reply).
+			ps.addf(t.key, fmt.Sprintf("%s is under a second: requests would be cut off with an empty reply; "+
+				"write e.g. 30s (0 means no timeout)", t.d))
 		}
 	}
 	if s.BodyLimit <= 0 {
@@ -50,6 +62,66 @@ func (s Server) validate(ps *problems) {
 	}
 	if s.ShutdownGrace <= 0 {
 		ps.addf("server.shutdownGrace", "must be positive, e.g. 4s")
+	}
+	for i, p := range s.TrustedProxies {
+		if _, err := ParsePrefix(p); err != nil {
+			ps.addf(fmt.Sprintf("server.trustedProxies[%d]", i), fmt.Sprintf("%q is not a CIDR (10.0.0.0/8) or an address", p))
+		}
+	}
+	if !slices.Contains([]string{"X-Forwarded-For", "Forwarded", "X-Real-IP"}, s.ClientAddressHeader) {
+		ps.addf("server.clientAddressHeader", fmt.Sprintf("%q is not one of X-Forwarded-For, Forwarded, X-Real-IP", s.ClientAddressHeader))
+	}
+	for _, l := range []struct {
+		key   string
+		limit throttle.Limit
+	}{
+		{"server.throttle.perAddress", s.Throttle.PerAddress},
+		{"server.throttle.perAccountAddress", s.Throttle.PerAccountAddress},
+	} {
+		if l.limit.Failures < 0 {
+			ps.addf(l.key+".failures", "must not be negative (0 turns the limit off)")
+		}
+		if l.limit.Failures > 0 && l.limit.Refill <= 0 {
+			ps.addf(l.key+".refill", "must be positive, e.g. 15m")
+		}
+	}
+	if s.Throttle.MaxTracked < 100 {
+		ps.addf("server.throttle.maxTracked", "must be at least 100")
+	}
+}
+
+// ParsePrefix reads a trusted proxy: a CIDR, or one address (a /32 or
+// /128).
+func ParsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(strings.TrimSpace(s))
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// validateThrottleBelowLockout: a client may fail on one account only
+// fewer times than it takes to lock the account, or it could lock the
+// account for its owner. Only the embedded store's threshold is known
+// here; an LDAP server's (ppolicy pwdMaxFailure, AD's lockout threshold)
+// is the operator's to compare (docs/security.md).
+func (c *Config) validateThrottleBelowLockout(ps *problems) {
+	budget := c.Server.Throttle.PerAccountAddress.Failures
+	for i, d := range c.Domains {
+		e, ok := d.Backend.Config.(*embedded.Config)
+		if !ok || e.LockoutThreshold == 0 {
+			continue
+		}
+		if budget == 0 || budget >= e.LockoutThreshold {
+			ps.addf("server.throttle.perAccountAddress.failures", fmt.Sprintf(
+				"must be between 1 and %d, below domains[%d]'s lockoutThreshold (%d), or one client can lock an account for everyone",
+				e.LockoutThreshold-1, i, e.LockoutThreshold))
+		}
 	}
 }
 
@@ -96,6 +168,9 @@ func (d Domain) validate(ps *problems, path string) {
 	checkRange(ps, join(path, "gidRange"), d.GIDRange)
 	if d.DefaultGIDNumber < 0 {
 		ps.addf(join(path, "defaultGIDNumber"), "must not be negative")
+	}
+	if d.DefaultGroup == "" || strings.TrimSpace(d.DefaultGroup) != d.DefaultGroup || strings.ContainsAny(d.DefaultGroup, "\x00\n\r") {
+		ps.addf(join(path, "defaultGroup"), fmt.Sprintf("%q is not a group name", d.DefaultGroup))
 	}
 	p := d.PasswordPolicy
 	pp := join(path, "passwordPolicy")
@@ -162,6 +237,9 @@ func (c *Config) validateDialects(ps *problems) {
 					ps.addf(join(lp, "mode"), fmt.Sprintf("%s is configured elsewhere with mode %s", l.Unix, m))
 				}
 				modes[l.Unix] = l.Mode
+				if len(l.Unix) > MaxSocketPath {
+					ps.add(join(lp, "unix"), SocketPathTooLong(len(l.Unix)))
+				}
 				if l.Mode&0o600 != 0o600 {
 					ps.addf(join(lp, "mode"), fmt.Sprintf("%s lets not even the owner connect: give at least 0600", l.Mode))
 				}

@@ -25,6 +25,10 @@ type Config struct {
 	// SMTP sends the notifyEmail mails; without a host no mail is sent and
 	// answers say so.
 	SMTP SMTPConfig `mapstructure:"smtp"`
+	// MaxResults bounds the entries of one list answer (getusers,
+	// getoumembers, getgroupmembers, getusergroupinfo); past it the call
+	// is refused with TOO_MANY_RESULTS. Default 10,000.
+	MaxResults int `mapstructure:"maxResults"`
 }
 
 // KeyConfig is one API key. The secret is never stored: only its hash (see
@@ -99,7 +103,7 @@ func (s SMTPConfig) withDefaults() SMTPConfig {
 }
 
 // DefaultConfig is the block's defaults: no keys, no mail.
-func DefaultConfig() *Config { return &Config{} }
+func DefaultConfig() *Config { return &Config{MaxResults: dialect.DefaultMaxResults} }
 
 // DefaultPrefix tells the server where to mount the dialect when the
 // configuration does not say.
@@ -108,6 +112,9 @@ func (c *Config) DefaultPrefix() string { return DefaultPrefix }
 // Validate reports every problem of the block at once.
 func (c *Config) Validate() error {
 	var errs []error
+	if c.MaxResults < 0 {
+		errs = append(errs, errors.New("maxResults: must not be negative"))
+	}
 	seen := map[string]bool{}
 	for i, k := range c.Keys {
 		at := fmt.Sprintf("keys[%d]", i)
@@ -171,7 +178,6 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	log = log.With("dialect", Name)
 	if len(c.Keys) == 0 {
 		log.Warn("no API keys configured: every request will be refused; create one with `dirgate apikey create`")
 	}
@@ -180,5 +186,7 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 		keys:   kr,
 		mailer: newMailer(c.SMTP, log),
 		log:    log,
+		// 0 is the default: a block written in code need not say it.
+		maxResults: dialect.MaxResults(c.MaxResults),
 	}, nil
 }

@@ -19,6 +19,8 @@ type Dialect struct {
 	keys   *keyring
 	mailer *mailer
 	log    *slog.Logger
+	// maxResults bounds the entries of one list answer.
+	maxResults int
 }
 
 // Name is the dialect's configuration key.

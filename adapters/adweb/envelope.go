@@ -3,6 +3,7 @@ package adweb
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 )
@@ -36,6 +37,8 @@ type apiError struct {
 	code    string
 	message string
 	cause   error
+	// retryAfter, when set, is sent as the Retry-After header (seconds).
+	retryAfter int
 }
 
 func (e *apiError) Error() string {
@@ -78,6 +81,8 @@ const (
 	codePasswordTLS      = "PASSWORD_TRANSPORT"
 	codeRangeExhausted   = "ID_RANGE_EXHAUSTED"
 	codeInternal         = "INTERNAL_ERROR"
+	codeTooManyResults   = "TOO_MANY_RESULTS"
+	codeTooManyRequests  = "TOO_MANY_REQUESTS"
 )
 
 func badRequest(code, format string, args ...any) *apiError {
@@ -93,5 +98,8 @@ func writeSuccess(c echo.Context, r reply) error {
 }
 
 func writeError(c echo.Context, e *apiError) error {
+	if e.retryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
+	}
 	return c.JSON(e.status, errorBody{Success: false, Message: e.message, ErrorCode: e.code})
 }

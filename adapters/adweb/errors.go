@@ -2,8 +2,10 @@ package adweb
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -51,8 +53,13 @@ func fromCore(err error, what subject, name string) *apiError {
 	var ve *identity.ValidationError
 	var pe *identity.PolicyError
 	switch {
+	case errors.Is(err, identity.ErrTooManyRequests):
+		return tooManyRequests(err)
 	case errors.Is(err, identity.ErrUnknownDomain):
 		return wrap(http.StatusBadRequest, codeUnknownDomain, "unknown domain")
+	case errors.Is(err, dialect.ErrTooManyResults):
+		// The request is the client's to narrow: a smaller OU or group.
+		return wrap(http.StatusBadRequest, codeTooManyResults, err.Error())
 	case errors.Is(err, identity.ErrForbidden):
 		// The core's text names the operation and the subtree, never a
 		// server diagnostic; it tells the key's owner what the key lacks.
@@ -97,4 +104,11 @@ func alreadyExists(what subject, name string) string {
 		return "an entry with that name already exists"
 	}
 	return string(what) + " " + name + " already exists"
+}
+
+// tooManyRequests is HTTP 429 with the wait in Retry-After and the message.
+func tooManyRequests(err error) *apiError {
+	seconds, _ := identity.RetryAfter(err)
+	return &apiError{status: http.StatusTooManyRequests, code: codeTooManyRequests, retryAfter: seconds, cause: err,
+		message: fmt.Sprintf("too many requests; retry after %d seconds", seconds)}
 }

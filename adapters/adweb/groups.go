@@ -1,6 +1,7 @@
 package adweb
 
 import (
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -56,6 +57,9 @@ func (r *request) getGroupMembers() (reply, error) {
 		return reply{}, err
 	}
 	members, err := dom.Members(r.ctx, r.caller, directory.ByDN(groupDN), false)
+	if err == nil {
+		err = dialect.CheckResults(len(members), r.d.maxResults)
+	}
 	if err != nil {
 		return reply{}, fromCore(err, subjectGroup, groupDN)
 	}
@@ -78,6 +82,9 @@ func (r *request) getUserGroupInfo() (reply, error) {
 		return reply{}, err
 	}
 	groups, err := dom.MemberOf(r.ctx, r.caller, directory.UserRef(directory.ByDN(userDN)), false)
+	if err == nil {
+		err = dialect.CheckResults(len(groups), r.d.maxResults)
+	}
 	if err != nil {
 		return reply{}, fromCore(err, subjectUser, userDN)
 	}

@@ -60,7 +60,7 @@ func storeConfig(c *embedded.Config) {
 	c.LockoutThreshold = 3
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, configure ...func(*Config)) *harness {
 	t.Helper()
 	h := &harness{t: t}
 	h.env = inproc.New(t, identity.DomainConfig{
@@ -84,6 +84,9 @@ func newHarness(t *testing.T) *harness {
 		}
 		cfg.Keys = append(cfg.Keys, kc)
 		*k.c = credentials{kc.Key, secret}
+	}
+	for _, f := range configure {
+		f(cfg)
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

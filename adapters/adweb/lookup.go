@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -83,7 +84,10 @@ func (r *request) getUsers() (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	page, err := dom.SearchUsers(r.ctx, r.caller, directory.Query{Base: ouDN, Scope: directory.ScopeSubtree})
+	page, err := dom.SearchUsers(r.ctx, r.caller, directory.Query{Base: ouDN, Scope: directory.ScopeSubtree, Limit: r.d.maxResults + 1})
+	if err == nil {
+		err = dialect.CheckResults(len(page.Items), r.d.maxResults)
+	}
 	if err != nil {
 		return reply{}, fromCore(err, subjectOU, ouDN)
 	}

@@ -1,6 +1,7 @@
 package adweb
 
 import (
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -79,6 +80,9 @@ func (r *request) getOUMembers() (reply, error) {
 		return reply{}, err
 	}
 	children, err := dom.Children(r.ctx, r.caller, ouDN)
+	if err == nil {
+		err = dialect.CheckResults(len(children), r.d.maxResults)
+	}
 	if err != nil {
 		return reply{}, fromCore(err, subjectOU, ouDN)
 	}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dirgate/dirgate/internal/jsoncheck"
 )
 
 // object is a JSON object (or the query string) as AD Web reads it: keys
@@ -75,11 +77,10 @@ func parseBody(body []byte) (*object, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return newObject(), nil
 	}
-	// JSON is UTF-8 (RFC 8259); encoding/json would quietly turn the bytes
-	// that are not into U+FFFD, and the value stored would not be the one
-	// sent.
-	if !utf8.Valid(body) {
-		return nil, errors.New("the body is not valid UTF-8")
+	// encoding/json would quietly turn invalid UTF-8 and lone surrogates
+	// into U+FFFD, and the value stored would not be the one sent.
+	if err := jsoncheck.Text(body); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()

@@ -5,11 +5,13 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
-	"net"
 	"net/netip"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/pkg/identity"
 )
 
 // Headers Artica clients send their key in.
@@ -22,6 +24,7 @@ const (
 const (
 	keyCallerName     = "artica.caller"
 	keyCallerReadOnly = "artica.readOnly"
+	keyCallerRestore  = "artica.restore"
 )
 
 // socketCaller names unix-socket callers in the audit log.
@@ -32,6 +35,7 @@ type apiKey struct {
 	name     string
 	sum      [sha256.Size]byte
 	readOnly bool
+	restore  bool
 }
 
 // digest returns the SHA-256 a configured key is compared by.
@@ -69,21 +73,31 @@ func HashKey(key string) string {
 // Artica's 403 "Authentication failed", so a scanner learns nothing.
 func (d *Dialect) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !d.allowed(clientAddr(c)) {
-			d.log.Warn("artica TCP client outside the allow-list", "remote", c.Request().RemoteAddr)
+		if !d.allowed(dialect.ClientAddr(c)) {
+			d.log.Warn("artica TCP client outside the allow-list", "remote", c.Request().RemoteAddr,
+				"client", dialect.ClientAddr(c).String())
 			return authFailed(c)
 		}
 		presented := c.Request().Header.Get(headerAuthToken)
 		if presented == "" {
 			presented = c.Request().Header.Get(headerAPIKey)
 		}
+		// Throttled by the client's address before the key is compared.
+		check, err := d.domain.BeginCheck(dialect.Caller(c, Name, "apikey", identity.Scope{}), "")
+		if err != nil {
+			return d.failErr(c, "API key", err)
+		}
 		key, ok := d.match(presented)
 		if !ok {
-			d.log.Warn("artica TCP client without a valid key", "remote", c.Request().RemoteAddr)
+			check.Failed()
+			d.log.Warn("artica TCP client without a valid key", "remote", c.Request().RemoteAddr,
+				"client", dialect.ClientAddr(c).String())
 			return authFailed(c)
 		}
+		check.Succeeded()
 		c.Set(keyCallerName, "apikey:"+key.name)
 		c.Set(keyCallerReadOnly, key.readOnly)
+		c.Set(keyCallerRestore, key.restore)
 		return next(c)
 	}
 }
@@ -117,23 +131,6 @@ func (d *Dialect) allowed(addr netip.Addr) bool {
 	return false
 }
 
-// clientAddr is the address the allow-list is checked against: the
-// server's trusted-proxy extractor when it set one, else the TCP peer.
-// Headers such as X-Forwarded-For are never trusted on their own.
-func clientAddr(c echo.Context) netip.Addr {
-	host := c.Request().RemoteAddr
-	if c.Echo().IPExtractor != nil {
-		host = c.RealIP()
-	} else if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return addr.Unmap()
-}
-
 // callerOf names the request's caller and says whether it may only read.
 func callerOf(c echo.Context) (name string, readOnly bool) {
 	name, _ = c.Get(keyCallerName).(string)
@@ -142,4 +139,15 @@ func callerOf(c echo.Context) (name string, readOnly bool) {
 	}
 	readOnly, _ = c.Get(keyCallerReadOnly).(bool)
 	return name, readOnly
+}
+
+// mayRestore says whether the request's caller holds the restore right:
+// a TCP key configured with it, or the socket unless socketRestore is
+// off.
+func (d *Dialect) mayRestore(c echo.Context) bool {
+	if name, _ := c.Get(keyCallerName).(string); name == "" {
+		return d.socketRestore
+	}
+	restore, _ := c.Get(keyCallerRestore).(bool)
+	return restore
 }

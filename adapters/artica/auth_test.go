@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/dirgate/dirgate/internal/dialect"
 )
 
 func TestKeyMatchAndAllowList(t *testing.T) {
@@ -50,11 +52,11 @@ func TestClientAddrIgnoresForwardedHeadersWithoutTrustedProxies(t *testing.T) {
 	req.RemoteAddr = "127.0.0.2:40000"
 	req.Header.Set("X-Forwarded-For", "127.0.0.1")
 	req.Header.Set("X-Real-IP", "127.0.0.1")
-	if got := clientAddr(e.NewContext(req, httptest.NewRecorder())); got != netip.MustParseAddr("127.0.0.2") {
-		t.Fatalf("clientAddr = %v, want the peer 127.0.0.2", got)
+	if got := dialect.ClientAddr(e.NewContext(req, httptest.NewRecorder())); got != netip.MustParseAddr("127.0.0.2") {
+		t.Fatalf("ClientAddr = %v, want the peer 127.0.0.2", got)
 	}
 	req.RemoteAddr = "[::ffff:127.0.0.1]:1"
-	if got := clientAddr(e.NewContext(req, httptest.NewRecorder())); got != netip.MustParseAddr("127.0.0.1") {
-		t.Fatalf("clientAddr of a mapped address = %v", got)
+	if got := dialect.ClientAddr(e.NewContext(req, httptest.NewRecorder())); got != netip.MustParseAddr("127.0.0.1") {
+		t.Fatalf("ClientAddr of a mapped address = %v", got)
 	}
 }

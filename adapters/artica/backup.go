@@ -48,9 +48,13 @@ type restoreState struct {
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished,omitzero"`
 	// Status is running, done or failed.
-	Status  string `json:"status"`
-	Entries int    `json:"entries"`
-	Error   string `json:"error,omitempty"`
+	Status string `json:"status"`
+	// Entries is how many entries the restore wrote: Added were not
+	// there, Replaced were overwritten with the backup's version.
+	Entries  int    `json:"entries"`
+	Added    int    `json:"added"`
+	Replaced int    `json:"replaced"`
+	Error    string `json:"error,omitempty"`
 }
 
 // take writes a backup of the domain now. It fails with errBusy when a

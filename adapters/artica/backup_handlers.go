@@ -48,6 +48,13 @@ func (d *Dialect) backupImport(c echo.Context) error {
 	if _, readOnly := callerOf(c); readOnly {
 		return fail(c, "permission denied: a read-only key cannot restore a backup")
 	}
+	if err := d.domain.MayImport(d.serviceCaller(c)); err != nil {
+		// Asked before the background work starts, so that the client is
+		// told (and the audit log shows the refusal).
+		name, _ := callerOf(c)
+		d.log.Warn("artica restore refused: the caller has no restore right", "caller", name)
+		return fail(c, "permission denied: restoring a backup needs the restore right (apiKeys[].restore)")
+	}
 	f, err := d.backups.open(name)
 	if errors.Is(err, errNoSuchBackup) {
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -69,7 +76,8 @@ func (d *Dialect) backupImport(c echo.Context) error {
 			d.log.Error("artica restore failed", "file", name, "request_id", caller.RequestID, "error", err)
 			return
 		}
-		d.log.Info("artica restore done", "file", name, "entries", entries, "request_id", caller.RequestID)
+		d.log.Info("artica restore done", "file", name, "added", entries.Added, "replaced", entries.Replaced,
+			"request_id", caller.RequestID)
 	})
 	if !started {
 		d.backups.running.Unlock()

@@ -51,7 +51,16 @@ type Config struct {
 	APIKeys []APIKey `mapstructure:"apiKeys"`
 	// AllowFrom is the CIDR allow-list of TCP clients; default loopback.
 	AllowFrom []string `mapstructure:"allowFrom"`
-	Backup    Backup   `mapstructure:"backup"`
+	// SocketRestore gives unix-socket callers the restore right
+	// (/openldap/backup/import): on by default, as the socket is Artica's
+	// own administration channel and its file mode admits only the
+	// host's administrators. A TCP key needs `restore: true`.
+	SocketRestore bool   `mapstructure:"socketRestore"`
+	Backup        Backup `mapstructure:"backup"`
+	// MaxResults bounds the entries of one list answer (an organization's
+	// groups, a member's groups); past it the answer is Status false.
+	// Default 10,000.
+	MaxResults int `mapstructure:"maxResults"`
 }
 
 // APIKey is one accepted TCP key. Give its SHA-256 (`sha256:<hex>`, see
@@ -66,6 +75,11 @@ type APIKey struct {
 	Key string `mapstructure:"key"`
 	// ReadOnly keys may read but not change anything.
 	ReadOnly bool `mapstructure:"readOnly"`
+	// Restore grants restoring a backup over the whole domain
+	// (/openldap/backup/import). Off by default: a key's member and group
+	// calls stay inside the organizations' containers, and a restore
+	// reaches every entry of the domain.
+	Restore bool `mapstructure:"restore"`
 }
 
 // Backup configures the LDIF backups of /openldap/backup/*.
@@ -84,10 +98,12 @@ type Backup struct {
 // DefaultConfig is the configuration a block is decoded over.
 func DefaultConfig() *Config {
 	return &Config{
-		UsersDN:      DefaultUsersDN,
-		GroupsDN:     DefaultGroupsDN,
-		DefaultGroup: DefaultDefaultGroup,
-		AllowFrom:    []string{"127.0.0.1/32", "::1/128"},
+		UsersDN:       DefaultUsersDN,
+		GroupsDN:      DefaultGroupsDN,
+		DefaultGroup:  DefaultDefaultGroup,
+		AllowFrom:     []string{"127.0.0.1/32", "::1/128"},
+		SocketRestore: true,
+		MaxResults:    dialect.DefaultMaxResults,
 	}
 }
 
@@ -96,6 +112,9 @@ func (c *Config) Validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
+	if c.MaxResults < 0 {
+		add("maxResults: must not be negative")
+	}
 	if !c.MultipleOrganizations && len(c.Organizations) > 1 {
 		add("organizations: %d organizations are listed but multipleOrganizations is off", len(c.Organizations))
 	}
@@ -134,6 +153,9 @@ func (c *Config) Validate() error {
 	for i, k := range c.APIKeys {
 		if _, err := k.digest(); err != nil {
 			add("apiKeys[%d]: %w", i, err)
+		}
+		if k.ReadOnly && k.Restore {
+			add("apiKeys[%d]: a readOnly key cannot have the restore right", i)
 		}
 		if k.Name == "" {
 			add("apiKeys[%d]: name is required", i)

@@ -16,7 +16,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	c := DefaultConfig()
 	c.Organizations = []string{"a.com", "b(c)", "a.com"}
 	c.AllowFrom = []string{"10.0.0.0/8", "not-a-cidr"}
-	c.APIKeys = []APIKey{{Name: "k1", Hash: "sha256:zz"}, {Name: "k1", Key: "short"}, {Key: "0123456789abcdef", Hash: HashKey("x")}}
+	c.APIKeys = []APIKey{{Name: "k1", Hash: "sha256:zz"}, {Name: "k1", Key: "short"}, {Key: "0123456789abcdef", Hash: HashKey("x")},
+		{Name: "k4", Hash: HashKey("y"), ReadOnly: true, Restore: true}}
 	c.Backup = Backup{Interval: 10 * time.Second, Daily: "25:99", Keep: -1}
 	c.UsersDN = "ou=users,{suffix}"
 	err := c.Validate()
@@ -27,7 +28,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"multipleOrganizations is off", `"b(c)"`, "listed twice", "not-a-cidr",
 		"apiKeys[0]: hash", "apiKeys[1]: key", `name "k1" is used twice`, "apiKeys[2]: set hash or key",
 		"apiKeys[2]: name is required", "shorter than a minute", "interval or daily", "backup.daily",
-		"backup.keep",
+		"backup.keep", "apiKeys[3]: a readOnly key cannot have the restore right",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate error lacks %q:\n%v", want, err)

@@ -30,9 +30,14 @@ type Dialect struct {
 
 	allow []netip.Prefix
 	keys  []apiKey
+	// socketRestore: socket callers hold the restore right.
+	socketRestore bool
 
 	backups  *backups
 	schedule *scheduler
+
+	// maxResults bounds the entries of one list answer.
+	maxResults int
 
 	// bg lives as long as the dialect: background work (restart, restore,
 	// scheduled backups) runs on it and Close cancels and waits for it.
@@ -63,6 +68,8 @@ func newDialect(c *Config, deps dialect.Deps) (*Dialect, error) {
 		log:     log, // the server has named the dialect in it
 		version: deps.Version,
 		byName:  map[string]*organization{},
+		// 0 is the default: a block written in code need not say it.
+		maxResults: dialect.MaxResults(c.MaxResults),
 	}
 	if d.version == "" {
 		d.version = version.Version
@@ -100,12 +107,13 @@ func newDialect(c *Config, deps dialect.Deps) (*Dialect, error) {
 		}
 		d.allow = append(d.allow, p.Masked())
 	}
+	d.socketRestore = c.SocketRestore
 	for _, k := range c.APIKeys {
 		sum, err := k.digest()
 		if err != nil {
 			return nil, fmt.Errorf("artica: api key %q: %w", k.Name, err)
 		}
-		d.keys = append(d.keys, apiKey{name: k.Name, sum: sum, readOnly: k.ReadOnly})
+		d.keys = append(d.keys, apiKey{name: k.Name, sum: sum, readOnly: k.ReadOnly, restore: k.Restore})
 	}
 	dir := c.Backup.Dir
 	if dir == "" {
@@ -196,10 +204,11 @@ func (d *Dialect) caller(c echo.Context) identity.Caller {
 }
 
 // serviceCaller acts on the whole directory (backups, restore, reconnect):
-// the core refuses those to a scope limited to subtrees.
+// the core refuses those to a scope limited to subtrees, and a restore to
+// a caller without the restore right.
 func (d *Dialect) serviceCaller(c echo.Context) identity.Caller {
 	name, readOnly := callerOf(c)
-	return dialect.Caller(c, Name, name, identity.Scope{ReadOnly: readOnly})
+	return dialect.Caller(c, Name, name, identity.Scope{ReadOnly: readOnly, Restore: d.mayRestore(c)})
 }
 
 var _ dialect.Dialect = (*Dialect)(nil)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 )
@@ -68,6 +69,16 @@ func (d *Dialect) doneWith(c echo.Context, info string, v any) error {
 // fail answers a failure with HTTP 200, as Artica does.
 func fail(c echo.Context, message string) error {
 	return writeJSON(c, http.StatusOK, failure{Error: message})
+}
+
+// tooManyRequests answers a throttled client (or a full hashing bound)
+// with HTTP 429, unlike Artica's other failures: a client that reads only
+// Status still sees a failure, and one that honours the status and
+// Retry-After waits instead of retrying at once.
+func tooManyRequests(c echo.Context, seconds int) error {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
+	return writeJSON(c, http.StatusTooManyRequests,
+		failure{Error: "too many requests, retry after " + strconv.Itoa(seconds) + " seconds"})
 }
 
 // authFailed answers a refused TCP client.

@@ -17,6 +17,9 @@ import (
 // core's own validation and policy messages: a backend's diagnostic is
 // logged, never shown.
 func (d *Dialect) failErr(c echo.Context, subject string, err error) error {
+	if seconds, ok := identity.RetryAfter(err); ok {
+		return tooManyRequests(c, seconds)
+	}
 	return fail(c, d.message(c, subject, err))
 }
 
@@ -54,6 +57,8 @@ func (d *Dialect) message(c echo.Context, subject string, err error) string {
 		return subject + " is not empty"
 	case errors.Is(err, dialect.ErrBodyTooLarge):
 		return "request body too large"
+	case errors.Is(err, dialect.ErrTooManyResults):
+		return err.Error()
 	}
 	d.log.Error("artica request failed", "subject", subject, "request_id", dialect.RequestID(c), "error", err)
 	return "internal error"
@@ -63,7 +68,7 @@ func (d *Dialect) message(c echo.Context, subject string, err error) string {
 // carry a server's diagnostic (a failed background restore).
 func errorKind(err error) string {
 	for _, s := range []error{
-		identity.ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidInput,
+		identity.ErrForbidden, identity.ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidInput,
 		directory.ErrUnavailable, directory.ErrConflict, directory.ErrNotSupported, directory.ErrProtected,
 		directory.ErrNotEmpty, directory.ErrPasswordPolicy, context.Canceled, context.DeadlineExceeded,
 	} {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -33,7 +34,11 @@ func (d *Dialect) listGroups(c echo.Context) error {
 		Base:  org.GroupsDN,
 		Scope: directory.ScopeSubtree,
 		Sort:  []directory.SortKey{{Field: directory.FieldGIDNumber}},
+		Limit: d.maxResults + 1,
 	})
+	if err == nil {
+		err = dialect.CheckResults(len(page.Items), d.maxResults)
+	}
 	if err != nil {
 		return d.failErr(c, "groups of "+org.Name, err)
 	}

@@ -1,13 +1,13 @@
 package artica
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -52,8 +52,9 @@ func (d *Dialect) refuse(c echo.Context, subject string, err error) error {
 
 // createMember answers POST /openldap/members: the user is created in the
 // organization's users container with gpid (0: the organization's default
-// group) as primary group, and made a member of that group; if the
-// membership fails the user is removed again.
+// group) as primary group, and made a member of that group, both or
+// neither (the core's CreateMember; a retry completes a create the process
+// did not live to finish).
 func (d *Dialect) createMember(c echo.Context) error {
 	var in newMember
 	if err := decodeBody(c, &in); err != nil {
@@ -95,7 +96,7 @@ func (d *Dialect) createMember(c echo.Context) error {
 	if !directory.IsUnder(group.DN, org.GroupsDN) {
 		return fail(c, fmt.Sprintf("group %d does not belong to the organization %s", gid, org.Name))
 	}
-	u, err := d.domain.CreateUser(ctx, caller, directory.NewUser{
+	_, err = d.domain.CreateMember(ctx, caller, directory.NewUser{
 		ParentDN:    org.UsersDN,
 		Username:    in.Login,
 		GIDNumber:   gid,
@@ -104,20 +105,9 @@ func (d *Dialect) createMember(c echo.Context) error {
 		DisplayName: strings.TrimSpace(in.Firstname + " " + in.Lastname),
 		Mail:        in.Email,
 		Password:    in.Password,
-	})
+	}, directory.ByID(group.ID))
 	if err != nil {
 		return d.failErr(c, subject, err)
-	}
-	err = d.domain.AddMember(ctx, caller, directory.ByID(group.ID), directory.UserRef(directory.ByID(u.ID)))
-	if err != nil {
-		// Undo on a context the client cannot cancel: a user without its
-		// primary group's membership must not stay behind.
-		undo := context.WithoutCancel(ctx)
-		if uerr := d.domain.DeleteUser(undo, caller, directory.ByID(u.ID)); uerr != nil {
-			d.log.Error("undoing a half-created member failed; the entry needs attention",
-				"dn", u.DN, "error", uerr)
-		}
-		return d.failErr(c, fmt.Sprintf("group %d", gid), err)
 	}
 	return d.done(c, "")
 }
@@ -203,6 +193,9 @@ func (d *Dialect) memberGroups(c echo.Context) error {
 		return d.refuse(c, "member", err)
 	}
 	ms, err := d.domain.MemberOf(c.Request().Context(), d.caller(c), directory.UserRef(directory.ByName(uid)), false)
+	if err == nil {
+		err = dialect.CheckResults(len(ms), d.maxResults)
+	}
 	if err != nil {
 		return d.failErr(c, "member "+uid, err)
 	}

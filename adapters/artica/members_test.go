@@ -125,6 +125,8 @@ func TestCreateMemberRefusals(t *testing.T) {
 		{"login with a filter wildcard", `{"login":"*","password":"Secret1!","ou":"example.com"}`, "contains one of the characters"},
 		{"login with NUL", `{"login":"x1\u0000","password":"Secret1!","ou":"example.com"}`, "control character"},
 		{"body not UTF-8", "{\"login\":\"x1\",\"password\":\"Secret1!\",\"ou\":\"example.com\",\"firstname\":\"J\xffrg\"}", "not valid UTF-8"},
+		{"a lone surrogate", `{"login":"x1","password":"Secret1!","ou":"example.com","firstname":"J\ud800rg"}`, "lone UTF-16 surrogate"},
+		{"a lone low surrogate in the login", `{"login":"x1\udc00","password":"Secret1!","ou":"example.com"}`, "lone UTF-16 surrogate"},
 		{"unknown gpid", `{"login":"x1","password":"Secret1!","ou":"example.com","gpid":4242}`, "group 4242 not found"},
 		{"taken login", seedCreate, "member jdupont already exists"},
 		{"weak password", `{"login":"x1","password":"abc","ou":"example.com"}`, "password does not meet the policy"},

@@ -9,11 +9,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/jsoncheck"
 )
 
 // maxBody bounds a request body even when the server's limit is larger:
@@ -49,10 +49,10 @@ func decodeBody(c echo.Context, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("a JSON object is expected in the request body")
 	}
-	// JSON is UTF-8 (RFC 8259); encoding/json would quietly store U+FFFD
-	// for the bytes that are not, so a value would not be what was sent.
-	if !utf8.Valid(body) {
-		return badRequest("the request body is not valid UTF-8")
+	// encoding/json would quietly store U+FFFD for invalid UTF-8 and lone
+	// surrogates, so a value would not be what was sent.
+	if err := jsoncheck.Text(body); err != nil {
+		return badRequest("%s", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {

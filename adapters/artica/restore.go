@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -51,14 +52,15 @@ func (b *backups) open(name string) (*os.File, error) {
 // restore imports an opened backup, replacing the entries it holds; it
 // must be called with b.running held and releases it. Gzip is recognised
 // by its magic bytes, so a plain .ldif restores too.
-func (b *backups) restore(ctx context.Context, f *os.File, domain *identity.Domain, c identity.Caller) (int, error) {
+func (b *backups) restore(ctx context.Context, f *os.File, domain *identity.Domain, c identity.Caller) (directory.ImportResult, error) {
 	defer b.running.Unlock()
 	defer f.Close()
 	state := &restoreState{File: filepath.Base(f.Name()), Started: time.Now().UTC(), Status: "running"}
 	b.setRestore(state)
 	entries, err := importBackup(ctx, f, domain, c)
 	done := *state
-	done.Finished, done.Entries, done.Status = time.Now().UTC(), entries, "done"
+	done.Finished, done.Status = time.Now().UTC(), "done"
+	done.Entries, done.Added, done.Replaced = entries.Written(), entries.Added, entries.Replaced
 	if err != nil {
 		done.Status, done.Error = "failed", restoreProblem(err)
 	}
@@ -66,13 +68,13 @@ func (b *backups) restore(ctx context.Context, f *os.File, domain *identity.Doma
 	return entries, err
 }
 
-func importBackup(ctx context.Context, f io.Reader, domain *identity.Domain, c identity.Caller) (int, error) {
+func importBackup(ctx context.Context, f io.Reader, domain *identity.Domain, c identity.Caller) (directory.ImportResult, error) {
 	r := bufio.NewReader(f)
 	var src io.Reader = r
 	if magic, err := r.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(r)
 		if err != nil {
-			return 0, fmt.Errorf("%w: %w", errCorruptBackup, err)
+			return directory.ImportResult{}, fmt.Errorf("%w: %w", errCorruptBackup, err)
 		}
 		defer gz.Close()
 		src = gz

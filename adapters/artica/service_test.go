@@ -96,6 +96,9 @@ func TestTCPListenerNeedsKeyAndAllowedAddress(t *testing.T) {
 	checkFailure(t, tcp("DELETE", "/openldap/members/jdupont", "", ro), http.StatusOK, "permission denied")
 	checkFailure(t, tcp("GET", "/openldap/restart", "", ro), http.StatusOK, "permission denied")
 	checkFailure(t, tcp("GET", "/openldap/backup/import/Save-2026-06-17.gz", "", ro), http.StatusOK, "permission denied")
+	// A read-write key without restore: true may not restore the domain.
+	checkFailure(t, tcp("GET", "/openldap/backup/import/Save-2026-06-17.gz", "", key("X-API-Key", "read-write-key-000001")),
+		http.StatusOK, "permission denied: restoring a backup needs the restore right")
 	if h.user("jdupont") == nil {
 		t.Fatal("the read-only key deleted a member")
 	}
@@ -142,7 +145,8 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatalf("jdupont not restored: %+v", u)
 	}
 	h.data(h.ok("GET", "/openldap/backup/instant", ""), &inst)
-	if inst.LastRestore == nil || inst.LastRestore.Status != "done" || inst.LastRestore.File != "Save-2026-06-17.gz" || inst.LastRestore.Entries == 0 {
+	if inst.LastRestore == nil || inst.LastRestore.Status != "done" || inst.LastRestore.File != "Save-2026-06-17.gz" ||
+		inst.LastRestore.Entries == 0 || inst.LastRestore.Added != 1 || inst.LastRestore.Entries != inst.LastRestore.Added+inst.LastRestore.Replaced {
 		t.Fatalf("last restore = %+v", inst.LastRestore)
 	}
 }

@@ -61,10 +61,19 @@ func (k *Dialect) credentials(r *http.Request) (username, password string) {
 // errUnauthorized, or a directory failure as it is.
 func (k *Dialect) authenticate(ctx context.Context, username, password string, newCaller func(name string) identity.Caller) (principal, error) {
 	if username == appUsername {
+		// Throttled by the client's address before the token is compared;
+		// a user's password is throttled by the core (Authenticate).
+		c := newCaller(appUsername)
+		check, err := k.users.dom.BeginCheck(c, "")
+		if err != nil {
+			return principal{}, err
+		}
 		if !k.token.matches(password) {
+			check.Failed()
 			return principal{}, errUnauthorized
 		}
-		return principal{caller: newCaller(appUsername)}, nil
+		check.Succeeded()
+		return principal{caller: c}, nil
 	}
 	if username == "" || password == "" {
 		return principal{}, errUnauthorized

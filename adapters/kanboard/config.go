@@ -13,8 +13,9 @@ import (
 // Name is the dialect's configuration key and metrics label.
 const Name = "kanboard"
 
-// Group defaults. The admin group is replaced by the quick start's own
-// admin group (dirgate-admins) when the quick start bootstraps the dialect.
+// Group defaults: Kanboard's own groups. They must not be groups another
+// dialect makes administrators of (the quick start's dirgate-admins):
+// createUser and updateUser add users to them.
 const (
 	DefaultAdminGroup     = "kanboard-admins"
 	DefaultManagerGroup   = "kanboard-managers"
@@ -54,6 +55,13 @@ type Config struct {
 	// LDAPUsersGroup lists the directory users createLdapUser registered
 	// (is_ldap_user "1"), wherever below LDAPBase they live.
 	LDAPUsersGroup string `mapstructure:"ldapUsersGroup"`
+	// MaxBatch bounds the requests of one batch (default 100); a larger
+	// batch is one -32600 Invalid Request and nothing of it runs.
+	MaxBatch int `mapstructure:"maxBatch"`
+	// MaxResults bounds the users one HTTP answer lists, shared by the
+	// getAllUsers calls of a batch (default 10,000); a call past it gets
+	// -32000 "Too many results".
+	MaxResults int `mapstructure:"maxResults"`
 }
 
 // DefaultConfig is the configuration a block is decoded over.
@@ -62,6 +70,8 @@ func DefaultConfig() *Config {
 		AdminGroup:     DefaultAdminGroup,
 		ManagerGroup:   DefaultManagerGroup,
 		LDAPUsersGroup: DefaultLDAPUsersGroup,
+		MaxBatch:       DefaultMaxBatch,
+		MaxResults:     dialect.DefaultMaxResults,
 	}
 }
 
@@ -72,6 +82,12 @@ func (c *Config) Validate() error {
 
 	if c.Token != "" && len(c.Token) < minTokenLength {
 		add("token: must be at least %d characters (or empty to turn application mode off)", minTokenLength)
+	}
+	if c.MaxBatch < 1 {
+		add("maxBatch: must be at least 1")
+	}
+	if c.MaxResults < 1 {
+		add("maxResults: must be at least 1")
 	}
 	if c.Token != strings.TrimSpace(c.Token) {
 		add("token: must not start or end with a space")
@@ -121,18 +137,24 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newDialect(deps, d, l, c.Token, c.AuthHeader), nil
+	k := newDialect(deps, d, l, c.Token, c.AuthHeader)
+	if c.MaxBatch > 0 {
+		k.maxBatch = c.MaxBatch
+	}
+	k.maxResults = dialect.MaxResults(c.MaxResults)
+	return k, nil
 }
 
-// Bootstrap generates the API token on the quick start's first run and
-// gives the app-admin role to the quick start's admin group.
+// Bootstrap generates the API token on the quick start's first run. The
+// role groups stay Kanboard's own: were app-admin the quick start's admin
+// group, createUser(role: app-admin) would make gateway administrators.
+// The quick start's admin group becomes a member of the app-admin group
+// instead, so its admins are Kanboard admins (nested groups count).
 func (c *Config) Bootstrap(b *dialect.Bootstrap) (any, error) {
 	if c.Token == "" {
 		c.Token = b.Secret(30)
 	}
-	if b.AdminGroup != "" {
-		c.AdminGroup = b.AdminGroup
-	}
+	b.AdminRoleGroups = append(b.AdminRoleGroups, c.AdminGroup)
 	return map[string]string{"username": appUsername, "token": c.Token}, nil
 }
 

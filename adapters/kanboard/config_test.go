@@ -20,6 +20,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	c.UsersDN = "not a dn"
 	c.ManagerGroup = "Kanboard-Admins"
 	c.LDAPUsersGroup = " "
+	c.MaxBatch = 0
+	c.MaxResults = -1
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("Validate() = nil")
@@ -30,6 +32,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		`usersDN: "not a dn" is not a DN`,
 		`managerGroup: "Kanboard-Admins" is already the adminGroup`,
 		"ldapUsersGroup: is required",
+		"maxBatch: must be at least 1",
+		"maxResults: must be at least 1",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v\nmissing %q", err, want)
@@ -45,7 +49,9 @@ func TestValidateAcceptsNoToken(t *testing.T) {
 	}
 }
 
-func TestBootstrapGeneratesTokenAndAdoptsAdminGroup(t *testing.T) {
+// The quick start's admin group is the gateway's: Kanboard's app-admin
+// role stays in Kanboard's own group.
+func TestBootstrapGeneratesTokenKeepsKanboardRoleGroups(t *testing.T) {
 	c := DefaultConfig()
 	section, err := c.Bootstrap(&dialect.Bootstrap{
 		AdminUsername: "admin", AdminGroup: "dirgate-admins",
@@ -54,7 +60,7 @@ func TestBootstrapGeneratesTokenAndAdoptsAdminGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Token != strings.Repeat("k", 30) || c.AdminGroup != "dirgate-admins" {
+	if c.Token != strings.Repeat("k", 30) || c.AdminGroup != DefaultAdminGroup {
 		t.Errorf("after Bootstrap: token %q, adminGroup %q", c.Token, c.AdminGroup)
 	}
 	got, _ := section.(map[string]string)

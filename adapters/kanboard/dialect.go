@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +19,8 @@ type Dialect struct {
 	authHeader string
 	scope      identity.Scope
 	log        *slog.Logger
+	// maxBatch and maxResults bound a request's batch and its answer.
+	maxBatch, maxResults int
 }
 
 func newDialect(deps dialect.Deps, d *identity.Domain, l layout, token, authHeader string) *Dialect {
@@ -34,6 +37,8 @@ func newDialect(deps dialect.Deps, d *identity.Domain, l layout, token, authHead
 		authHeader: authHeader,
 		scope:      l.scope(d.BaseDN()),
 		log:        log,
+		maxBatch:   DefaultMaxBatch,
+		maxResults: dialect.DefaultMaxResults,
 	}
 }
 
@@ -76,10 +81,16 @@ func (k *Dialect) serve(c echo.Context) error {
 		if d.challenge != "" {
 			c.Response().Header().Set("WWW-Authenticate", d.challenge)
 		}
+		if d.retryAfter > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(d.retryAfter))
+		}
 		return c.JSONBlob(d.status, d.body())
 	}
 	if err != nil {
 		return err // only an encoding failure of our own values: the server's 500
+	}
+	if x.retryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(x.retryAfter))
 	}
 	if len(out) == 0 {
 		// Only notifications: nothing to answer, as Kanboard does.

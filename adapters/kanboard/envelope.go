@@ -3,6 +3,7 @@ package kanboard
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/creachadair/jrpc2"
@@ -31,6 +32,8 @@ type denial struct {
 	message string
 	// challenge is sent as WWW-Authenticate.
 	challenge string
+	// retryAfter, when set, is sent as Retry-After (seconds).
+	retryAfter int
 }
 
 func (d *denial) Error() string { return d.message }
@@ -39,6 +42,24 @@ var (
 	errUnauthorized = &denial{status: http.StatusUnauthorized, message: "Unauthorized", challenge: `Basic realm="JsonRPC"`}
 	errForbidden    = &denial{status: http.StatusForbidden, message: "Forbidden"}
 )
+
+// Kanboard has no rate limit of its own; a throttled request is answered
+// like its other refusals, as the JSON-RPC object whose code is the HTTP
+// status, so a client that raises on non-2xx stops there.
+const msgTooManyRequests = "Too Many Requests"
+
+func tooManyRequests(seconds int) *denial {
+	return &denial{status: http.StatusTooManyRequests, message: msgTooManyRequests, retryAfter: seconds}
+}
+
+// tooManyRequestsInBatch is the error object of one batch member refused
+// for too many requests: the other members keep their answers (some may
+// have changed the directory already), so the whole response cannot be
+// replaced.
+func tooManyRequestsInBatch(seconds int) *jrpc2.Error {
+	return (&jrpc2.Error{Code: http.StatusTooManyRequests, Message: msgTooManyRequests}).
+		WithData(fmt.Sprintf("Retry after %d seconds", seconds))
+}
 
 // body is the denial's JSON-RPC object; its code is the HTTP status.
 func (d *denial) body() []byte {

@@ -3,10 +3,11 @@ package kanboard
 import (
 	"context"
 	"errors"
-	"unicode/utf8"
 
 	"github.com/creachadair/jrpc2"
 
+	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/jsoncheck"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -29,6 +30,9 @@ type exchange struct {
 	// methods records the procedures called, for the metrics route.
 	methods []string
 	batch   bool
+	// retryAfter is the longest wait a batch member was told to observe,
+	// sent as Retry-After.
+	retryAfter int
 }
 
 // answer returns the response body (empty when there is nothing to
@@ -36,12 +40,15 @@ type exchange struct {
 //
 // jrpc2 parses the body and checks each request's shape; what Kanboard
 // does differently is decided here: a body that is not an object or array,
-// or not UTF-8, is a parse error, `[]` is one invalid-request object, and
-// unknown members of a request are ignored rather than refused.
+// not UTF-8 or with a lone surrogate escape is a parse error, `[]` is one
+// invalid-request object, and unknown members of a request are ignored
+// rather than refused. What dirgate adds: a batch over maxBatch is one
+// invalid-request object, and the calls share a budget of maxResults
+// listed users.
 func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
-	// PHP's json_decode refuses invalid UTF-8 where encoding/json would
-	// quietly turn it into U+FFFD.
-	if b := firstByte(body); b != '{' && b != '[' || !utf8.Valid(body) {
+	// PHP's json_decode refuses invalid UTF-8 and lone surrogate escapes
+	// where encoding/json would quietly turn them into U+FFFD.
+	if b := firstByte(body); b != '{' && b != '[' || jsoncheck.Text(body) != nil {
 		return encodeReply(nil, nil, errParse)
 	}
 	reqs, err := jrpc2.ParseRequests(body)
@@ -52,6 +59,14 @@ func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
 		return encodeReply(nil, nil, errInvalidRequest)
 	}
 	x.batch = reqs[0].Batch
+	if len(reqs) > x.k.maxBatch {
+		// Before credentials and before any call: nothing of an oversized
+		// batch runs. The answer is the library's to an invalid request.
+		x.k.log.InfoContext(ctx, "kanboard: batch refused: too many requests",
+			"requests", len(reqs), "max_batch", x.k.maxBatch, "request_id", x.requestID)
+		return encodeReply(nil, nil, errInvalidRequest)
+	}
+	ctx = withListBudget(ctx, x.k.maxResults)
 	var replies [][]byte
 	for _, r := range membersOf(body, reqs, x.batch) {
 		reply, err := x.handle(ctx, r)
@@ -111,10 +126,25 @@ func (x *exchange) handle(ctx context.Context, r member) ([]byte, error) {
 // failure passes a denial up to replace the whole response and turns any
 // other error (the directory failing) into -32603 for this request, with
 // the diagnostic in the log only.
+//
+// Too many requests replaces the whole response when it is the
+// credentials that were refused, or when there is no batch to keep
+// answers for; in a batch it is that member's error object.
 func (x *exchange) failure(ctx context.Context, err error, reply func(any, *jrpc2.Error) ([]byte, error)) ([]byte, error) {
 	var d *denial
 	if errors.As(err, &d) {
 		return nil, d
+	}
+	if errors.Is(err, dialect.ErrTooManyResults) {
+		return reply(nil, errTooManyResults.WithData(err.Error()))
+	}
+	if seconds, ok := identity.RetryAfter(err); ok {
+		x.k.log.DebugContext(ctx, "kanboard: too many requests", "request_id", x.requestID, "error", err)
+		if !x.batch || errors.Is(x.authErr, identity.ErrTooManyRequests) {
+			return nil, tooManyRequests(seconds)
+		}
+		x.retryAfter = max(x.retryAfter, seconds)
+		return reply(nil, tooManyRequestsInBatch(seconds))
 	}
 	x.k.log.WarnContext(ctx, "kanboard: request failed", "username", x.username,
 		"request_id", x.requestID, "error", err)

@@ -75,11 +75,16 @@ func (t *userTable) get(ctx context.Context, c identity.Caller, ref directory.Re
 
 // all is getAllUsers: Kanboard's own users and the registered directory
 // users, ordered by username. Roles come from three group reads, not one
-// read per user.
+// read per user. The answer's budget (maxResults) bounds the users read:
+// one more than it may hold says there are too many without reading all.
 func (t *userTable) all(ctx context.Context, c identity.Caller) (any, error) {
-	own, err := t.dom.SearchUsers(ctx, c, directory.Query{Base: t.layout.usersDN})
+	budget := budgetOf(ctx)
+	own, err := t.dom.SearchUsers(ctx, c, directory.Query{Base: t.layout.usersDN, Limit: budget.left + 1})
 	if err != nil && !errors.Is(err, directory.ErrNotFound) {
 		return nil, err
+	}
+	if len(own.Items) > budget.left {
+		return nil, budget.spend(len(own.Items))
 	}
 	registered, err := t.memberIDs(ctx, c, t.layout.ldapUsers, false)
 	if err != nil {
@@ -124,6 +129,9 @@ func (t *userTable) all(ctx context.Context, c identity.Caller) (any, error) {
 		if t.layout.isKanboardUser(u, a.registered) && u.UIDNumber > 0 {
 			views = append(views, viewOf(a))
 		}
+	}
+	if err := budget.spend(len(views)); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(views, func(a, b userView) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Username), strings.ToLower(b.Username)),

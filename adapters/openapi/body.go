@@ -8,11 +8,11 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/jsoncheck"
 )
 
 // Media types of request bodies.
@@ -40,10 +40,10 @@ func readJSON(c echo.Context) ([]byte, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, badRequest("a JSON request body is required")
 	}
-	// JSON is UTF-8 (RFC 8259); encoding/json would quietly turn the bytes
-	// that are not into U+FFFD, and store a value that was not sent.
-	if !utf8.Valid(raw) {
-		return nil, badRequest("the request body is not valid UTF-8")
+	// encoding/json would quietly turn invalid UTF-8 and lone surrogates
+	// into U+FFFD, and store a value that was not sent.
+	if err := jsoncheck.Text(raw); err != nil {
+		return nil, badRequest("%s", err)
 	}
 	return raw, nil
 }

@@ -53,6 +53,10 @@ type Config struct {
 	// admins too. Empty: only the listed DNs.
 	AdminGroup  string      `mapstructure:"adminGroup"`
 	Invitations Invitations `mapstructure:"invitations"`
+	// MaxResults bounds the entries of the lists that have no paging (a
+	// group's members, a principal's groups): past it, 400. The paged
+	// lists are bounded by page[limit]. Default 10,000.
+	MaxResults int `mapstructure:"maxResults"`
 }
 
 // Invitations configures the invitation tokens.
@@ -73,6 +77,7 @@ func DefaultConfig() *Config {
 		TokenLifetime: DefaultTokenLifetime,
 		AdminGroup:    DefaultAdminGroup,
 		Invitations:   Invitations{Lifetime: DefaultInvitationLifetime},
+		MaxResults:    dialect.DefaultMaxResults,
 	}
 }
 
@@ -81,6 +86,9 @@ func (c *Config) Validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
+	if c.MaxResults < 0 {
+		add("maxResults: must not be negative")
+	}
 	checkSecret := func(key, secret string) {
 		switch {
 		case secret == "":

@@ -38,7 +38,7 @@ func newDialect(cfg *Config, deps dialect.Deps) (*Dialect, error) {
 	d := &Dialect{
 		cfg:    cfg,
 		domain: domain,
-		log:    log.With("dialect", Name),
+		log:    log,
 		now:    time.Now,
 	}
 	now := func() time.Time { return d.now() }

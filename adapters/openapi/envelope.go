@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -58,6 +59,9 @@ func (d *Dialect) respondError(c echo.Context, err error) error {
 		"error", fmt.Sprint(api))
 	if c.Response().Committed {
 		return nil
+	}
+	if api.retryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(api.retryAfter))
 	}
 	return c.JSON(api.status, errorBody{Error: api.message})
 }

@@ -16,6 +16,8 @@ type apiError struct {
 	status  int
 	message string
 	cause   error
+	// retryAfter, when set, is sent as the Retry-After header (seconds).
+	retryAfter int
 }
 
 func (e *apiError) Error() string {
@@ -71,6 +73,12 @@ func coreError(err error, subject string) *apiError {
 	var validation *identity.ValidationError
 	var policy *identity.PolicyError
 	switch {
+	case errors.Is(err, dialect.ErrTooManyResults):
+		return &apiError{status: http.StatusBadRequest, message: err.Error(), cause: err}
+	case errors.Is(err, identity.ErrTooManyRequests):
+		seconds, _ := identity.RetryAfter(err)
+		return &apiError{status: http.StatusTooManyRequests, retryAfter: seconds, cause: err,
+			message: fmt.Sprintf("too many requests; retry after %d seconds", seconds)}
 	case errors.Is(err, dialect.ErrBodyTooLarge):
 		return wrap(http.StatusRequestEntityTooLarge, "request body too large")
 	case errors.As(err, &validation):

@@ -60,7 +60,10 @@ func newHarness(t *testing.T, opts ...func(*harnessOptions)) *harness {
 		f(&o)
 	}
 	ctx := context.Background()
-	env := inproc.New(t, identity.DomainConfig{Name: "example.com", PasswordPolicy: o.policy}, "dc=example,dc=com")
+	// Users get a primary gid without a group entry: the fixtures list
+	// every group, and the core's default group would be one more.
+	env := inproc.New(t, identity.DomainConfig{Name: "example.com", PasswordPolicy: o.policy,
+		DefaultGIDNumber: 59999, AdminGroups: []string{testAdminGroup}}, "dc=example,dc=com")
 	domain := env.Domain
 	for _, ou := range []string{"people", "groups"} {
 		if _, err := domain.CreateOU(ctx, setupCaller, directory.NewOU{Name: ou}); err != nil && !strings.Contains(err.Error(), "exists") {

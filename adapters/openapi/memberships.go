@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -123,6 +124,9 @@ func (d *Dialect) listMemberships(c echo.Context, p directory.PrincipalRef, subj
 		return err
 	}
 	ms, err := d.domain.MemberOf(c.Request().Context(), sessionOf(c).caller, p, q.indirect())
+	if err == nil {
+		err = dialect.CheckResults(len(ms), dialect.MaxResults(d.cfg.MaxResults))
+	}
 	if err != nil {
 		return lookupError(err, subject)
 	}
@@ -172,6 +176,9 @@ func (d *Dialect) groupMembers(c echo.Context) error {
 	}
 	id := c.Param("groupId")
 	ms, err := d.domain.Members(c.Request().Context(), sessionOf(c).caller, directory.ByID(id), q.indirect())
+	if err == nil {
+		err = dialect.CheckResults(len(ms), dialect.MaxResults(d.cfg.MaxResults))
+	}
 	if err != nil {
 		return lookupError(err, groupSubject(id))
 	}

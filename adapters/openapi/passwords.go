@@ -144,8 +144,16 @@ func (d *Dialect) changeExpiredPassword(c echo.Context) error {
 		return badRequest("username, currentPassword and newPassword are required")
 	}
 	ctx := c.Request().Context()
-	u, err := d.domain.GetUser(ctx, d.lookupCaller(c, req.Username), directory.ByName(req.Username))
+	lookup := d.lookupCaller(c, req.Username)
+	u, err := d.domain.GetUser(ctx, lookup, directory.ByName(req.Username))
 	if errors.Is(err, directory.ErrNotFound) {
+		// A failure all the same, so that probing names costs the client's
+		// address what a wrong password costs.
+		check, throttled := d.domain.BeginCheck(lookup, "")
+		if throttled != nil {
+			return throttled
+		}
+		check.Failed()
 		return &apiError{status: http.StatusUnauthorized, message: msgBadCredentials, cause: err}
 	}
 	if err != nil {

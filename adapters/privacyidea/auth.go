@@ -32,6 +32,7 @@ type authValue struct {
 // handleAuth is POST /auth: it checks a user's password against the
 // directory and issues a JWT with role admin or user.
 func (d *Dialect) handleAuth(c echo.Context) error {
+	noStore(c)
 	p, apiErr := readParams(c)
 	if apiErr != nil {
 		return d.env.fail(c, apiErr)
@@ -152,6 +153,15 @@ func (d *Dialect) verify(ctx context.Context, c identity.Caller, rl *realm, logi
 			return nil, nil, err
 		}
 		return u, res, nil
+	}
+	// No resolver knows the login: a failure all the same, so that probing
+	// names costs the client's address what a wrong password costs.
+	if len(rl.resolvers) > 0 {
+		check, err := rl.resolvers[0].domain.BeginCheck(c, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		check.Failed()
 	}
 	return nil, nil, errWrongPassword
 }

@@ -70,7 +70,7 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 		admins:    c.Admins,
 		policies:  compilePolicies(c.Policies),
 		sizeLimit: sizeLimit,
-		log:       log.With("dialect", Name),
+		log:       log,
 	}, nil
 }
 

@@ -3,6 +3,7 @@ package privacyidea
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -102,6 +103,9 @@ const authResponseID = 2
 
 // fail writes the error envelope of err.
 func (e envelope) fail(c echo.Context, err *apiError) error {
+	if err.retryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(err.retryAfter))
+	}
 	return writeJSON(c, err.status, errorBody{
 		ID: 1, JSONRPC: "2.0", Detail: nil,
 		Result:  errorResult{Status: false, Error: errorDetail{Code: err.code, Message: err.message}},
@@ -111,13 +115,22 @@ func (e envelope) fail(c echo.Context, err *apiError) error {
 }
 
 // writeJSON sends body with privacyIDEA's no-cache header, which the
-// original sets on every response, errors included.
+// original sets on every response, errors included, unless the handler
+// asked for no-store (noStore): no-cache still lets a cache keep a token.
 func writeJSON(c echo.Context, status int, body any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderCacheControl, "no-cache")
+	if h.Get(echo.HeaderCacheControl) == "" {
+		h.Set(echo.HeaderCacheControl, "no-cache")
+	}
 	return c.JSONBlob(status, b)
+}
+
+// noStore marks an answer that carries a token: no cache along the way
+// may keep it.
+func noStore(c echo.Context) {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 }

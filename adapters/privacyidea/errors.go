@@ -30,6 +30,8 @@ type apiError struct {
 	status  int
 	code    int
 	message string
+	// retryAfter, when set, is sent as the Retry-After header (seconds).
+	retryAfter int
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d/%d: %s", e.status, e.code, e.message) }
@@ -76,6 +78,14 @@ func writeError(format string, args ...any) *apiError {
 		message: fmt.Sprintf("ERR%d: ", codeGeneric) + fmt.Sprintf(format, args...)}
 }
 
+// tooManyRequests is HTTP 429 with PolicyError's code: the original
+// refuses a login beyond its auth_max_fail policy under a policy too, and
+// a client knows 303 as "refused by a rule, not by the input".
+func tooManyRequests(seconds int) *apiError {
+	return &apiError{status: http.StatusTooManyRequests, code: codePolicy, retryAfter: seconds,
+		message: fmt.Sprintf("Too many requests. Retry after %d seconds.", seconds)}
+}
+
 func internalError(message string) *apiError {
 	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: message}
 }
@@ -102,6 +112,9 @@ func clientFacing(err error, action string) *apiError {
 	switch {
 	case errors.As(err, &api):
 		return api
+	case errors.Is(err, identity.ErrTooManyRequests):
+		seconds, _ := identity.RetryAfter(err)
+		return tooManyRequests(seconds)
 	case errors.Is(err, identity.ErrForbidden):
 		return policyError(action)
 	case errors.As(err, &invalid):

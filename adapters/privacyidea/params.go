@@ -8,11 +8,11 @@ import (
 	"mime/multipart"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/jsoncheck"
 )
 
 // param is one request parameter: a string, or a list where a JSON body
@@ -85,10 +85,10 @@ func (p params) addForm(form map[string][]string) {
 }
 
 func (p params) addJSON(body []byte) *apiError {
-	// JSON is UTF-8 (RFC 8259); encoding/json would quietly turn the bytes
-	// that are not into U+FFFD, and store a value that was not sent.
-	if !utf8.Valid(body) {
-		return parameterError("The request body is not valid UTF-8.")
+	// encoding/json would quietly turn invalid UTF-8 and lone surrogates
+	// into U+FFFD, and store a value that was not sent.
+	if err := jsoncheck.Text(body); err != nil {
+		return parameterError("%s", sentence(err))
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil {
@@ -196,4 +196,14 @@ func (p params) commaList(key string) (out []string, given bool, err *apiError) 
 		}
 	}
 	return out, true, nil
+}
+
+// sentence writes an error as privacyIDEA's messages are written: a
+// capital first and a full stop.
+func sentence(err error) string {
+	s := err.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "."
 }

@@ -11,8 +11,10 @@ import (
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
-// cliCaller is who export and import act as, in the audit log.
-var cliCaller = identity.Caller{Name: "cli", Dialect: "cli"}
+// cliCaller is who export and import act as, in the audit log. It holds
+// the restore right: whoever runs dirgate with its configuration can read
+// the directory's credentials and the data directory anyway.
+var cliCaller = identity.Caller{Name: "cli", Dialect: "cli", Scope: identity.Scope{Restore: true}}
 
 // withDomain loads the configuration, opens its directories and runs fn
 // on the named domain (the default when name is empty). The embedded

@@ -37,6 +37,6 @@ func newConfigCmd() *cobra.Command {
 		},
 	}
 	f.bind(check, false)
-	cmd.AddCommand(check)
+	cmd.AddCommand(check, newConfigPrintCmd())
 	return cmd
 }

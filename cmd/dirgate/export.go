@@ -30,15 +30,18 @@ func newExportCmd() *cobra.Command {
 				return errors.New("--out FILE is required (- for stdout)")
 			}
 			return withDomain(cmd.Context(), cmd, &f, domain, func(ctx context.Context, dom *identity.Domain) error {
+				ctx, done := withProgress(ctx, cmd.ErrOrStderr(), "exporting")
+				var n int
+				var err error
 				if out == "-" {
-					n, err := dom.Export(ctx, cliCaller, cmd.OutOrStdout())
+					n, err = dom.Export(ctx, cliCaller, cmd.OutOrStdout())
 					if err != nil {
-						return fmt.Errorf("export: %w", err)
+						err = fmt.Errorf("export: %w", err)
 					}
-					printCount(cmd.ErrOrStderr(), "exported", n, dom)
-					return nil
+				} else {
+					n, err = exportToFile(ctx, dom, out)
 				}
-				n, err := exportToFile(ctx, dom, out)
+				done()
 				if err != nil {
 					return err
 				}

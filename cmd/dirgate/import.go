@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -39,11 +41,16 @@ func newImportCmd() *cobra.Command {
 				r = file
 			}
 			return withDomain(cmd.Context(), cmd, &f, domain, func(ctx context.Context, dom *identity.Domain) error {
+				var notes directory.ImportNotes
+				ctx, done := withProgress(directory.WithImportNotes(ctx, &notes), cmd.ErrOrStderr(), "importing")
 				n, err := dom.Import(ctx, cliCaller, r, replace)
+				done()
 				if err != nil {
 					return fmt.Errorf("import: %w", err)
 				}
-				printCount(cmd.ErrOrStderr(), "imported", n, dom)
+				printCount(cmd.ErrOrStderr(), "imported", n.Written(), dom)
+				fmt.Fprintf(cmd.ErrOrStderr(), "(%d added, %d replaced)\n", n.Added, n.Replaced)
+				printUnverifiable(cmd.ErrOrStderr(), &notes)
 				return nil
 			})
 		},
@@ -53,4 +60,20 @@ func newImportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&domain, "domain", "", "domain to import into (default: the first configured)")
 	cmd.Flags().BoolVar(&replace, "replace", false, "replace entries that exist instead of keeping them")
 	return cmd
+}
+
+// printUnverifiable says once how many imported users cannot log on until
+// they are given a new password — not a line per user.
+func printUnverifiable(w io.Writer, notes *directory.ImportNotes) {
+	if notes.Unverifiable == 0 {
+		return
+	}
+	users := "users keep"
+	if notes.Unverifiable == 1 {
+		users = "user keeps"
+	}
+	fmt.Fprintf(w, "%s %s a password hash this store cannot verify (%s): they cannot log on until they are "+
+		"given a new password (an administrator sets one through any dialect); "+
+		"see docs/deployment.md, \"From another directory into the embedded store\"\n",
+		thousands(notes.Unverifiable), users, strings.Join(notes.Schemes(), ", "))
 }

@@ -4,6 +4,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dirgate/dirgate/internal/version"
 )
 
 // commands are dirgate's subcommands, one file each. Adding a command is
@@ -27,7 +29,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 			"or an embedded store. Run `dirgate serve` to start; without --config it runs the quick start.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version.Version,
 	}
+	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	for _, c := range commands {

@@ -41,8 +41,16 @@ func newServeCmd() *cobra.Command {
 }
 
 func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
-	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	stderr := cmd.ErrOrStderr()
 	src := f.source(cmd)
+	// Listeners are opened first: a port in use is reported before the
+	// quick start provisions anything and before directories are opened.
+	var listeners *server.Listeners
+	defer func() { listeners.Close() }() // the ones the server did not take
+	bind := func(cfg *config.Config) (err error) {
+		listeners, err = server.Listen(ctx, cfg)
+		return err
+	}
 	if src.File == "" {
 		base, err := config.Base(src)
 		if err != nil {
@@ -52,7 +60,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 		if err != nil {
 			return err
 		}
-		if src.File, err = quickstart.Prepare(ctx, quickstart.Options{Base: base, Log: bootLog, Out: stdout}); err != nil {
+		if src.File, err = quickstart.Prepare(ctx, quickstart.Options{Base: base, Log: bootLog, Out: stderr, Bind: bind}); err != nil {
 			return err
 		}
 	}
@@ -63,6 +71,11 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 	log, err := server.NewLogger(cfg.Log, stderr)
 	if err != nil {
 		return err
+	}
+	if listeners == nil {
+		if err := bind(cfg); err != nil {
+			return err
+		}
 	}
 	log.Info("dirgate starting", "version", version.Version, "config", src.File, "pid", os.Getpid())
 	if err := server.StartProfiler(ctx, os.Getenv(server.ProfilerEnv), log); err != nil {
@@ -79,7 +92,11 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Options{Config: cfg, Core: core, Log: log, Metrics: metrics, Version: version.Version})
+	if err := checkDefaultGroups(ctx, core, log); err != nil {
+		core.Close()
+		return err
+	}
+	srv, err := server.New(server.Options{Config: cfg, Core: core, Log: log, Metrics: metrics, Version: version.Version, Listeners: listeners})
 	if err != nil {
 		core.Close()
 		return err

@@ -15,7 +15,12 @@ func newVersionCmd() *cobra.Command {
 		Short: "Print dirgate's version",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "dirgate %s (%s %s/%s)\n", version.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintln(cmd.OutOrStdout(), versionLine())
 		},
 	}
+}
+
+// versionLine is what both `dirgate version` and `dirgate --version` print.
+func versionLine() string {
+	return fmt.Sprintf("dirgate %s (%s %s/%s)", version.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

@@ -34,7 +34,9 @@ type Listener struct {
 
 // Deps is what the server gives a dialect when building it.
 type Deps struct {
-	Core    *identity.Service
+	Core *identity.Service
+	// Log already carries the "dialect" key: a dialect that adds it
+	// again writes the key twice on every line.
 	Log     *slog.Logger
 	Version string
 	// DataDir is dirgate's data directory (for the embedded backend and the
@@ -65,9 +67,15 @@ type Bootstrapper interface {
 type Bootstrap struct {
 	DataDir string
 	// Admin is the account the quick start created, a member of
-	// AdminGroup; dialects with admin roles grant them to that group.
+	// AdminGroup, the gateway's admin group; dialects whose admins are
+	// the gateway's grant them to that group.
 	AdminUsername string
 	AdminGroup    string
+	// AdminRoleGroups is where a dialect that hands its admin role out
+	// through a group of its own (Kanboard's app-admin) names that group:
+	// the quick start makes AdminGroup a member of it, so the gateway's
+	// admins hold the role while the role gives no rights elsewhere.
+	AdminRoleGroups []string
 	// Secret returns n random bytes encoded for a config file (URL-safe
 	// base64 without padding).
 	Secret func(n int) string

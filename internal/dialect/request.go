@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 
 	"github.com/labstack/echo/v4"
 
@@ -59,5 +61,24 @@ func Route(c echo.Context) string {
 
 // Caller builds the core's Caller for a request.
 func Caller(c echo.Context, dialect, name string, scope identity.Scope) identity.Caller {
-	return identity.Caller{Name: name, Dialect: dialect, RequestID: RequestID(c), Scope: scope}
+	return identity.Caller{Name: name, Dialect: dialect, RequestID: RequestID(c), Address: ClientAddr(c), Scope: scope}
+}
+
+// ClientAddr is the client's address: what the server's IP extractor
+// decides (the TCP peer, or the address a trusted proxy reported; see
+// server.trustedProxies), else the TCP peer. Without an extractor echo's
+// RealIP would believe X-Forwarded-For from anyone, so it is not asked.
+// Invalid for a unix-socket client.
+func ClientAddr(c echo.Context) netip.Addr {
+	host := c.Request().RemoteAddr
+	if c.Echo().IPExtractor != nil {
+		host = c.RealIP()
+	} else if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return addr.Unmap()
 }

@@ -74,8 +74,9 @@ func writeCredentials(path string, c *Credentials) error {
 	return f.Close()
 }
 
-// printBanner shows the credentials once, on stdout: never through the
-// log, which may be shipped elsewhere.
+// printBanner shows the credentials once, on the terminal (stderr): not
+// as a log record, which a handler may ship elsewhere, and not on stdout,
+// the audit stream.
 func printBanner(w io.Writer, c *Credentials, path string) {
 	if w == nil {
 		return

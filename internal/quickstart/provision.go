@@ -69,12 +69,18 @@ func provision(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Cred
 		for _, l := range d.Listeners {
 			listeners = append(listeners, l.Dialect())
 		}
-		section, err := b.Bootstrap(&dialect.Bootstrap{
+		boot := &dialect.Bootstrap{
 			DataDir: cfg.DataDir, AdminUsername: AdminUsername, AdminGroup: AdminGroup,
 			Secret: secret, Listeners: listeners,
-		})
+		}
+		section, err := b.Bootstrap(boot)
 		if err != nil {
 			return nil, fmt.Errorf("quick start: dialect %s: %w", name, err)
+		}
+		for _, role := range boot.AdminRoleGroups {
+			if err := nestAdmins(ctx, dom, role); err != nil {
+				return nil, fmt.Errorf("quick start: dialect %s: %w", name, err)
+			}
 		}
 		if section != nil {
 			creds.Dialects[name] = section
@@ -86,16 +92,25 @@ func provision(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Cred
 	return creds, nil
 }
 
-// createAdmin makes the users and groups containers, the admin group and
-// the admin in it. What exists already is kept, except the admin's
-// password, which is set anew: the only copy of the old one was lost with
-// the interrupted first start.
+// createAdmin makes the users and groups containers, the plain users
+// group, the admin group and the admin in it. What exists already is
+// kept, except the admin's password, which is set anew: the only copy of
+// the old one was lost with the interrupted first start.
 func createAdmin(ctx context.Context, dom *identity.Domain, password string) error {
 	dc := dom.Config()
 	for _, dn := range []string{dc.UsersDN, dc.GroupsDN} {
 		if err := ensureOU(ctx, dom, dn); err != nil {
 			return err
 		}
+	}
+	// The primary group of every user created without one: a plain group,
+	// never the admin group, so POSIX hosts reading the directory do not
+	// see every user as an administrator.
+	_, err := dom.CreateGroup(ctx, caller, directory.NewGroup{
+		Name: dc.DefaultGroup, Description: "dirgate users: the primary group of users created without one",
+	})
+	if err != nil && !errors.Is(err, directory.ErrAlreadyExists) {
+		return fmt.Errorf("users group: %w", err)
 	}
 	group, err := dom.CreateGroup(ctx, caller, directory.NewGroup{
 		Name: AdminGroup, Description: "dirgate administrators (created by the quick start)",
@@ -119,6 +134,25 @@ func createAdmin(ctx context.Context, dom *identity.Domain, password string) err
 	err = dom.AddMember(ctx, caller, directory.ByID(group.ID), directory.UserRef(directory.ByName(AdminUsername)))
 	if err != nil {
 		return fmt.Errorf("admin group membership: %w", err)
+	}
+	return nil
+}
+
+// nestAdmins makes the admin group a member of a dialect's admin role
+// group, creating that group when it does not exist: the gateway's admins
+// hold the dialect's role, and the role, which the dialect hands out,
+// stays the dialect's.
+func nestAdmins(ctx context.Context, dom *identity.Domain, role string) error {
+	g, err := dom.CreateGroup(ctx, caller, directory.NewGroup{Name: role, Description: "admin role group (created by the quick start)"})
+	if errors.Is(err, directory.ErrAlreadyExists) {
+		g, err = dom.GetGroup(ctx, caller, directory.ByName(role))
+	}
+	if err != nil {
+		return fmt.Errorf("role group %s: %w", role, err)
+	}
+	err = dom.AddMember(ctx, caller, directory.ByID(g.ID), directory.GroupRef(directory.ByName(AdminGroup)))
+	if err != nil {
+		return fmt.Errorf("role group %s: admin group membership: %w", role, err)
 	}
 	return nil
 }

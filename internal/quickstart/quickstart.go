@@ -41,8 +41,14 @@ type Options struct {
 	// settings the generated file starts from.
 	Base *config.Config
 	Log  *slog.Logger
-	// Out receives the one-time credentials banner (stdout), never the log.
+	// Out receives the one-time credentials banner: the terminal (stderr
+	// in the binary), never stdout, where the audit log goes by default
+	// and from where it is shipped, and never through the log.
 	Out io.Writer
+	// Bind, when set, opens the generated configuration's listeners on the
+	// first start before anything is provisioned: a port in use stops the
+	// first start before it prints or saves credentials nobody can use.
+	Bind func(*config.Config) error
 }
 
 // Prepare returns the path of the quick start's configuration, generating
@@ -63,6 +69,11 @@ func Prepare(ctx context.Context, o Options) (string, error) {
 	cfg, err := Generate(o.Base)
 	if err != nil {
 		return "", err
+	}
+	if o.Bind != nil {
+		if err := o.Bind(cfg); err != nil {
+			return "", err
+		}
 	}
 	creds, err := provision(ctx, cfg, o.Log)
 	if err != nil {

@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -37,11 +40,21 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 			return fail(fmt.Errorf("domain %s: open %s backend: %w", d.Name, d.Backend.Type, err))
 		}
 		opened = append(opened, dir)
-		domains = append(domains, identity.NewDomain(d.Identity(), InstrumentDirectory(dir, d.Name, m), audit, log.With("domain", d.Name)))
+		rules := d.Identity()
+		rules.AdminGroups = cfg.AdminGroups()
+		domains = append(domains, identity.NewDomain(rules, InstrumentDirectory(dir, d.Name, m), audit, log.With("domain", d.Name)))
 	}
 	core, err := identity.NewService(domains...)
 	if err != nil {
 		return fail(err)
+	}
+	limits := throttle.New(cfg.Server.Throttle)
+	core.SetThrottle(limits)
+	if m != nil {
+		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "dirgate_throttle_tracked",
+			Help: "Limits of failed credential checks (per address, per account and address) held now; at most server.throttle.maxTracked.",
+		}, func() float64 { return float64(limits.Tracked()) }))
 	}
 	return core, nil
 }

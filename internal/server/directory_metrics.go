@@ -190,8 +190,8 @@ func (d *instrumented) Export(ctx context.Context, w io.Writer) (int, error) {
 	return call(d, "Export", func() (int, error) { return d.next.Export(ctx, w) })
 }
 
-func (d *instrumented) Import(ctx context.Context, r io.Reader, replace bool) (int, error) {
-	return call(d, "Import", func() (int, error) { return d.next.Import(ctx, r, replace) })
+func (d *instrumented) Import(ctx context.Context, r io.Reader, replace bool) (directory.ImportResult, error) {
+	return call(d, "Import", func() (directory.ImportResult, error) { return d.next.Import(ctx, r, replace) })
 }
 
 func (d *instrumented) Health(ctx context.Context) (directory.Health, error) {

@@ -123,6 +123,15 @@ func (t *routeTable) dialectFor(c echo.Context) string {
 	return name
 }
 
+// clientLabel is the client address for the access log: the peer, or the
+// address a trusted proxy reported; "local" on a unix socket.
+func clientLabel(c echo.Context) string {
+	if a := dialect.ClientAddr(c); a.IsValid() {
+		return a.String()
+	}
+	return "local"
+}
+
 func dialectOf(c echo.Context) string {
 	if d, ok := c.Get(keyDialect).(string); ok {
 		return d
@@ -185,6 +194,7 @@ func observe(log *slog.Logger, m *Metrics) echo.MiddlewareFunc {
 				slog.String("dialect", name),
 				slog.String("request_id", dialect.RequestID(c)),
 				slog.String("remote", c.Request().RemoteAddr),
+				slog.String("client", clientLabel(c)),
 				slog.Int64("bytes", res.Size),
 			)
 			return nil

@@ -13,7 +13,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +33,9 @@ type Options struct {
 	Log     *slog.Logger
 	Metrics *Metrics
 	Version string
+	// Listeners, when set, are the listeners opened ahead (Listen); Start
+	// opens any the configuration names beyond them.
+	Listeners *Listeners
 }
 
 // Server is every listener of one dirgate process.
@@ -39,6 +44,9 @@ type Server struct {
 	core    *identity.Service
 	log     *slog.Logger
 	metrics *Metrics
+	// ipExtractor decides every request's client address (trusted proxies).
+	ipExtractor echo.IPExtractor
+	opened      *Listeners
 
 	endpoints []*endpoint
 	// closers are the dialects with background work (io.Closer), closed
@@ -58,6 +66,8 @@ type endpoint struct {
 	ln       net.Listener
 	// foldedPrefixes are the case-insensitive dialect prefixes mounted here.
 	foldedPrefixes []string
+	// served lists the dialects mounted here, for the landing answer.
+	served []served
 }
 
 // New builds the echo instances and mounts every enabled dialect on its
@@ -69,7 +79,16 @@ func New(o Options) (*Server, error) {
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(o.Version)
 	}
-	s := &Server{cfg: o.Config, core: o.Core, log: o.Log, metrics: o.Metrics}
+	s := &Server{cfg: o.Config, core: o.Core, log: o.Log, metrics: o.Metrics, opened: o.Listeners}
+	var trusted []netip.Prefix
+	for _, p := range o.Config.Server.TrustedProxies {
+		prefix, err := config.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("server.trustedProxies: %q: %w", p, err)
+		}
+		trusted = append(trusted, prefix)
+	}
+	s.ipExtractor = ipExtractor(trusted, o.Config.Server.ClientAddressHeader)
 	mainEP := s.endpoint(config.Listener{TCP: o.Config.Listen})
 	s.mountHealth(mainEP)
 
@@ -94,6 +113,7 @@ func New(o Options) (*Server, error) {
 		}
 	}
 	for _, ep := range s.endpoints {
+		ep.mountLanding(ep == mainEP)
 		ep.http = &http.Server{
 			Handler:           ep.echo,
 			ReadTimeout:       o.Config.Server.ReadTimeout,
@@ -141,9 +161,11 @@ func (s *Server) endpoint(l config.Listener) *endpoint {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = s.ipExtractor
 	e.Logger.SetOutput(io.Discard) // everything worth saying goes through slog
 	routes := &routeTable{byPath: map[string]string{}, prefixes: map[string]string{}}
 	e.Use(
+		hardenHeaders(),
 		requestID(),
 		tagDialect(routes),
 		observe(s.log, s.metrics),
@@ -164,10 +186,12 @@ func (ep *endpoint) mount(name, prefix string, d dialect.Dialect, log *slog.Logg
 		before[r.Method+" "+r.Path] = true
 	}
 	d.Mount(ep.echo.Group(prefix), ep.listener.Dialect())
+	var paths []string
 	for _, r := range ep.echo.Routes() {
 		if before[r.Method+" "+r.Path] {
 			continue
 		}
+		paths = append(paths, strings.TrimPrefix(r.Path, prefix))
 		if other, taken := ep.routes.byPath[r.Path]; taken && other != name {
 			log.Warn("two dialects share a route on one listener", "route", r.Path, "listener", ep.listener.Address(),
 				"dialects", []string{other, name})
@@ -175,6 +199,7 @@ func (ep *endpoint) mount(name, prefix string, d dialect.Dialect, log *slog.Logg
 		}
 		ep.routes.byPath[r.Path] = name
 	}
+	ep.noteServed(name, prefix, paths)
 	if prefix != "" {
 		ep.routes.prefixes[prefix] = name
 		if ci, ok := d.(dialect.CaseInsensitivePrefix); ok && ci.CaseInsensitivePrefix() {
@@ -193,6 +218,10 @@ func (s *Server) Start(ctx context.Context) error {
 		return errors.New("server already started")
 	}
 	for _, ep := range s.endpoints {
+		if ln := s.opened.take(ep.listener); ln != nil {
+			ep.ln = ln
+			continue
+		}
 		ln, err := listen(ctx, ep.listener)
 		if err != nil {
 			for _, opened := range s.endpoints {
@@ -215,18 +244,6 @@ func (s *Server) Start(ctx context.Context) error {
 		s.log.Info("listening", "network", ep.listener.Network(), "address", ep.ln.Addr().String())
 	}
 	return nil
-}
-
-func listen(ctx context.Context, l config.Listener) (net.Listener, error) {
-	if l.Unix != "" {
-		return listenUnix(ctx, l.Unix, l.Mode.Perm())
-	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", l.TCP)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", l.TCP, err)
-	}
-	return ln, nil
 }
 
 // Addrs lists the addresses listened on, the main listener first (useful

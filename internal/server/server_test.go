@@ -56,10 +56,17 @@ func (p *probe) Mount(g *echo.Group, on dialect.Listener) {
 	})
 }
 
-type probeConfig struct{ d *probe }
+type probeConfig struct {
+	d *probe
+	// deps is what the server built the dialect with.
+	deps dialect.Deps
+}
 
-func (c *probeConfig) Validate() error                             { return nil }
-func (c *probeConfig) Build(dialect.Deps) (dialect.Dialect, error) { return c.d, nil }
+func (c *probeConfig) Validate() error { return nil }
+func (c *probeConfig) Build(deps dialect.Deps) (dialect.Dialect, error) {
+	c.deps = deps
+	return c.d, nil
+}
 
 type harness struct {
 	srv    *Server

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/dirgate/dirgate/config"
 )
 
 // ErrSocketInUse: another process answers on the socket path.
@@ -30,6 +32,11 @@ type unixSocket struct {
 // directory and renamed into place, so it is never reachable with looser
 // permissions than mode, whatever the umask.
 func listenUnix(ctx context.Context, path string, mode fs.FileMode) (*unixSocket, error) {
+	// The kernel answers a path over the limit with a bare EINVAL; the
+	// private directory the socket is born in needs room too.
+	if n := max(len(path), len(filepath.Dir(path))+len("/.dg4294967295/s")); n > config.MaxSocketPath {
+		return nil, fmt.Errorf("unix socket %s: %w", path, config.SocketPathTooLong(n))
+	}
 	if err := clearStale(ctx, path); err != nil {
 		return nil, err
 	}

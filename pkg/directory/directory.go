@@ -127,8 +127,9 @@ type Maintenance interface {
 	Export(ctx context.Context, w io.Writer) (int, error)
 	// Import adds the entries of an LDIF export, parents first. An entry
 	// that exists is replaced by the imported one when replace is set and
-	// left alone otherwise. It returns how many entries it wrote.
-	Import(ctx context.Context, r io.Reader, replace bool) (int, error)
+	// left alone otherwise; no entry is ever deleted. It returns how many
+	// entries it added and replaced.
+	Import(ctx context.Context, r io.Reader, replace bool) (ImportResult, error)
 	// Health checks that the directory answers and says where it is.
 	Health(ctx context.Context) (Health, error)
 	// Reconnect drops and re-establishes server connections (no-op for an
@@ -171,3 +172,15 @@ type Health struct {
 	Server  string
 	Latency time.Duration
 }
+
+// ImportResult counts what an Import wrote.
+type ImportResult struct {
+	// Added are entries that were not there (a restore brings back what
+	// was deleted since); Replaced are existing entries overwritten with
+	// the file's version (a restore undoes what changed since).
+	Added    int
+	Replaced int
+}
+
+// Written is how many entries the import wrote.
+func (r ImportResult) Written() int { return r.Added + r.Replaced }

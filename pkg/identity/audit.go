@@ -39,15 +39,36 @@ type AuditEvent struct {
 	// Error is the kind of failure (a sentinel's text), never the backend's
 	// raw diagnostic.
 	Error string `json:"error,omitempty"`
+	// Entries counts what a backup import wrote, also when it failed
+	// part way (an LDAP import is not one transaction).
+	Entries *EntryCounts `json:"entries,omitempty"`
+	// Address is the client's address (see Caller.Address), when known.
+	Address string `json:"address,omitempty"`
+}
+
+// EntryCounts are the entries a backup import added, replaced and
+// deleted. An import never deletes (entries created since the backup
+// stay), so Deleted is there to say so, not to be found non-zero.
+type EntryCounts struct {
+	Added    int `json:"added"`
+	Replaced int `json:"replaced"`
+	Deleted  int `json:"deleted"`
 }
 
 func (a *AuditLog) record(c Caller, domain string, op Operation, target string, err error) {
+	a.recordCounts(c, domain, op, target, err, nil)
+}
+
+func (a *AuditLog) recordCounts(c Caller, domain string, op Operation, target string, err error, counts *EntryCounts) {
 	if a == nil {
 		return
 	}
 	ev := AuditEvent{
 		Time: a.now().UTC(), RequestID: c.RequestID, Caller: c.Name, Dialect: c.Dialect,
-		Domain: domain, Operation: op, Target: target, Outcome: "success",
+		Domain: domain, Operation: op, Target: target, Outcome: "success", Entries: counts,
+	}
+	if c.Address.IsValid() {
+		ev.Address = c.Address.String()
 	}
 	if err != nil {
 		ev.Outcome = "failure"
@@ -67,11 +88,11 @@ func (a *AuditLog) record(c Caller, domain string, op Operation, target string, 
 // kind of failure happened without repeating a server's diagnostic.
 func errorKind(err error) string {
 	for _, s := range []error{
-		ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
+		ErrForbidden, ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
 		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
 		directory.ErrUnavailable, directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
 		directory.ErrNotSupported, directory.ErrPasswordTransport, directory.ErrRangeExhausted,
-		directory.ErrConflict,
+		directory.ErrConflict, ErrMisconfigured,
 	} {
 		if errors.Is(err, s) {
 			return s.Error()

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -50,7 +51,8 @@ func (o Operation) IsWrite() bool {
 	}
 }
 
-// Scope limits what a caller may do. The zero Scope allows everything.
+// Scope limits what a caller may do. The zero Scope allows everything
+// but a restore, which must be granted (Restore).
 type Scope struct {
 	// ReadOnly refuses every write.
 	ReadOnly bool
@@ -64,6 +66,11 @@ type Scope struct {
 	// Self, when not empty, is the DN of the only user the caller may read
 	// or change: a logged-in user acting on its own account.
 	Self string
+	// Restore grants importing LDIF over the whole domain (a backup
+	// restore): it brings back deleted entries and undoes changes made
+	// since, in every dialect's users, so no credential has it by
+	// default.
+	Restore bool
 }
 
 // Caller is who makes a call: recorded in the audit log and checked against
@@ -75,7 +82,12 @@ type Caller struct {
 	Dialect string
 	// RequestID ties the audit line to the access log.
 	RequestID string
-	Scope     Scope
+	// Address is the client's address as the server determined it (the
+	// TCP peer, or what a trusted proxy reported); invalid for a unix
+	// socket and for calls that come from no client. Credential checks
+	// are throttled by it, and the audit log records it.
+	Address netip.Addr
+	Scope   Scope
 }
 
 // allows checks an operation on the entry at dn ("" when the operation has

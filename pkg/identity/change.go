@@ -36,6 +36,9 @@ func (d *Domain) ModifyUser(ctx context.Context, c Caller, ref directory.Ref, ch
 	if err := d.checkChange(ctx, c, orig, ch); err != nil {
 		return nil, d.finish(c, OpUserUpdate, orig.DN, err)
 	}
+	if err := d.homeFollowsInvitee(ctx, orig, &ch); err != nil {
+		return nil, d.finish(c, OpUserUpdate, orig.DN, err)
+	}
 
 	var undo []func(context.Context) error
 	fail := func(op Operation, err error) (*directory.User, error) {
@@ -191,4 +194,21 @@ func revertPatch(orig *directory.User, p directory.UserPatch) directory.UserPatc
 		}
 	}
 	return back
+}
+
+// homeFollowsInvitee gives an invited user who picks its name the home
+// derived from that name (never another user's): the one it was invited
+// with was derived from a placeholder ("invited-…") nobody will log in
+// as. A home given in the change, or one set by hand since, stays.
+func (d *Domain) homeFollowsInvitee(ctx context.Context, orig *directory.User, ch *UserChange) error {
+	if !orig.InvitationPending || ch.Patch.IsEmpty() || ch.Rename == nil || *ch.Rename == orig.Username ||
+		ch.Patch.HomeDirectory != nil || !d.derivesHome() || orig.HomeDirectory != d.homeOf(orig.Username) {
+		return nil
+	}
+	home, err := d.freeHome(ctx, *ch.Rename, orig.ID)
+	if err != nil {
+		return err
+	}
+	ch.Patch.HomeDirectory = &home
+	return nil
 }

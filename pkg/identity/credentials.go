@@ -69,7 +69,14 @@ func (d *Domain) ChangePassword(ctx context.Context, c Caller, ref directory.Ref
 	if err := d.checkPasswordFor(ctx, ref, newPassword); err != nil {
 		return d.finish(c, OpPasswordChange, target, err)
 	}
-	return d.finish(c, OpPasswordChange, target, d.dir.ChangePassword(ctx, ref, oldPassword, newPassword))
+	// The old password is verified as a logon is: throttled the same way.
+	check, err := d.beginPasswordCheck(ctx, c, ref)
+	if err != nil {
+		return d.finish(c, OpPasswordChange, target, err)
+	}
+	err = d.dir.ChangePassword(ctx, ref, oldPassword, newPassword)
+	endPasswordCheck(check, err)
+	return d.finish(c, OpPasswordChange, target, err)
 }
 
 // Authenticate verifies a user's password as a logon does (failures count
@@ -88,7 +95,12 @@ func (d *Domain) Authenticate(ctx context.Context, c Caller, ref directory.Ref, 
 	if err := c.Scope.allows(OpPasswordVerify, ""); err != nil {
 		return nil, err
 	}
+	check, err := d.beginPasswordCheck(ctx, c, ref)
+	if err != nil {
+		return nil, err
+	}
 	u, err := d.dir.VerifyPassword(ctx, ref, password)
+	endPasswordCheck(check, err)
 	if err != nil {
 		return nil, d.finish(c, OpPasswordVerify, ref.String(), err)
 	}

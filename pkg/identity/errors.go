@@ -12,6 +12,9 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrUnknownDomain: no domain of that name is configured.
 	ErrUnknownDomain = errors.New("unknown domain")
+	// ErrMisconfigured: the configuration asks for something the core
+	// refuses to do (a default primary group that is an admin group).
+	ErrMisconfigured = errors.New("misconfigured")
 )
 
 // ValidationError says which input field is wrong and why. It wraps

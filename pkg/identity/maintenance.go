@@ -28,13 +28,38 @@ func (d *Domain) Export(ctx context.Context, c Caller, w io.Writer) (int, error)
 	return n, d.finish(c, OpBackupExport, d.BaseDN(), err)
 }
 
-// Import restores an LDIF export into the domain.
-func (d *Domain) Import(ctx context.Context, c Caller, r io.Reader, replace bool) (int, error) {
-	if err := unrestricted(c, OpBackupImport); err != nil {
-		return 0, d.finish(c, OpBackupImport, d.BaseDN(), err)
+// Import restores an LDIF export into the domain. It reaches over every
+// subtree and every dialect's entries: what was deleted since comes back
+// and, with replace, what changed since (a password reset, a removed
+// membership) is undone. So it takes the explicit restore right, which no
+// scope has unless it is granted, and its audit line counts what it
+// wrote.
+func (d *Domain) Import(ctx context.Context, c Caller, r io.Reader, replace bool) (directory.ImportResult, error) {
+	if err := d.MayImport(c); err != nil {
+		return directory.ImportResult{}, err
 	}
 	n, err := d.dir.Import(ctx, r, replace)
-	return n, d.finish(c, OpBackupImport, d.BaseDN(), err)
+	d.audit.recordCounts(c, d.cfg.Name, OpBackupImport, d.BaseDN(), err,
+		&EntryCounts{Added: n.Added, Replaced: n.Replaced})
+	if err != nil && !isClientError(err) {
+		d.log.Warn("directory operation failed", "operation", OpBackupImport, "target", d.BaseDN(),
+			"dialect", c.Dialect, "request_id", c.RequestID, "error", err)
+	}
+	return n, err
+}
+
+// MayImport checks that the caller may import (restore) into the domain,
+// before a dialect starts one in the background: a refusal is audited
+// and is ErrForbidden.
+func (d *Domain) MayImport(c Caller) error {
+	err := unrestricted(c, OpBackupImport)
+	if err == nil && !c.Scope.Restore {
+		err = forbidden("%s needs the restore right", OpBackupImport)
+	}
+	if err != nil {
+		return d.finish(c, OpBackupImport, d.BaseDN(), err)
+	}
+	return nil
 }
 
 // Health reports whether the domain's directory answers.

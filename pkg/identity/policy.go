@@ -129,13 +129,16 @@ func classesOf(s string) charClasses {
 	return c
 }
 
-// Alphabets of generated passwords: no look-alikes (0/O, 1/l/I), symbols
-// that survive shells, URLs and mail clients.
+// Alphabets of generated passwords: no look-alikes (0/O, 1/l/I). The
+// symbols are URL-unreserved characters that no shell expands, so a
+// password pasted into a form body (where + is a space), a URL (where %
+// starts an escape) or a command line (where ! and ~ expand) arrives as
+// written; Active Directory counts them as its non-alphanumeric class.
 const (
 	genUpper  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 	genLower  = "abcdefghijkmnopqrstuvwxyz"
 	genDigit  = "23456789"
-	genSymbol = "!#%+-=?@^_"
+	genSymbol = "-._"
 )
 
 // Generate returns a random password that meets the policy and Active
@@ -172,6 +175,12 @@ func (p PasswordPolicy) Generate() (string, error) {
 			return "", fmt.Errorf("generate password: %w", err)
 		}
 		out[i], out[j.Int64()] = out[j.Int64()], out[i]
+	}
+	// A leading dash reads as an option wherever the password is a
+	// command's own argument: move a letter in front.
+	if out[0] == '-' {
+		k := strings.IndexFunc(string(out), unicode.IsLetter)
+		out[0], out[k] = out[k], out[0]
 	}
 	return string(out), nil
 }

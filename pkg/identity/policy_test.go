@@ -2,6 +2,8 @@ package identity
 
 import (
 	"errors"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -91,5 +93,32 @@ func TestGenerateMeetsStrictPolicies(t *testing.T) {
 	}
 	if _, err := (PasswordPolicy{MaxLength: 3}).Generate(); err == nil {
 		t.Error("a 3-character maximum cannot hold four classes, yet Generate succeeded")
+	}
+}
+
+// TestGeneratedPasswordsSurviveFormsURLsAndShells: a generated password
+// typed into `curl -d password=…`, a query string or a shell command
+// arrives unchanged — no +, %, !, $, quotes or other characters that a
+// form body, a URL or a shell turns into something else — and never
+// starts with a dash, which a command would take for an option.
+func TestGeneratedPasswordsSurviveFormsURLsAndShells(t *testing.T) {
+	shellSafe := regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	for range 500 {
+		pw, err := DefaultPasswordPolicy().Generate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if url.QueryEscape(pw) != pw || url.PathEscape(pw) != pw {
+			t.Fatalf("generated %q changes when put in a form body or URL", pw)
+		}
+		if form, err := url.ParseQuery("password=" + pw); err != nil || form.Get("password") != pw {
+			t.Fatalf("generated %q does not survive a form body: %q %v", pw, form.Get("password"), err)
+		}
+		if !shellSafe.MatchString(pw) || strings.HasPrefix(pw, "-") {
+			t.Fatalf("generated %q has a character a shell or command line would act on", pw)
+		}
+		if err := (PasswordPolicy{MinLength: 7, MinClasses: 3, RejectPersonalInfo: true}).Check(pw, "admin"); err != nil {
+			t.Fatalf("generated %q fails Active Directory's complexity rule: %v", pw, err)
+		}
 	}
 }

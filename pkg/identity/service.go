@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -20,8 +21,14 @@ type DomainConfig struct {
 	// dialect does not say (default ou=people and ou=groups under the base).
 	UsersDN  string
 	GroupsDN string
-	// DefaultGIDNumber is the primary group of users created without one.
+	// DefaultGroup names the primary group of users created without one,
+	// made in GroupsDN the first time it is needed (default
+	// dirgate-users). DefaultGIDNumber, when not 0, is used instead.
+	DefaultGroup     string
 	DefaultGIDNumber int64
+	// AdminGroups are the groups whose members some dialect makes
+	// administrators; the default primary group must not be one of them.
+	AdminGroups []string
 	// HomeDirectory is the home of new users; "%s" stands for the username.
 	HomeDirectory  string
 	UIDRange       directory.Range
@@ -48,8 +55,8 @@ func (c DomainConfig) withDefaults(base string) DomainConfig {
 	if c.GIDRange == (directory.Range{}) {
 		c.GIDRange = directory.Range{Min: 10000, Max: 59999}
 	}
-	if c.DefaultGIDNumber == 0 {
-		c.DefaultGIDNumber = c.GIDRange.Min
+	if c.DefaultGroup == "" {
+		c.DefaultGroup = DefaultUsersGroup
 	}
 	if c.PasswordPolicy == (PasswordPolicy{}) {
 		c.PasswordPolicy = DefaultPasswordPolicy()
@@ -62,8 +69,9 @@ func (c DomainConfig) withDefaults(base string) DomainConfig {
 
 // Service is the core: the configured domains and the audit log.
 type Service struct {
-	domains []*Domain
-	byName  map[string]*Domain
+	domains  []*Domain
+	byName   map[string]*Domain
+	throttle *throttle.Limiter
 }
 
 // NewService builds the core over domains; the first is the default.
@@ -124,6 +132,10 @@ type Domain struct {
 	dir   directory.Directory
 	audit *AuditLog
 	log   *slog.Logger
+	// throttle limits password checks (Service.SetThrottle); nil: none.
+	throttle *throttle.Limiter
+	// defGroup caches the primary group of users created without one.
+	defGroup defaultGroup
 }
 
 // NewDomain wraps a directory with the core's rules. audit may be nil (no
@@ -165,7 +177,7 @@ func (d *Domain) finish(c Caller, op Operation, target string, err error) error 
 // isClientError: failures caused by the request, not worth a warning.
 func isClientError(err error) bool {
 	for _, s := range []error{
-		ErrForbidden, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
+		ErrForbidden, ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
 		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
 		directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
 	} {

@@ -151,10 +151,18 @@ func (d *Domain) CreateUser(ctx context.Context, c Caller, in directory.NewUser)
 		return nil, d.finish(c, OpUserCreate, target, err)
 	}
 	if in.GIDNumber == 0 {
-		in.GIDNumber = d.cfg.DefaultGIDNumber
+		gid, err := d.defaultGID(ctx)
+		if err != nil {
+			return nil, d.finish(c, OpUserCreate, target, err)
+		}
+		in.GIDNumber = gid
 	}
 	if in.HomeDirectory == "" {
-		in.HomeDirectory = d.homeOf(in.Username)
+		home, err := d.freeHome(ctx, in.Username, "")
+		if err != nil {
+			return nil, d.finish(c, OpUserCreate, target, err)
+		}
+		in.HomeDirectory = home
 	}
 	if in.UIDNumber == 0 {
 		n, err := d.dir.AllocateID(ctx, directory.UIDSequence, d.cfg.UIDRange)

@@ -16,6 +16,10 @@ var (
 	buildDir  string
 	buildPath string
 	buildErr  error
+
+	faultOnce sync.Once
+	faultPath string
+	faultErr  error
 )
 
 // Binary returns the path of a dirgate binary built from this checkout,
@@ -31,19 +35,43 @@ func Binary(tb testing.TB) string {
 	return buildPath
 }
 
-func build() {
-	root, err := moduleRoot()
-	if err != nil {
-		buildErr = err
-		return
+// FaultBinary returns the path of a dirgate binary built with the
+// faultinject tag: at the point named by DIRGATE_FAULT_KILL_AT (see
+// pkg/identity/faults.go) it kills itself with SIGKILL.
+func FaultBinary(tb testing.TB) string {
+	tb.Helper()
+	buildOnce.Do(build)
+	if buildErr != nil {
+		tb.Fatalf("build dirgate: %v", buildErr)
 	}
+	faultOnce.Do(func() {
+		faultPath = filepath.Join(buildDir, "dirgate-faultinject")
+		faultErr = goBuild(faultPath, "-tags", "faultinject")
+	})
+	if faultErr != nil {
+		tb.Fatalf("build dirgate with fault injection: %v", faultErr)
+	}
+	return faultPath
+}
+
+func build() {
+	var err error
 	buildDir, err = os.MkdirTemp("", "dirgate-e2e-")
 	if err != nil {
 		buildErr = err
 		return
 	}
 	buildPath = filepath.Join(buildDir, "dirgate")
-	args := []string{"build", "-o", buildPath}
+	buildErr = goBuild(buildPath)
+}
+
+// goBuild builds ./cmd/dirgate into path with extra build flags.
+func goBuild(path string, flags ...string) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	args := append([]string{"build", "-o", path}, flags...)
 	if os.Getenv("DIRGATE_E2E_RACE") == "1" {
 		args = append(args, "-race")
 	}
@@ -53,8 +81,9 @@ func build() {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		buildErr = fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out.String())
+		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out.String())
 	}
+	return nil
 }
 
 // moduleRoot finds the directory of dirgate's go.mod from the test's

@@ -37,6 +37,8 @@ type Options struct {
 	// Ready is how long to wait for /healthz; default 10s (under -race
 	// and a busy CI machine starting takes longer than in production).
 	Ready time.Duration
+	// FaultInjection runs the faultinject build (FaultBinary).
+	FaultInjection bool
 }
 
 // Process is a running dirgate.
@@ -65,6 +67,9 @@ type Process struct {
 func Start(tb testing.TB, o Options) *Process {
 	tb.Helper()
 	bin := Binary(tb)
+	if o.FaultInjection {
+		bin = FaultBinary(tb)
+	}
 	if o.DataDir == "" {
 		o.DataDir = tb.TempDir()
 	}

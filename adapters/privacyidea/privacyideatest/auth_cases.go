@@ -52,6 +52,11 @@ func (s *suite) testAuth(t *testing.T) {
 		v["auth"] != true || strings.Count(v["token"].(string), ".") != 2 {
 		t.Errorf("admin login: %s", r.raw)
 	}
+	// A token in the answer: no cache may keep it (the original says
+	// no-cache, which lets a cache store it).
+	if cc := r.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("/auth Cache-Control = %q, want no-store", cc)
+	}
 	if rights, _ := v["rights"].([]any); len(rights) != 4 {
 		t.Errorf("admin rights = %v, want the four user actions", v["rights"])
 	}

@@ -26,6 +26,9 @@ func (s *suite) testBadInput(t *testing.T) {
 		{"mobile as an object", `{"user":"` + name + `","resolver":"people","mobile":{"a":1}}`, "application/json", http.StatusBadRequest, 905},
 		{"password as a number list", `{"user":"` + name + `","resolver":"people","password":[1]}`, "application/json", http.StatusBadRequest, 905},
 		{"unsupported content type", "user=" + name + "&resolver=people", "text/plain", http.StatusBadRequest, 905},
+		// encoding/json would store U+FFFD for these.
+		{"a lone surrogate", `{"user":"` + name + `\ud800","resolver":"people"}`, "application/json", http.StatusBadRequest, 905},
+		{"a lone low surrogate", `{"user":"` + name + `","resolver":"people","surname":"x\udc00"}`, "application/json", http.StatusBadRequest, 905},
 		{"NUL in the username", `{"user":"` + name + `\u0000x","resolver":"people"}`, "application/json", http.StatusBadRequest, 10},
 		{"control character", `{"user":"` + name + `\nx","resolver":"people"}`, "application/json", http.StatusBadRequest, 10},
 		{"too long", `{"user":"` + strings.Repeat("x", 300) + `","resolver":"people"}`, "application/json", http.StatusBadRequest, 10},
@@ -40,6 +43,7 @@ func (s *suite) testBadInput(t *testing.T) {
 	}
 	s.wantAbsent(t, name)
 	s.wantAbsent(t, name+"\x00x")
+	s.wantAbsent(t, name+"\uFFFD")
 
 	wantError(t, "PUT malformed JSON", s.c.do(t, request{method: "PUT", path: "/user", token: s.admin,
 		raw: `{"user":`, ctype: "application/json"}), http.StatusBadRequest, 905, "")

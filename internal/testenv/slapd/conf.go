@@ -97,7 +97,8 @@ func renderConfig(o Options, dir, rootPW string, repl *replication) string {
 	p("directory %s", filepath.Join(dir, "data"))
 	p("index objectClass eq")
 	p("index uid,cn,mail,sn,givenName,displayName eq,sub")
-	p("index ou,uidNumber,gidNumber,entryUUID,dirgateExternalId eq")
+	// homeDirectory: the core looks a derived home up before each create.
+	p("index ou,uidNumber,gidNumber,entryUUID,dirgateExternalId,homeDirectory eq")
 	if o.Groups == GroupOfNames {
 		p("index member eq")
 	}

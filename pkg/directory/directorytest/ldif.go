@@ -143,8 +143,8 @@ func testLDIFRoundTrip(t *testing.T, e *env) {
 	}
 	n, err := e.dir.Import(ctx, bytes.NewReader(ldif), false)
 	must(t, "Import", err)
-	if n < 9 {
-		t.Errorf("Import wrote %d entries, want at least the 9 deleted ones", n)
+	if n.Added < 9 || n.Replaced != 0 {
+		t.Errorf("Import added %d and replaced %d entries, want at least the 9 deleted ones added and none replaced", n.Added, n.Replaced)
 	}
 	sameSnapshot(t, "after Import", e.snapshot(t), before)
 
@@ -173,8 +173,8 @@ func testLDIFRoundTrip(t *testing.T, e *env) {
 	// Importing again writes nothing and duplicates nothing.
 	n, err = e.dir.Import(ctx, bytes.NewReader(ldif), false)
 	must(t, "Import again", err)
-	if n != 0 {
-		t.Errorf("Import of entries that all exist wrote %d, want 0", n)
+	if n.Written() != 0 {
+		t.Errorf("Import of entries that all exist wrote %+v, want nothing", n)
 	}
 	sameSnapshot(t, "after a second Import", e.snapshot(t), before)
 }
@@ -196,8 +196,8 @@ func testLDIFReplace(t *testing.T, e *env) {
 	// Without replace, existing entries stay as they are.
 	n, err := e.dir.Import(ctx, bytes.NewReader(ldif), false)
 	must(t, "Import(replace=false)", err)
-	if n != 0 {
-		t.Errorf("Import(replace=false) of entries that all exist wrote %d, want 0", n)
+	if n.Written() != 0 {
+		t.Errorf("Import(replace=false) of entries that all exist wrote %+v, want nothing", n)
 	}
 	if got := e.getUser(t, directory.ByName(u.Username)); got.Description != "changed" {
 		t.Errorf("Import(replace=false) changed the description to %q", got.Description)
@@ -207,8 +207,9 @@ func testLDIFReplace(t *testing.T, e *env) {
 	// With replace, the exported state comes back; entries made since stay.
 	n, err = e.dir.Import(ctx, bytes.NewReader(ldif), true)
 	must(t, "Import(replace=true)", err)
-	if n < 2 {
-		t.Errorf("Import(replace=true) wrote %d entries, want at least the user and the group", n)
+	if n.Replaced < 2 || n.Added != 0 {
+		t.Errorf("Import(replace=true) added %d and replaced %d entries, want the user and the group (at least) replaced and none added",
+			n.Added, n.Replaced)
 	}
 	got := e.getUser(t, directory.ByName(u.Username))
 	if got.Description != "original" {

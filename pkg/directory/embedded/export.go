@@ -77,11 +77,15 @@ func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return 0, unavailable(ctx.Err())
 		}
+		if i%256 == 0 {
+			directory.ReportProgress(ctx, i, len(entries))
+		}
 		lw.entry(e.dn, e.attrs)
 	}
 	if err := lw.flush(); err != nil {
 		return 0, fmt.Errorf("%w: writing the export: %w", directory.ErrUnavailable, err)
 	}
+	directory.ReportProgress(ctx, len(entries), len(entries))
 	return len(entries), nil
 }
 

@@ -28,12 +28,15 @@ import (
 // every entry is in, so a group may come before its members. Entries of
 // classes the model does not hold (an admin role, say) are skipped with a
 // warning.
-func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int, error) {
+func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (directory.ImportResult, error) {
 	entries, err := readLDIF(ctx, r)
 	if err != nil {
-		return 0, err
+		return directory.ImportResult{}, err
 	}
-	var written int
+	var (
+		written directory.ImportResult
+		notes   directory.ImportNotes
+	)
 	err = d.write(ctx, func(x *txn) error {
 		imp := &importer{d: d, x: x, replace: replace, now: d.now(), fileIDs: map[string]string{}}
 		for i, e := range entries {
@@ -43,17 +46,29 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int,
 			if err := imp.entry(e); err != nil {
 				return fmt.Errorf("import %s: %w", e.dn, err)
 			}
+			if i%256 == 0 {
+				directory.ReportProgress(ctx, i, len(entries))
+			}
 		}
 		if err := imp.resolveMembers(); err != nil {
 			return err
 		}
-		written = imp.written
+		written, notes = imp.written, imp.notes
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return directory.ImportResult{}, err
 	}
-	d.log.Info("LDIF imported", "entries", len(entries), "written", written, "replace", replace)
+	directory.ReportProgress(ctx, len(entries), len(entries))
+	d.log.Info("LDIF imported", "entries", len(entries), "added", written.Added, "replaced", written.Replaced, "replace", replace)
+	// One summary, not a line per user: a real directory's export may hold
+	// tens of thousands of {SSHA} hashes.
+	if caller := directory.ImportNotesFrom(ctx); caller != nil {
+		*caller = notes
+	} else if notes.Unverifiable > 0 {
+		d.log.Warn("LDIF import: users keep a password hash this directory cannot verify; they must be given a new password",
+			"users", notes.Unverifiable, "schemes", notes.Schemes())
+	}
 	return written, nil
 }
 
@@ -108,7 +123,17 @@ type importer struct {
 	// member DNs written as the file spells them.
 	fileIDs map[string]string
 	pending []pendingGroup
-	written int
+	written directory.ImportResult
+	notes   directory.ImportNotes
+}
+
+// wrote counts an entry written: replaced when it existed, else added.
+func (imp *importer) wrote(existed bool) {
+	if existed {
+		imp.written.Replaced++
+	} else {
+		imp.written.Added++
+	}
 }
 
 // pendingGroup is a group whose members are resolved at the end.
@@ -209,7 +234,7 @@ func (imp *importer) counter(fe fileEntry) error {
 	}
 	if next > imp.x.s.counters[kind] {
 		imp.x.setCounter(kind, next)
-		imp.written++
+		imp.wrote(true)
 	}
 	return nil
 }
@@ -242,33 +267,34 @@ func (imp *importer) newID(fe fileEntry) string {
 }
 
 // place decides what happens to an entry: skip (it exists and replace is
-// off), or write it under the returned id and parent.
-func (imp *importer) place(fe fileEntry, isKind func(string) bool) (id, parent string, skip bool, err error) {
-	id, found, err := imp.existing(fe, isKind)
+// off), or write it under the returned id and parent; found says whether
+// it replaces an entry.
+func (imp *importer) place(fe fileEntry, isKind func(string) bool) (id, parent string, found, skip bool, err error) {
+	id, found, err = imp.existing(fe, isKind)
 	if err != nil {
-		return "", "", false, err
+		return "", "", false, false, err
 	}
 	if found {
 		imp.fileIDs[fe.norm] = id
 		if !imp.replace {
-			return "", "", true, nil
+			return "", "", true, true, nil
 		}
 	} else {
 		id = imp.newID(fe)
 	}
 	parentDN, err := directory.ParentDN(fe.dn)
 	if err != nil {
-		return "", "", false, err
+		return "", "", false, false, err
 	}
 	pid, ok := imp.x.s.dns[normDN(parentDN)]
 	if !ok {
-		return "", "", false, fmt.Errorf("%w: the parent %s is not in the directory or the file", directory.ErrNotFound, parentDN)
+		return "", "", false, false, fmt.Errorf("%w: the parent %s is not in the directory or the file", directory.ErrNotFound, parentDN)
 	}
 	if !imp.x.s.isContainer(pid) {
-		return "", "", false, invalid("the parent %s is not an OU or the base", parentDN)
+		return "", "", false, false, invalid("the parent %s is not an OU or the base", parentDN)
 	}
 	imp.fileIDs[fe.norm] = id
-	return id, pid, false, nil
+	return id, pid, found, false, nil
 }
 
 // namingValue is the entry's naming attribute, else its RDN value.
@@ -297,7 +323,7 @@ func (imp *importer) times(fe fileEntry) (created, modified time.Time, err error
 
 func (imp *importer) ou(fe fileEntry) error {
 	s := imp.x.s
-	id, parent, skip, err := imp.place(fe, func(id string) bool { _, ok := s.ous[id]; return ok })
+	id, parent, found, skip, err := imp.place(fe, func(id string) bool { _, ok := s.ous[id]; return ok })
 	if err != nil || skip {
 		return err
 	}
@@ -325,13 +351,13 @@ func (imp *importer) ou(fe fileEntry) error {
 		return invalid("the OU %s would move from %s; OUs do not move", old.DN, s.dnOf(old.Parent))
 	}
 	imp.x.putOU(o)
-	imp.written++
+	imp.wrote(found)
 	return nil
 }
 
 func (imp *importer) group(fe fileEntry) error {
 	s := imp.x.s
-	id, parent, skip, err := imp.place(fe, func(id string) bool { _, ok := s.groups[id]; return ok })
+	id, parent, found, skip, err := imp.place(fe, func(id string) bool { _, ok := s.groups[id]; return ok })
 	if err != nil || skip {
 		return err
 	}
@@ -365,13 +391,13 @@ func (imp *importer) group(fe fileEntry) error {
 	imp.pending = append(imp.pending, pendingGroup{id: id, dn: fe.dn,
 		memberDNs:  append(values(fe.e, "member"), values(fe.e, "uniqueMember")...),
 		memberUIDs: values(fe.e, "memberUid")})
-	imp.written++
+	imp.wrote(found)
 	return nil
 }
 
 func (imp *importer) user(fe fileEntry) error {
 	s := imp.x.s
-	id, parent, skip, err := imp.place(fe, func(id string) bool { _, ok := s.users[id]; return ok })
+	id, parent, found, skip, err := imp.place(fe, func(id string) bool { _, ok := s.users[id]; return ok })
 	if err != nil || skip {
 		return err
 	}
@@ -435,7 +461,7 @@ func (imp *importer) user(fe fileEntry) error {
 		}
 	}
 	imp.x.putUser(u)
-	imp.written++
+	imp.wrote(found)
 	return nil
 }
 
@@ -467,7 +493,8 @@ func (imp *importer) accountState(e *ldap.Entry, u *userRec) error {
 }
 
 // checkPassword refuses an argon2 hash that does not parse or whose cost
-// is out of bounds, and warns about schemes the store cannot verify.
+// is out of bounds, and notes the users whose scheme the store cannot
+// verify.
 func (imp *importer) checkPassword(fe fileEntry, stored string) error {
 	if stored == "" {
 		return nil
@@ -477,8 +504,7 @@ func (imp *importer) checkPassword(fe fileEntry, stored string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, errUnsupportedScheme):
-		imp.d.log.Warn("LDIF import: a password this directory cannot verify; the user must be given a new one",
-			"dn", fe.dn, "err", err)
+		imp.notes.NoteUnverifiable(schemeOf(stored))
 		return nil
 	default:
 		return invalid("userPassword: %v", err)
@@ -535,4 +561,15 @@ func (imp *importer) resolveMembers() error {
 		imp.x.putGroup(g)
 	}
 	return nil
+}
+
+// schemeOf names a stored password's scheme ("{SSHA}") for the import's
+// summary, never any of the value: without a {scheme} it may be a
+// password in clear.
+func schemeOf(stored string) string {
+	scheme, _, found := strings.Cut(stored, "}")
+	if !found || !strings.HasPrefix(scheme, "{") || len(scheme) > 16 {
+		return "(no scheme)"
+	}
+	return strings.ToUpper(scheme) + "}"
 }

@@ -133,8 +133,8 @@ func TestExportImportIntoNewStore(t *testing.T) {
 	n, err := dst.Import(ctx, strings.NewReader(out), false)
 	must(t, err)
 	// Everything but the base, ou=people and ou=groups, which exist.
-	if want := strings.Count(out, "\ndn:") - 3; n != want {
-		t.Errorf("Import wrote %d entries, want %d", n, want)
+	if want := strings.Count(out, "\ndn:") - 3; n.Written() != want {
+		t.Errorf("Import wrote %+v, want %d written", n, want)
 	}
 	for _, u := range []*directory.User{locked, disabled, fresh} {
 		was, _ := src.GetUser(ctx, directory.ByID(u.ID))
@@ -228,8 +228,8 @@ func TestImportForeignLDIF(t *testing.T) {
 	d := openTest(t, testConfig(), t.TempDir())
 	n, err := d.Import(ctx, strings.NewReader(foreign), false)
 	must(t, err)
-	if n != 6 {
-		t.Errorf("Import wrote %d entries, want 6 (the admin role is skipped)", n)
+	if n.Added != 6 {
+		t.Errorf("Import wrote %+v, want 6 added (the admin role is skipped)", n)
 	}
 	alice, err := d.GetUser(ctx, directory.ByName("alice"))
 	if err != nil || alice.Surname != "Smith" || alice.DN != "uid=alice,ou=staff,dc=example,dc=com" {
@@ -291,15 +291,15 @@ func TestImportNeverLowersCounters(t *testing.T) {
 		must(t, err)
 	}
 	low := "dn: cn=gidNumber,dc=example,dc=com\nobjectClass: dirgateCounter\ncn: gidNumber\ndirgateNextId: 5\n\n"
-	if n, err := d.Import(ctx, strings.NewReader(low), true); err != nil || n != 0 {
-		t.Errorf("importing a lower counter: %d, %v; want 0 written", n, err)
+	if n, err := d.Import(ctx, strings.NewReader(low), true); err != nil || n.Written() != 0 {
+		t.Errorf("importing a lower counter: %+v, %v; want 0 written", n, err)
 	}
 	if n, _ := d.AllocateID(ctx, directory.GIDSequence, directory.Range{Min: 10, Max: 100}); n != 13 {
 		t.Errorf("AllocateID after importing a lower counter = %d, want 13", n)
 	}
 	high := strings.Replace(low, "dirgateNextId: 5", "dirgateNextId: 50", 1)
-	if n, err := d.Import(ctx, strings.NewReader(high), false); err != nil || n != 1 {
-		t.Errorf("importing a higher counter: %d, %v; want 1 written", n, err)
+	if n, err := d.Import(ctx, strings.NewReader(high), false); err != nil || n.Written() != 1 {
+		t.Errorf("importing a higher counter: %+v, %v; want 1 written", n, err)
 	}
 	if n, _ := d.AllocateID(ctx, directory.GIDSequence, directory.Range{Min: 10, Max: 100}); n != 50 {
 		t.Errorf("AllocateID after importing a higher counter = %d, want 50", n)

@@ -66,12 +66,12 @@ func (a *adImport) managed(name string) bool {
 	return false
 }
 
-func (a *adImport) entry(ctx context.Context, e *ldap.Entry) (bool, error) {
+func (a *adImport) entry(ctx context.Context, e *ldap.Entry) (importOutcome, error) {
 	ctx, cancel := a.d.deadline(ctx)
 	defer cancel()
 	kind := a.d.entryType(e)
 	if kind == directory.EntryOther || strings.EqualFold(e.GetEqualFoldAttributeValue("isCriticalSystemObject"), "TRUE") {
-		return false, nil
+		return importSkipped, nil
 	}
 	var attrs []*ldap.EntryAttribute
 	for _, at := range e.Attributes {
@@ -91,6 +91,7 @@ func (a *adImport) entry(ctx context.Context, e *ldap.Entry) (bool, error) {
 		req.Attribute(at.Name, at.Values)
 	}
 	var err error
+	outcome := importAdded
 	if kind == directory.EntryUser {
 		err = a.d.addUser(ctx, req, "") // a random password: AD exports none
 	} else {
@@ -100,24 +101,25 @@ func (a *adImport) entry(ctx context.Context, e *ldap.Entry) (bool, error) {
 	case err == nil:
 		if kind == directory.EntryOU && a.d.boolVal(e, attrProtected) && a.d.prof.ouProtection != nil {
 			if err := a.d.prof.ouProtection.protect(ctx, a.d, e.DN); err != nil {
-				return true, err
+				return importAdded, err
 			}
 		}
 	case isCode(err, ldap.LDAPResultEntryAlreadyExists):
 		if !a.replace {
-			return false, nil
+			return importSkipped, nil
 		}
 		if err := a.replaceEntry(ctx, e.DN, attrs); err != nil {
-			return false, err
+			return importSkipped, err
 		}
+		outcome = importReplaced
 	default:
-		return false, wrap(a.d.addError(err, string(kind), e.DN, e.DN), "importing "+e.DN)
+		return importSkipped, wrap(a.d.addError(err, string(kind), e.DN, e.DN), "importing "+e.DN)
 	}
 	if kind == directory.EntryGroup {
 		a.groupOrder = append(a.groupOrder, e.DN)
 		a.members[e.DN] = e.GetEqualFoldAttributeValues(a.d.attrs.get(attrMember))
 	}
-	return true, nil
+	return outcome, nil
 }
 
 // classes are the object classes a new entry of the kind gets.

@@ -63,6 +63,9 @@ func (d *Directory) Export(ctx context.Context, w io.Writer) (int, error) {
 			return false, fmt.Errorf("writing %s: %w", e.DN, err)
 		}
 		count++
+		if count%256 == 0 {
+			directory.ReportProgress(ctx, count, 0)
+		}
 		return hasSub, nil
 	}
 	run := func(base string, scope int) ([]string, error) {
@@ -118,8 +121,8 @@ var (
 // Import adds the entries of an LDIF file in file order (an export puts
 // parents first). With replace, an existing entry's attributes become the
 // imported ones; otherwise it is left alone and not counted.
-func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int, error) {
-	count := 0
+func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (directory.ImportResult, error) {
+	var count directory.ImportResult
 	var imp entryImporter = newPlainImport(d, replace)
 	if d.prof.importer != nil {
 		imp = d.prof.importer(d, replace)
@@ -142,20 +145,35 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (int,
 		if err != nil {
 			return count, err
 		}
-		if wrote {
-			count++
+		switch wrote {
+		case importAdded:
+			count.Added++
+		case importReplaced:
+			count.Replaced++
+		}
+		if wrote != importSkipped && count.Written()%256 == 0 {
+			directory.ReportProgress(ctx, count.Written(), 0)
 		}
 	}
 	return count, imp.finish(ctx)
 }
 
+// importOutcome is what an import did with one entry.
+type importOutcome int
+
+const (
+	importSkipped importOutcome = iota
+	importAdded
+	importReplaced
+)
+
 // entryImporter writes the entries of an import one by one, in file
 // order, and may keep work for the end (AD: member values, which must
 // name entries that exist).
 type entryImporter interface {
-	// entry adds e, or replaces the entry there; it reports whether it
-	// wrote anything.
-	entry(ctx context.Context, e *ldap.Entry) (bool, error)
+	// entry adds e, or replaces the entry there; it reports which, or
+	// that it wrote nothing.
+	entry(ctx context.Context, e *ldap.Entry) (importOutcome, error)
 	finish(ctx context.Context) error
 }
 
@@ -188,9 +206,9 @@ type memberValues struct {
 	values []string
 }
 
-func (p *plainImport) entry(ctx context.Context, e *ldap.Entry) (bool, error) {
+func (p *plainImport) entry(ctx context.Context, e *ldap.Entry) (importOutcome, error) {
 	wrote, err := p.d.importEntry(ctx, e, p.replace)
-	if !wrote || p.written == nil {
+	if wrote == importSkipped || p.written == nil {
 		return wrote, err
 	}
 	p.written[norm(e.DN)] = p.d.isGroup(e)
@@ -249,7 +267,7 @@ func contentOf(rec *ldif.Entry) (*ldap.Entry, error) {
 	return nil, invalid("LDIF: only entries and additions can be imported, not modifications or deletions")
 }
 
-func (d *Directory) importEntry(ctx context.Context, e *ldap.Entry, replace bool) (bool, error) {
+func (d *Directory) importEntry(ctx context.Context, e *ldap.Entry, replace bool) (importOutcome, error) {
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
 	full := importAttributes(e, true)
@@ -262,14 +280,14 @@ func (d *Directory) importEntry(ctx context.Context, e *ldap.Entry, replace bool
 	}
 	switch {
 	case err == nil:
-		return true, nil
+		return importAdded, nil
 	case isCode(err, ldap.LDAPResultEntryAlreadyExists):
 		if !replace {
-			return false, nil
+			return importSkipped, nil
 		}
-		return true, d.replaceEntry(ctx, e)
+		return importReplaced, d.replaceEntry(ctx, e)
 	}
-	return false, wrap(err, "importing "+e.DN)
+	return importSkipped, wrap(err, "importing "+e.DN)
 }
 
 func (d *Directory) relaxControls() []ldap.Control {

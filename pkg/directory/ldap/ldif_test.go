@@ -114,8 +114,8 @@ func TestImportEmbeddedExport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Import: %v", err)
 	}
-	if n != 6 { // all but the existing base entry
-		t.Errorf("Import wrote %d entries, want 6", n)
+	if n.Added != 6 { // all but the existing base entry
+		t.Errorf("Import wrote %+v, want 6 added", n)
 	}
 	alice, err := d.VerifyPassword(ctx, directory.ByName("alice"), "Alice-Secret-1")
 	if err != nil {

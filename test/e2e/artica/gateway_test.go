@@ -37,12 +37,23 @@ type gateway struct {
 	sock    string
 	tcp     string
 	backups string
+	// cfg is dirgate's configuration.
+	cfg string
 }
 
 // startGateway starts slapd and dirgate. The domain's gid range starts at
 // 5004: the organization's default group takes 5004 and the seed's
 // "accountants" group 5005, the gid the seed's link examples use.
 func startGateway(t *testing.T, model slapd.GroupModel) *gateway {
+	t.Helper()
+	g := newGateway(t, model, nil)
+	g.p = e2eutil.Start(t, e2eutil.Options{Config: g.cfg})
+	return g
+}
+
+// newGateway starts slapd and writes dirgate's configuration, edited by
+// edit (nil: as is), without starting dirgate.
+func newGateway(t *testing.T, model slapd.GroupModel, edit func(artica map[string]any)) *gateway {
 	t.Helper()
 	srv, backend := e2eutil.LDAP(t, slapd.Options{Groups: model})
 	dir := t.TempDir()
@@ -53,6 +64,14 @@ func startGateway(t *testing.T, model slapd.GroupModel) *gateway {
 		backups: filepath.Join(dir, "backups"),
 	}
 	sum := sha256.Sum256([]byte(tcpKey))
+	artica := map[string]any{
+		"allowFrom": []string{"127.0.0.1/32"},
+		"apiKeys":   []any{map[string]any{"name": "e2e", "hash": "sha256:" + hex.EncodeToString(sum[:])}},
+		"backup":    map[string]any{"dir": g.backups},
+	}
+	if edit != nil {
+		edit(artica)
+	}
 	doc := map[string]any{
 		"domains": []any{map[string]any{
 			"name":     "example.com",
@@ -66,18 +85,14 @@ func startGateway(t *testing.T, model slapd.GroupModel) *gateway {
 				map[string]any{"unix": g.sock, "mode": "0660"},
 				map[string]any{"tcp": g.tcp},
 			},
-			"config": map[string]any{
-				"allowFrom": []string{"127.0.0.1/32"},
-				"apiKeys":   []any{map[string]any{"name": "e2e", "hash": "sha256:" + hex.EncodeToString(sum[:])}},
-				"backup":    map[string]any{"dir": g.backups},
-			},
+			"config": artica,
 		}},
 	}
 	cfg, err := yaml.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.p = e2eutil.Start(t, e2eutil.Options{Config: string(cfg)})
+	g.cfg = string(cfg)
 	return g
 }
 

@@ -40,7 +40,7 @@ func TestQuickStartSeedExamples(t *testing.T) {
 		t.Fatalf("create group: %v", err)
 	}
 	// The seed's link examples name gid 5005. The quick start allocates
-	// gids from 10000 (its admin group takes the first), so 5005 is
+	// gids from 10000 (its own groups take the first), so 5005 is
 	// unknown there, and the answer says so; with the gid the create
 	// answered, the same commands work.
 	if created.GID != 5005 {

@@ -55,7 +55,39 @@ func (e *env) matrix() ([]*endpoint, []*fallback) {
 	for _, f := range []func() []*endpoint{e.articaEndpoints, e.adwebEndpoints, e.privacyIDEAEndpoints, e.kanboardEndpoints, e.openAPIEndpoints, e.serverEndpoints} {
 		eps = append(eps, f()...)
 	}
-	return eps, append(append(e.articaFallbacks(), e.openAPIFallbacks()...), e.privacyIDEAFallbacks()...)
+	fbs := append(append(e.articaFallbacks(), e.openAPIFallbacks()...), e.privacyIDEAFallbacks()...)
+	return eps, append(fbs, e.serverFallbacks()...)
+}
+
+// serverFallbacks: every listener answers GET / with the list of what it
+// serves, and a path no route takes with a neutral JSON 404; neither reads
+// an entry, whatever the credentials.
+func (e *env) serverFallbacks() []*fallback {
+	landing := func(t *testing.T, method string, r hostile.Reply) {
+		var l struct{ Dialects []any }
+		switch {
+		case method == http.MethodGet:
+			if r.Status != http.StatusOK || json.Unmarshal(r.Body, &l) != nil || len(l.Dialects) == 0 {
+				t.Errorf("GET /: HTTP %d %s, want the list of dialects", r.Status, r.Body)
+			}
+		case r.Status != http.StatusMethodNotAllowed:
+			t.Errorf("%s /: HTTP %d %s, want 405", method, r.Status, r.Body)
+		}
+	}
+	notFound := func(t *testing.T, method string, r hostile.Reply) {
+		var body map[string]string
+		if r.Status != http.StatusNotFound || method != http.MethodHead &&
+			(json.Unmarshal(r.Body, &body) != nil || body["error"] != "not found" || body["docs"] == "") {
+			t.Errorf("%s on a path no route takes: HTTP %d %s, want the neutral 404", method, r.Status, r.Body)
+		}
+	}
+	var out []*fallback
+	for _, on := range []string{onMain, onArticaTCP, onArticaUnix} {
+		out = append(out,
+			&fallback{on: on, dialect: "server", path: "/", concrete: "/", check: landing},
+			&fallback{on: on, dialect: "server", path: "/*", concrete: "/no/such/path", check: notFound})
+	}
+	return out
 }
 
 func (e *env) serverEndpoints() []*endpoint {

@@ -52,7 +52,15 @@ cn: staff
 gidNumber: 60001
 member: %s
 member: %s
-`, AdminGroup, GroupsDN, AdminGroup, Root.DN(), Lister.DN(), GroupsDN, Alice.DN(), Bob.DN())
+
+dn: cn=%s,%s
+objectClass: groupOfNames
+objectClass: posixGroup
+cn: %s
+gidNumber: 60002
+member: cn=%s,%s
+`, AdminGroup, GroupsDN, AdminGroup, Root.DN(), Lister.DN(), GroupsDN, Alice.DN(), Bob.DN(),
+		KanboardAdminGroup, GroupsDN, KanboardAdminGroup, AdminGroup, GroupsDN)
 	return b.String()
 }
 

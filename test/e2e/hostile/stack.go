@@ -35,6 +35,9 @@ const (
 	GroupsDN   = "ou=groups," + Base
 	ScopedDN   = "ou=scoped," + Base
 	AdminGroup = "dirgate-admins"
+	// KanboardAdminGroup is Kanboard's app-admin group; AdminGroup is a
+	// member of it, so the gateway's admins are Kanboard's too.
+	KanboardAdminGroup = "kanboard-admins"
 	// OrgUsersDN is where Artica's organization keeps its users.
 	OrgUsersDN = "ou=users,ou=example.com,dc=organizations," + Base
 )
@@ -126,6 +129,10 @@ func Start(t *testing.T) *Stack {
 			"readOnly": kc.ReadOnly, "subtrees": kc.Subtrees})
 	}
 	doc := map[string]any{
+		// So is the throttle, for the same reason; test/e2e/throttle
+		// tests it.
+		"server": map[string]any{"throttle": map[string]any{
+			"perAddress": map[string]any{"failures": 0}, "perAccountAddress": map[string]any{"failures": 0}}},
 		"log":     map[string]any{"level": "debug"},
 		"audit":   map[string]any{"file": s.AuditFile},
 		"domains": []any{map[string]any{"name": Domain, "baseDN": Base, "backend": backend}},
@@ -148,7 +155,7 @@ func Start(t *testing.T) *Stack {
 					map[string]any{"name": "list", "admins": []string{Lister.Username}, "actions": []string{"userlist"}},
 				},
 			}},
-			"kanboard": map[string]any{"config": map[string]any{"token": kanboardToken, "adminGroup": AdminGroup}},
+			"kanboard": map[string]any{"config": map[string]any{"token": kanboardToken, "adminGroup": KanboardAdminGroup}},
 			"openapi": map[string]any{"config": map[string]any{
 				"jwtSecret": openAPISecret, "adminGroup": AdminGroup,
 				"invitations": map[string]any{"secret": invitationSecret},

@@ -2,6 +2,7 @@ package kanboard_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,7 +12,8 @@ import (
 
 // TestQuickStart checks the dialect's bootstrap: the quick start's token
 // works in application mode, and the quick start's admin (in
-// dirgate-admins) is Kanboard's app-admin with its own password.
+// dirgate-admins, itself a member of kanboard-admins) is Kanboard's
+// app-admin with its own password.
 func TestQuickStart(t *testing.T) {
 	p := e2eutil.Start(t, e2eutil.Options{})
 	creds := p.Credentials()
@@ -45,4 +47,46 @@ func TestQuickStart(t *testing.T) {
 	}
 	wantBody(t, "the new app-user's own credentials", s.post(t, "qs-user", "Qs-User-Pw-1",
 		`{"jsonrpc":"2.0","method":"getAllUsers","id":1}`), http.StatusForbidden, forbidden)
+}
+
+// TestQuickStartAppAdminIsNoGatewayAdmin: on the quick start, where
+// dirgate-admins holds the admin rights of OpenAPI and privacyIDEA, a
+// Kanboard app-admin made with the API token is an admin of Kanboard
+// only: OpenAPI refuses it its admin calls and privacyIDEA logs it in as
+// a user.
+func TestQuickStartAppAdminIsNoGatewayAdmin(t *testing.T) {
+	p := e2eutil.Start(t, e2eutil.Options{})
+	token, _ := p.Credentials()["kanboard"].(map[string]any)["token"].(string)
+	s := &stack{proc: p, url: p.URL + "/jsonrpc.php", token: token}
+	id := s.callInt(t, "createUser", map[string]any{"username": "kb.admin", "password": "Kb-Admin-Pw-1", "role": "app-admin"})
+	if u := s.getUser(t, map[string]any{"user_id": id}); u == nil || u.Role != "app-admin" {
+		t.Fatalf("kb.admin in Kanboard: %+v, want app-admin", u)
+	}
+
+	login := postJSON(t, p.URL+"/api/login", "", `{"username":"kb.admin","password":"Kb-Admin-Pw-1"}`)
+	if login.status != http.StatusOK {
+		t.Fatalf("OpenAPI login: HTTP %d %s", login.status, login.body)
+	}
+	bearer := between(login.body, `"token":"`, `"`)
+	if a := postJSON(t, p.URL+"/api/users", bearer, `{"userName":"made.by.kb","password":"Made-By-Kb-1"}`); a.status != http.StatusForbidden {
+		t.Errorf("a Kanboard app-admin creating a user through OpenAPI: HTTP %d %s, want 403", a.status, a.body)
+	}
+	a := postForm(t, p.URL+"/auth", "username=kb.admin&password=Kb-Admin-Pw-1")
+	if a.status != http.StatusOK || !strings.Contains(a.body, `"role":"user"`) {
+		t.Errorf("privacyIDEA /auth of a Kanboard app-admin: HTTP %d %s, want role user", a.status, a.body)
+	}
+}
+
+func postForm(t *testing.T, url, form string) answer {
+	t.Helper()
+	resp, err := http.Post(url, "application/x-www-form-urlencoded", strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	if _, err := io.Copy(&b, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	return answer{status: resp.StatusCode, header: resp.Header, body: b.String()}
 }

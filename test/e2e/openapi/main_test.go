@@ -90,6 +90,9 @@ func start(t *testing.T) *stack {
 	t.Helper()
 	srv, backend := e2eutil.LDAP(t, slapd.Options{LDIF: fixtureLDIF(), Lockout: 3})
 	cfg := e2eutil.DomainConfig(t, "example.com", backend, map[string]any{
+		// The suite locks accounts on purpose, all from one address: the
+		// per-account throttle (test/e2e/throttle) would stop it first.
+		"server": map[string]any{"throttle": map[string]any{"perAccountAddress": map[string]any{"failures": 0}}},
 		"dialects": map[string]any{"openapi": map[string]any{
 			"prefix": prefix,
 			"config": map[string]any{

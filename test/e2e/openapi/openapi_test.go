@@ -427,6 +427,9 @@ func testInvitations(t *testing.T, s *stack) {
 	if e := s.entry(t, userDN(placeholder), "dirgateInvitationPending", "pwdAccountLockedTime"); e.GetAttributeValue("dirgateInvitationPending") != "TRUE" || e.GetAttributeValue("pwdAccountLockedTime") == "" {
 		t.Fatalf("invited entry %v", e)
 	}
+	if e := s.entry(t, userDN(placeholder), "homeDirectory"); e.GetAttributeValue("homeDirectory") != "/home/"+placeholder {
+		t.Fatalf("the invitee's placeholder home is %q", e.GetAttributeValue("homeDirectory"))
+	}
 	avail := func(name string) bool {
 		r := s.anon.Post("/invitations/userNameAvailability", map[string]string{"token": inv.Token, "userName": name})
 		expect(t, r, http.StatusOK)
@@ -439,6 +442,10 @@ func testInvitations(t *testing.T, s *stack) {
 	expect(t, r, http.StatusOK)
 	if m := r.Map(t); m["active"] != true || m["userName"] != "i-new" || m["invitationPending"] != false {
 		t.Fatalf("accepted %v", m)
+	}
+	// The home follows the chosen name: nobody logs in as the placeholder.
+	if e := s.entry(t, userDN("i-new"), "homeDirectory"); e.GetAttributeValue("homeDirectory") != "/home/i-new" {
+		t.Errorf("after accepting as i-new the home is %q, want /home/i-new", e.GetAttributeValue("homeDirectory"))
 	}
 	me := s.login(t, "i-new", "Inv-Pw-777")
 	if m := me.Get("/users/me").Map(t); m["displayName"] != "Invited Person" || m["email"] != "i@example.com" {

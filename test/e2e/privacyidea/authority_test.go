@@ -195,7 +195,9 @@ func (r *piReplicas) admin(t *testing.T, username string) string {
 	return tok
 }
 
-func piUserDN(username string) string { return "uid=" + ldap.EscapeDN(username) + ",ou=people,dc=example,dc=com" }
+func piUserDN(username string) string {
+	return "uid=" + ldap.EscapeDN(username) + ",ou=people,dc=example,dc=com"
+}
 
 // TestTokensEndWithTheirAuthority: a privacyIDEA token is refused at the
 // very next request on another replica once its account is deleted,

@@ -85,13 +85,19 @@ func TestQuickStartFirstAndSecondStart(t *testing.T) {
 			}
 		}
 	}
-	// Shown once, on stdout; never in the log.
-	if !strings.Contains(first.Stdout(), admin["password"].(string)) {
-		t.Error("the first start did not print the admin password")
+	// Shown once, on the terminal (stderr); never on stdout, the audit
+	// stream, and never in a log line.
+	if !strings.Contains(first.Stderr(), admin["password"].(string)) {
+		t.Error("the first start did not show the admin password on stderr")
 	}
 	for _, s := range secrets {
-		if strings.Contains(first.Stderr(), s) {
-			t.Errorf("a secret reached the log: %.4s…", s)
+		if strings.Contains(first.Stdout(), s) {
+			t.Errorf("a secret reached stdout, the audit stream: %.4s…", s)
+		}
+		for _, line := range strings.Split(first.Stderr(), "\n") {
+			if strings.HasPrefix(line, "{") && strings.Contains(line, s) {
+				t.Errorf("a secret reached the log: %.4s…", s)
+			}
 		}
 	}
 	if code := first.Stop(); code != 0 {

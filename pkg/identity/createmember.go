@@ -1,0 +1,91 @@
+package identity
+
+import (
+	"context"
+	"errors"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// CreateMember creates a user and makes it a direct member of group (an
+// Artica member and its group link): both or, seen from a retry, neither.
+// The steps are two directory writes, so a failure of the second undoes
+// the first; and when the process dies between them (SIGKILL, a crash)
+// the user stays without its link, which the same create, retried,
+// completes instead of answering "already exists". A retry completes only
+// what it started: the user must be where the create puts it, with the
+// same primary group, not yet in the group, and the password of the
+// request must be its password; anything else is ErrAlreadyExists as
+// before.
+func (d *Domain) CreateMember(ctx context.Context, c Caller, in directory.NewUser, group directory.Ref) (*directory.User, error) {
+	if in.ParentDN == "" {
+		in.ParentDN = d.cfg.UsersDN
+	}
+	group, target, err := d.groupTarget(ctx, c, OpGroupMemberAdd, group)
+	if err != nil {
+		return nil, d.finish(c, OpGroupMemberAdd, target, err)
+	}
+	u, err := d.CreateUser(ctx, c, in)
+	if errors.Is(err, directory.ErrAlreadyExists) {
+		left, ok := d.halfCreated(ctx, c, in, group)
+		if !ok {
+			return nil, err
+		}
+		d.log.Info("completing a create that stopped before the group link", "user", left.DN,
+			"dialect", c.Dialect, "request_id", c.RequestID)
+		u = left
+	} else if err != nil {
+		return nil, err
+	}
+	reached(pointMemberUserCreated)
+	if err := d.AddMember(ctx, c, group, directory.UserRef(directory.ByID(u.ID))); err != nil {
+		// Undone on a context the client cannot cancel: a user without
+		// its group link must not stay behind.
+		undo := context.WithoutCancel(ctx)
+		if derr := d.DeleteUser(undo, c, directory.ByID(u.ID)); derr != nil {
+			d.log.Error("undoing a half-created user failed; a retry of the create completes it",
+				"user", u.DN, "request_id", c.RequestID, "error", derr)
+		}
+		return nil, err
+	}
+	return d.dir.GetUser(ctx, directory.ByID(u.ID))
+}
+
+// halfCreated reports whether the existing user named in.Username is what
+// an interrupted CreateMember with the same request left: in the same
+// container, with the same primary group, outside the group, and with the
+// request's password (so a create cannot take over an account whose
+// password it does not know).
+func (d *Domain) halfCreated(ctx context.Context, c Caller, in directory.NewUser, group directory.Ref) (*directory.User, bool) {
+	if in.Password == "" {
+		return nil, false
+	}
+	u, err := d.dir.GetUser(ctx, directory.ByName(in.Username))
+	if err != nil {
+		return nil, false
+	}
+	parent, err := directory.ParentDN(u.DN)
+	if err != nil || !directory.EqualDN(parent, in.ParentDN) || c.Scope.allows(OpUserCreate, u.DN) != nil {
+		return nil, false
+	}
+	if in.GIDNumber != 0 && u.GIDNumber != in.GIDNumber {
+		return nil, false
+	}
+	groups, err := d.dir.MemberOf(ctx, directory.UserRef(directory.ByID(u.ID)), false)
+	if err != nil {
+		return nil, false
+	}
+	g, err := d.dir.GetGroup(ctx, group)
+	if err != nil {
+		return nil, false
+	}
+	for _, m := range groups {
+		if m.Group.ID == g.ID {
+			return nil, false // the create completed: a duplicate
+		}
+	}
+	if _, err := d.dir.VerifyPassword(ctx, directory.ByID(u.ID), in.Password); err != nil {
+		return nil, false
+	}
+	return u, true
+}
