@@ -54,10 +54,9 @@ type credentials struct{ key, secret string }
 // system is the caller the fixture uses to set up and inspect the tree.
 var system = identity.Caller{Name: "test", Dialect: "test"}
 
-// storeConfig allow-lists pager (the seed's customAttributes) and turns
-// the lockout on.
+// storeConfig turns the lockout on and leaves the extra attributes at the
+// quick start's default (pager, the seed's customAttributes, among them).
 func storeConfig(c *embedded.Config) {
-	c.ExtraAttributes = []string{"pager"}
 	c.LockoutThreshold = 3
 }
 

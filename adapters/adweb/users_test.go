@@ -98,7 +98,7 @@ func TestCreateUserRefusesBadInputAndCreatesNothing(t *testing.T) {
 		{"unicodePwd", body(func(_, ca map[string]any) { ca["unicodePwd"] = "x" }), 400, codeAttributeRefused, []string{"unicodePwd"}},
 		{"memberOf", body(func(_, ca map[string]any) { ca["memberOf"] = groupDN }), 400, codeAttributeRefused, []string{"memberOf"}},
 		{"adminCount", body(func(_, ca map[string]any) { ca["adminCount"] = 1 }), 400, codeAttributeRefused, []string{"adminCount"}},
-		{"not allow-listed", body(func(_, ca map[string]any) { ca["homePhone"] = "1" }), 400, codeAttributeRefused, []string{"homePhone", "not an allowed attribute"}},
+		{"not allow-listed", body(func(_, ca map[string]any) { ca["favouriteDrink"] = "1" }), 400, codeAttributeRefused, []string{"favouriteDrink", "not an allowed attribute"}},
 		{"filter characters in a name", body(func(_, ca map[string]any) { ca["pager)(uid=*"] = "1" }), 400, codeAttributeRefused, []string{"is not an attribute name"}},
 		{"invalid mail", body(func(_, ca map[string]any) { ca["mail"] = "not-an-address" }), 400, codeInvalidInput, []string{"not a valid email address"}},
 		{"NUL in a value", body(func(_, ca map[string]any) { ca["pager"] = "a\x00b" }), 400, codeInvalidField, []string{"NUL"}},

@@ -2,6 +2,8 @@ package kanboard
 
 import (
 	"context"
+	"errors"
+	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -105,6 +107,9 @@ func (t *userTable) update(ctx context.Context, c identity.Caller, ref directory
 		return false, nil
 	}
 	a, err := t.find(ctx, c, ref)
+	if notKanboards(err) {
+		return t.updateNobody(ctx, c, in)
+	}
 	if err != nil {
 		return failed(err, false)
 	}
@@ -159,10 +164,41 @@ func (t *userTable) remove(ctx context.Context, c identity.Caller, ref directory
 	return true, nil
 }
 
+// notKanboards: the id names no user of Kanboard's table, because no
+// entry has it or the entry is outside the subtrees this dialect manages.
+func notKanboards(err error) bool {
+	return errors.Is(err, directory.ErrNotFound) || errors.Is(err, identity.ErrForbidden)
+}
+
+// updateNobody answers updateUser for an id that names no user as
+// Kanboard does: its validator passes or fails on the values alone (an
+// email's syntax, a username nobody has), and the UPDATE that follows
+// matches no row yet succeeds: true.
+func (t *userTable) updateNobody(ctx context.Context, c identity.Caller, in userUpdate) (any, error) {
+	if in.email != nil && *in.email != "" {
+		if addr, err := mail.ParseAddress(*in.email); err != nil || addr.Address != *in.email || addr.Name != "" {
+			return false, nil
+		}
+	}
+	if in.username != nil {
+		_, err := t.dom.GetUser(ctx, c, directory.ByName(*in.username))
+		switch {
+		case err == nil:
+			return false, nil // taken
+		case !errors.Is(err, directory.ErrNotFound):
+			return failed(err, false)
+		}
+	}
+	return true, nil
+}
+
 // setEnabled is disableUser and enableUser: the account state every
-// dialect shares.
+// dialect shares. An unknown id is true, as Kanboard's UPDATE of no row.
 func (t *userTable) setEnabled(ctx context.Context, c identity.Caller, ref directory.Ref, enabled bool) (any, error) {
 	a, err := t.find(ctx, c, ref)
+	if notKanboards(err) {
+		return true, nil
+	}
 	if err != nil {
 		return failed(err, false)
 	}

@@ -52,7 +52,7 @@ func TestApplicationModeCredentials(t *testing.T) {
 	if res := h.send("", "", `{"jsonrpc":`); res.status != http.StatusOK || res.body != parseError {
 		t.Errorf("parse error without credentials: HTTP %d %s", res.status, res.body)
 	}
-	if res := h.send("", "", `[1,2]`); res.status != http.StatusOK || res.body != "["+invalidRequest+","+invalidRequest+"]" {
+	if res := h.send("", "", `[1,2]`); res.status != http.StatusOK || res.body != "["+parseError+","+parseError+"]" {
 		t.Errorf("invalid batch without credentials: HTTP %d %s", res.status, res.body)
 	}
 }

@@ -2,7 +2,6 @@ package kanboard
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/creachadair/jrpc2"
@@ -69,7 +68,7 @@ func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
 	}
 	ctx = withListBudget(ctx, x.k.maxResults)
 	var replies [][]byte
-	for _, r := range reqs {
+	for _, r := range membersOf(body, reqs, x.batch) {
 		reply, err := x.handle(ctx, r)
 		if err != nil {
 			return nil, err
@@ -91,16 +90,16 @@ func (x *exchange) answer(ctx context.Context, body []byte) ([]byte, error) {
 // handle answers one request in Kanboard's order: its shape, the
 // credentials, the method, the caller's role, the arguments, the call.
 // A notification runs but gets no answer, unless its shape is invalid.
-func (x *exchange) handle(ctx context.Context, r *jrpc2.ParsedRequest) ([]byte, error) {
-	if !wellFormed(r) {
-		return encodeReply(nil, nil, errInvalidRequest)
+func (x *exchange) handle(ctx context.Context, r member) ([]byte, error) {
+	if r.malformed != nil {
+		return encodeReply(nil, nil, r.malformed)
 	}
-	notification := r.ID == ""
+	notification := len(r.id) == 0
 	reply := func(result any, rpcErr *jrpc2.Error) ([]byte, error) {
 		if notification {
 			return nil, nil
 		}
-		return encodeReply(json.RawMessage(r.ID), result, rpcErr)
+		return encodeReply(r.id, result, rpcErr)
 	}
 	if err := x.authenticate(ctx); err != nil {
 		return x.failure(ctx, err, reply)
@@ -153,14 +152,12 @@ func (x *exchange) failure(ctx context.Context, err error, reply func(any, *jrpc
 }
 
 // wellFormed applies Kanboard's RpcFormatValidator to what jrpc2 parsed:
-// jsonrpc "2.0", a string method, params an array or object. jrpc2 also
-// refuses members a request does not have; Kanboard ignores them, and
-// jrpc2 reports them as the only error that carries data (their names).
+// jsonrpc "2.0", a string method, params an array or object (members.go
+// adds what jrpc2 cannot see). jrpc2 also refuses members a request does
+// not have; Kanboard ignores them, and jrpc2 reports them as the only
+// error that carries data (their names).
 func wellFormed(r *jrpc2.ParsedRequest) bool {
-	if r.Error != nil && !(r.Error.Code == jrpc2.InvalidRequest && len(r.Error.Data) > 0) {
-		return false
-	}
-	return r.Method != ""
+	return r.Error == nil || r.Error.Code == jrpc2.InvalidRequest && len(r.Error.Data) > 0
 }
 
 func (x *exchange) authenticate(ctx context.Context) error {

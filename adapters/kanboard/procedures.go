@@ -30,10 +30,12 @@ var procedureList = []procedure{
 	{"updateUser", []param{{name: "id"}, {name: "username", optional: true}, {name: "name", optional: true},
 		{name: "email", optional: true}, {name: "role", optional: true}}, runUpdateUser},
 	{"removeUser", []param{{name: "user_id"}}, byID(false, (*userTable).remove)},
-	{"disableUser", []param{{name: "user_id"}}, byID(false, func(t *userTable, ctx context.Context, c identity.Caller, ref directory.Ref) (any, error) {
+	// Kanboard's disable and enable are an UPDATE that succeeds when it
+	// matches no row: true for any id.
+	{"disableUser", []param{{name: "user_id"}}, byID(true, func(t *userTable, ctx context.Context, c identity.Caller, ref directory.Ref) (any, error) {
 		return t.setEnabled(ctx, c, ref, false)
 	})},
-	{"enableUser", []param{{name: "user_id"}}, byID(false, func(t *userTable, ctx context.Context, c identity.Caller, ref directory.Ref) (any, error) {
+	{"enableUser", []param{{name: "user_id"}}, byID(true, func(t *userTable, ctx context.Context, c identity.Caller, ref directory.Ref) (any, error) {
 		return t.setEnabled(ctx, c, ref, true)
 	})},
 	{"isActiveUser", []param{{name: "user_id"}}, byID(false, (*userTable).isActive)},

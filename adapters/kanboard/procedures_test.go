@@ -200,7 +200,6 @@ func TestUpdateUser(t *testing.T) {
 		"empty username":  map[string]any{"id": id, "username": " ", "name": "Changed"},
 		"bad email":       map[string]any{"id": id, "email": "bad@", "name": "Changed"},
 		"bad role":        map[string]any{"id": id, "role": "root", "name": "Changed"},
-		"unknown id":      map[string]any{"id": 424242, "name": "Changed"},
 		"id not a number": map[string]any{"id": "x", "name": "Changed"},
 		"object name":     map[string]any{"id": id, "name": map[string]any{"a": 1}},
 	} {
@@ -248,22 +247,39 @@ func TestDisableEnableIsActive(t *testing.T) {
 	wantEqual(t, "disableUser(again)", h.call("disableUser", []any{id}), "true")
 	wantEqual(t, "enableUser", h.call("enableUser", []any{fmt.Sprint(id)}), "true")
 	wantEqual(t, "isActiveUser(enabled)", h.call("isActiveUser", []any{id}), "true")
-	for _, m := range []string{"disableUser", "enableUser", "isActiveUser"} {
-		wantEqual(t, m+"(unknown)", h.call(m, []any{999999}), "false")
-		wantEqual(t, m+"(not an id)", h.call(m, []any{[]any{}}), "false")
+	wantEqual(t, "isActiveUser(unknown)", h.call("isActiveUser", []any{999999}), "false")
+	wantEqual(t, "isActiveUser(not an id)", h.call("isActiveUser", []any{[]any{}}), "false")
+}
+
+// Kanboard's UserModel::disable and ::enable run an UPDATE that succeeds
+// whether or not it matches a row, and updateUser answers its validator
+// and that UPDATE: an unknown id is true, unless the values are invalid.
+func TestDisableEnableUpdateOfAnUnknownIdAreTrue(t *testing.T) {
+	h := newHarness(t)
+	h.createUser("taken", "123456")
+	before := h.countUsers()
+	for _, m := range []string{"disableUser", "enableUser"} {
+		wantEqual(t, m+"(unknown)", h.call(m, []any{999999}), "true")
+		wantEqual(t, m+"(not an id)", h.call(m, []any{[]any{}}), "true")
+	}
+	wantEqual(t, "updateUser(unknown)", h.call("updateUser", map[string]any{"id": 999999, "name": "Nobody"}), "true")
+	wantEqual(t, "updateUser(unknown, free username)", h.call("updateUser", []any{999999, "free-name"}), "true")
+	wantEqual(t, "updateUser(unknown, taken username)", h.call("updateUser", []any{999999, "taken"}), "false")
+	wantEqual(t, "updateUser(unknown, bad email)", h.call("updateUser", map[string]any{"id": 999999, "email": "not-an-email"}), "false")
+	wantEqual(t, "updateUser(unknown, bad role)", h.call("updateUser", map[string]any{"id": 999999, "role": "app-god"}), "false")
+	if h.countUsers() != before || h.user(directory.ByName("free-name")) != nil {
+		t.Errorf("a call on an unknown id changed the directory")
 	}
 }
 
 func TestUsersOutsideKanboardAreInvisible(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.LDAPBase = "ou=staff," + testBase })
 	robot := h.directoryUser("ou=robots,"+testBase, "robot", 20009, "")
-	for _, m := range []string{"getUser", "isActiveUser", "disableUser", "removeUser"} {
-		got := h.call(m, []any{20009})
-		if got != "null" && got != "false" {
-			t.Errorf("%s(robot) = %s", m, got)
-		}
+	for m, want := range map[string]string{"getUser": "null", "isActiveUser": "false", "removeUser": "false",
+		"disableUser": "true", "updateUser": "true"} { // as for an id Kanboard does not have
+		wantEqual(t, m+"(robot)", h.call(m, []any{20009}), want)
 	}
-	wantEqual(t, "updateUser(robot)", h.call("updateUser", []any{20009, "r2"}), "false")
+	wantEqual(t, "updateUser(robot)", h.call("updateUser", []any{20009, "r2"}), "true")
 	if u := h.user(directory.ByID(robot.ID)); u == nil || !u.Enabled || u.Username != "robot" {
 		t.Errorf("a user outside Kanboard was changed: %+v", u)
 	}

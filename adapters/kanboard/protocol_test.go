@@ -33,14 +33,23 @@ func TestProtocolErrors(t *testing.T) {
 		{"null", `null`, parseError},
 		{"empty array", `[]`, invalidRequest},
 		{"empty object", `{}`, invalidRequest},
-		{"[1]", `[1]`, "[" + invalidRequest + "]"},
-		{"[1,2,3]", `[1,2,3]`, "[" + invalidRequest + "," + invalidRequest + "," + invalidRequest + "]"},
+		// JsonFormatValidator refuses a batch member that is not an array
+		// or object as the library's parse error; an array member is
+		// RpcFormatValidator's invalid request.
+		{"[1] is a parse error per member", `[1]`, "[" + parseError + "]"},
+		{"[1,2,3] is a parse error per member", `[1,2,3]`, "[" + parseError + "," + parseError + "," + parseError + "]"},
+		{"scalar members", `["x",null,true]`, "[" + parseError + "," + parseError + "," + parseError + "]"},
 		{"[[]]", `[[]]`, "[" + invalidRequest + "]"},
+		{"[[1,2]]", `[[1,2]]`, "[" + invalidRequest + "]"},
 		{"no version", `{"method":"getAllUsers","id":1}`, invalidRequest},
 		{"version 1.0", `{"jsonrpc":"1.0","method":"getAllUsers","id":1}`, invalidRequest},
 		{"version a number", `{"jsonrpc":2.0,"method":"getAllUsers","id":1}`, invalidRequest},
 		{"no method", `{"jsonrpc":"2.0","id":1}`, invalidRequest},
 		{"method a number", `{"jsonrpc":"2.0","method":7,"id":1}`, invalidRequest},
+		{"method null", `{"jsonrpc":"2.0","method":null,"id":1}`, invalidRequest},
+		// isset() holds for "": the empty name is looked up and not found.
+		{"an empty method name is not found", `{"jsonrpc":"2.0","method":"","id":1}`, methodNotFound("1")},
+		{"invalid request with an object id", `{"jsonrpc":"2.0","method":7,"id":{"a":1}}`, invalidRequest},
 		{"params a string", `{"jsonrpc":"2.0","method":"getUser","params":"1","id":1}`, invalidRequest},
 		{"params a number", `{"jsonrpc":"2.0","method":"getUser","params":1,"id":1}`, invalidRequest},
 		// An invalid request is answered even without an id.
@@ -76,6 +85,14 @@ func TestProtocolAnswers(t *testing.T) {
 		{"method name in any case", `{"jsonrpc":"2.0","method":"GETALLUSERS","id":1}`, `{"jsonrpc":"2.0","result":[],"id":1}`},
 		{"string id", `{"jsonrpc":"2.0","method":"getUser","params":[5],"id":"req-1"}`, `{"jsonrpc":"2.0","result":null,"id":"req-1"}`},
 		{"id as sent", `{"jsonrpc":"2.0","method":"getUser","params":[5],"id":1.50}`, `{"jsonrpc":"2.0","result":null,"id":1.50}`},
+		// ResponseBuilder::withId echoes any id, whatever its type.
+		{"an object id is echoed as given", `{"jsonrpc":"2.0","method":"getUser","params":[5],"id":{"a":[1,"b"]}}`,
+			`{"jsonrpc":"2.0","result":null,"id":{"a":[1,"b"]}}`},
+		{"an array id is echoed as given", `{"jsonrpc":"2.0","method":"isActiveUser","params":[5],"id":[7]}`,
+			`{"jsonrpc":"2.0","result":false,"id":[7]}`},
+		{"a boolean id is echoed as given", `{"jsonrpc":"2.0","method":"nope","id":true}`, methodNotFound("true")},
+		{"an object id in a batch", `[{"jsonrpc":"2.0","method":"getUser","params":[5],"id":{"n":1}}]`,
+			`[{"jsonrpc":"2.0","result":null,"id":{"n":1}}]`},
 		{"members a request does not have are ignored", `{"jsonrpc":"2.0","method":"isActiveUser","params":[5],"id":2,"extra":true}`,
 			`{"jsonrpc":"2.0","result":false,"id":2}`},
 	} {
@@ -104,7 +121,7 @@ func TestBatchKeepsOrderAndSilencesNotifications(t *testing.T) {
 	if noted == nil {
 		t.Fatal("the notification createUser did not run")
 	}
-	want := "[" + `{"jsonrpc":"2.0","result":null,"id":"a"}` + "," + invalidRequest + "," + methodNotFound("3") + "," +
+	want := "[" + `{"jsonrpc":"2.0","result":null,"id":"a"}` + "," + parseError + "," + methodNotFound("3") + "," +
 		invalidParamsReply("4", "Wrong number of arguments") + "," +
 		fmt.Sprintf(`{"jsonrpc":"2.0","result":[{"id":"%d","username":"noted","role":"app-user","is_ldap_user":"0","name":"","email":"","google_id":null,"github_id":null,"notifications_enabled":"0","is_active":"1"}],"id":5}`, noted.UIDNumber) +
 		"]"

@@ -433,6 +433,18 @@ func TestPasswordValidation(t *testing.T) {
 		}
 	}
 	check(h.anon.Post("/password/validate", map[string]string{"password": "Str0ng&Long"}), "")
+	// PasswordCheck and PasswordBody require password: without it the
+	// request is 400, not a verdict on an empty password.
+	for _, path := range []string{"/password/validate", "/users/" + id + "/password/validate"} {
+		bodies, client := []string{`{}`, `{"password":null}`, `{"username":"henry"}`}, h.anon
+		if strings.HasPrefix(path, "/users/") {
+			bodies, client = bodies[:2], h.admin
+		}
+		for _, body := range bodies {
+			expect(t, client.Do(http.MethodPost, path, openapitest.Request{Raw: []byte(body), Invalid: true}),
+				http.StatusBadRequest, "password is required")
+		}
+	}
 	check(h.anon.Post("/password/validate", map[string]string{"password": "short"}), "at least 8 characters")
 	check(h.anon.Post("/password/validate", map[string]string{"password": "Ivan-Drago-99", "displayName": "Ivan Drago"}), "must not contain the user's name")
 	check(h.admin.Post("/users/"+id+"/password/validate", map[string]string{"password": "Henry-Rules-1"}), "must not contain the user's name")

@@ -45,9 +45,12 @@ type writableField struct {
 // which they may send but not change (read-only: ignored in POST and PUT
 // bodies, so a client can send back what it read; refused in JSON Patch).
 type entitySchema struct {
-	entity   string
-	writable []writableField
-	readOnly []string
+	entity string
+	// component names the entity's schema in the OpenAPI document, which
+	// read-only members are checked against.
+	component string
+	writable  []writableField
+	readOnly  []string
 }
 
 func (s entitySchema) field(name string) (writableField, bool) {
@@ -100,7 +103,8 @@ func (s entitySchema) remove(d draft, f writableField) error {
 }
 
 // applyObject sets every member of a JSON object body on d: writable
-// members are set, read-only ones ignored, unknown ones refused. extra
+// members are set, read-only ones checked against the document and
+// ignored, unknown ones refused. extra
 // names members the endpoint reads itself (a new user's password).
 func (s entitySchema) applyObject(d draft, body map[string]json.RawMessage, extra ...string) error {
 	for _, name := range sortedKeys(body) {
@@ -109,7 +113,11 @@ func (s entitySchema) applyObject(d draft, body map[string]json.RawMessage, extr
 			if err := s.set(d, f, body[name]); err != nil {
 				return err
 			}
-		case s.isReadOnly(name), slices.Contains(extra, name):
+		case s.isReadOnly(name):
+			if err := s.checkReadOnly(name, body[name]); err != nil {
+				return err
+			}
+		case slices.Contains(extra, name):
 		default:
 			return badRequest("unknown field %q of %s", name, s.entity)
 		}

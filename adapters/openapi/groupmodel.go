@@ -24,7 +24,8 @@ var groupFields = fieldList[group]{
 
 // groupSchema: the members of a group a client may write; name renames.
 var groupSchema = entitySchema{
-	entity: "group",
+	entity:    "group",
+	component: "Group",
 	writable: []writableField{
 		{name: "name", kind: kindText, required: true},
 		{name: "externalId", kind: kindText},

@@ -28,9 +28,14 @@ func answerValidation(c echo.Context, err error) error {
 	return err
 }
 
+// passwordBody is PasswordBody: password is required by the document, so
+// a body without it is 400, not a verdict on the empty password.
 type passwordBody struct {
-	Password string `json:"password"`
+	Password *string `json:"password"`
 }
+
+// errPasswordRequired answers a validation body without its password.
+var errPasswordRequired = badRequest("password is required")
 
 // validateUserPassword answers POST /users/{userId}/password/validate and
 // POST /users/me/password/validate.
@@ -39,18 +44,22 @@ func (d *Dialect) validateUserPassword(c echo.Context) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
+	if req.Password == nil {
+		return errPasswordRequired
+	}
 	u, err := d.targetUser(c)
 	if err != nil {
 		return err
 	}
-	return answerValidation(c, d.domain.ValidatePasswordFor(u, req.Password))
+	return answerValidation(c, d.domain.ValidatePasswordFor(u, *req.Password))
 }
 
+// newPasswordCheck is PasswordCheck, whose password is required.
 type newPasswordCheck struct {
-	Password    string `json:"password"`
-	Username    string `json:"username"`
-	DisplayName string `json:"displayName"`
-	Email       string `json:"email"`
+	Password    *string `json:"password"`
+	Username    string  `json:"username"`
+	DisplayName string  `json:"displayName"`
+	Email       string  `json:"email"`
 }
 
 // validateNewPassword answers POST /password/validate: a password for a
@@ -61,7 +70,10 @@ func (d *Dialect) validateNewPassword(c echo.Context) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	return answerValidation(c, d.domain.ValidatePassword(req.Password, req.Username, req.DisplayName, req.Email))
+	if req.Password == nil {
+		return errPasswordRequired
+	}
+	return answerValidation(c, d.domain.ValidatePassword(*req.Password, req.Username, req.DisplayName, req.Email))
 }
 
 type setPasswordRequest struct {

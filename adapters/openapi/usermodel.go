@@ -67,7 +67,8 @@ func inactiveReason(u *directory.User) string {
 // userSchema: the members of a user a client may write. active enables or
 // disables the account (and, set true, lifts a lock); userName renames.
 var userSchema = entitySchema{
-	entity: "user",
+	entity:    "user",
+	component: "User",
 	writable: []writableField{
 		{name: "userName", kind: kindText, required: true},
 		{name: "displayName", kind: kindText},

@@ -73,6 +73,11 @@ func TestCreateUserBadInput(t *testing.T) {
 	bad(`{"userName":"lima","password":"lima-pass-1"} {}`, "unexpected data")
 	bad(`{"userName":"li\u0000ma","password":"lima-pass-1"}`, "control characters")
 	bad(`{"userName":"lima","password":"lima-pass-1","email":"not an address"}`, "not a valid email address")
+	// Read-only members are ignored, but only with a value their schema
+	// allows: the document's enum, type and format hold in requests too.
+	bad(`{"userName":"lima","password":"lima-pass-1","inactiveReason":"bogus"}`, "inactiveReason: value is not one of the allowed values")
+	bad(`{"userName":"lima","password":"lima-pass-1","temporarilyLocked":"no"}`, "temporarilyLocked:")
+	bad(`{"userName":"lima","password":"lima-pass-1","_id":7}`, "_id:")
 	// Oversized bodies get the envelope too.
 	huge := `{"userName":"lima","password":"lima-pass-1","displayName":"` + strings.Repeat("x", testBodyLimit) + `"}`
 	expect(t, h.admin.Do(http.MethodPost, "/users", openapitest.Request{Raw: []byte(huge)}), http.StatusRequestEntityTooLarge, "too large")
@@ -80,6 +85,18 @@ func TestCreateUserBadInput(t *testing.T) {
 	r := h.admin.Get("/users?filter[userName][EQ]=lima")
 	if m := r.Map(t); m["totalCount"] != float64(0) {
 		t.Fatalf("bad input created a user: %v", m)
+	}
+}
+
+// A body may send back what GET returned: read-only members with values
+// their schema allows are accepted and ignored.
+func TestCreateUserIgnoresValidReadOnlyMembers(t *testing.T) {
+	h := newHarness(t)
+	r := h.admin.Post("/users", map[string]any{"userName": "mike", "password": "mike-pass-1", "inactiveReason": "manual",
+		"temporarilyLocked": true, "_id": "not-mine", "unixUserName": "other"})
+	expect(t, r, http.StatusCreated)
+	if m := r.Map(t); m["_id"] == "not-mine" || m["active"] != true || m["inactiveReason"] != nil || m["temporarilyLocked"] == true {
+		t.Errorf("read-only members were applied: %v", m)
 	}
 }
 

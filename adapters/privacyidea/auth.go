@@ -3,6 +3,7 @@ package privacyidea
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -15,15 +16,17 @@ import (
 // loginScope is all a login may do: find the user and check its password.
 var loginScope = identity.Scope{Operations: []identity.Operation{identity.OpUserRead, identity.OpPasswordVerify}}
 
-// authValue is result.value of a successful POST /auth.
+// authValue is result.value of a successful POST /auth. Flask writes keys
+// sorted, so the fields are in that order.
 type authValue struct {
-	Token    string   `json:"token"`
-	Role     string   `json:"role"`
-	Username string   `json:"username"`
+	Auth     bool     `json:"auth"`
+	LogLevel int      `json:"log_level"`
+	Menus    []string `json:"menus"`
 	Realm    string   `json:"realm"`
 	Rights   []string `json:"rights"`
-	Menus    []string `json:"menus"`
-	Auth     bool     `json:"auth"`
+	Role     string   `json:"role"`
+	Token    string   `json:"token"`
+	Username string   `json:"username"`
 }
 
 // handleAuth is POST /auth: it checks a user's password against the
@@ -38,9 +41,6 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	if apiErr != nil {
 		return d.env.fail(c, apiErr)
 	}
-	if username == "" {
-		return d.env.fail(c, authError(codeMissingUsername, "Authentication failure. Missing Username"))
-	}
 	password, apiErr := p.str("password")
 	if apiErr != nil {
 		return d.env.fail(c, apiErr)
@@ -49,6 +49,16 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	if apiErr != nil {
 		return d.env.fail(c, apiErr)
 	}
+	// The original names an unknown realm parameter before anything else:
+	// realms are configuration, so this tells nothing about accounts.
+	if _, ok := d.topo.realm(realmParam); realmParam != "" && !ok {
+		return d.env.fail(c, unknownRealm(realmParam))
+	}
+	if _, given := p["username"]; !given {
+		// Only a missing username is "missing": an empty one fails as
+		// wrong credentials, as the original's `username is None` test.
+		return d.env.fail(c, authError(codeMissingUsername, "Authentication failure. Missing Username"))
+	}
 
 	login, rl := d.splitLogin(username, realmParam)
 	s := &session{username: login}
@@ -56,8 +66,9 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 		s.realm = rl.name
 	}
 	caller := d.caller(c, s, loginScope)
-	if rl == nil {
-		// No such realm: answered as a wrong password, and no sooner.
+	if rl == nil || login == "" {
+		// No realm to look in, or no name: answered as a wrong password,
+		// and no sooner.
 		return d.answer(c, "", nil, d.refuse(ctx(c), caller, d.topo.defaultRealm, login, password))
 	}
 	u, res, err := d.verify(ctx(c), caller, rl, login, password)
@@ -69,7 +80,8 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	if err != nil {
 		return d.answer(c, "", nil, err)
 	}
-	value := authValue{Username: u.Username, Realm: rl.name, Role: roleUser, Rights: []string{}, Menus: []string{}, Auth: true}
+	value := authValue{Username: u.Username, Realm: rl.name, Role: roleUser, Rights: []string{}, Menus: []string{}, Auth: true,
+		LogLevel: pythonLogLevel(ctx(c), d.log)}
 	if admin {
 		value.Role = roleAdmin
 		value.Rights = d.policies.rights(u, rl.name)
@@ -81,23 +93,47 @@ func (d *Dialect) handleAuth(c echo.Context) error {
 	if value.Token, err = d.tokens.issue(acct, value.Role, value.Rights); err != nil {
 		return d.answer(c, "", nil, err)
 	}
-	return d.env.ok(c, value)
+	return d.env.accepted(c, value)
 }
 
-// splitLogin finds the realm of a login as privacyIDEA does: the realm
-// parameter, else an "@realm" suffix naming a configured realm, else the
-// default realm. nil: the realm asked for does not exist.
+// splitLogin finds the realm of a login as privacyIDEA's split_user and
+// /auth do: the name is trimmed, then split at its last "@" when what
+// follows names a configured realm, else at its last backslash
+// ("realm\user") whatever precedes it; a realm parameter wins over the
+// split realm, and without either the login is in the default realm. nil:
+// the realm asked for does not exist.
 func (d *Dialect) splitLogin(username, realmParam string) (string, *realm) {
-	if realmParam != "" {
-		rl, _ := d.topo.realm(realmParam)
-		return username, rl
+	login, realmName := strings.TrimSpace(username), ""
+	if i := strings.LastIndex(login, "@"); i >= 0 {
+		if _, ok := d.topo.realm(login[i+1:]); ok {
+			login, realmName = login[:i], login[i+1:]
+		}
+	} else if i := strings.LastIndex(login, `\`); i >= 0 {
+		login, realmName = login[i+1:], login[:i]
 	}
-	if i := strings.LastIndex(username, "@"); i > 0 {
-		if rl, ok := d.topo.realm(username[i+1:]); ok {
-			return username[:i], rl
+	if realmParam != "" {
+		realmName = realmParam
+	}
+	if realmName == "" {
+		return login, d.topo.defaultRealm
+	}
+	rl, _ := d.topo.realm(realmName)
+	return login, rl
+}
+
+// pythonLogLevel is /auth's log_level: the level of dirgate's log in
+// Python's numbers (DEBUG 10, INFO 20, WARNING 30, ERROR 40), which the
+// original reads from PI_LOGLEVEL.
+func pythonLogLevel(ctx context.Context, log *slog.Logger) int {
+	for _, l := range []struct {
+		slog   slog.Level
+		python int
+	}{{slog.LevelDebug, 10}, {slog.LevelInfo, 20}, {slog.LevelWarn, 30}} {
+		if log.Enabled(ctx, l.slog) {
+			return l.python
 		}
 	}
-	return username, d.topo.defaultRealm
+	return 40
 }
 
 // verify finds the login in the realm's resolvers, in order, and checks

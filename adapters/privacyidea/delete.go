@@ -11,7 +11,8 @@ import (
 )
 
 // handleDelete is DELETE /user/<resolver>/<username>: an admin deletes a
-// user of an editable resolver; the value is true.
+// user of an editable resolver; the value is true, also when no such user
+// is there.
 func (d *Dialect) handleDelete(c echo.Context) error {
 	s, err := d.authenticate(c)
 	if err != nil {
@@ -38,7 +39,10 @@ func (d *Dialect) handleDelete(c echo.Context) error {
 		err = res.domain.DeleteUser(ctx(c), caller, directory.ByID(u.ID))
 	}
 	if errors.Is(err, directory.ErrNotFound) {
-		return d.env.fail(c, userError("The user '%s' does not exist in the resolver '%s'.", username, res.name))
+		// The original's LDAP resolver deletes the empty DN of a user it
+		// cannot find, ldap3 reports that without raising, and
+		// delete_user answers true: there is nothing left to delete.
+		return d.env.ok(c, true)
 	}
 	return d.answer(c, actionDeleteUser, true, err)
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -78,13 +79,18 @@ func (d *Dialect) Name() string { return Name }
 
 // Mount registers privacyIDEA's routes; both spellings of /user, with and
 // without the slash, answer as in the original's blueprint.
+// Other methods on these paths answer as Flask does (otherMethods); they
+// are registered first so that the routes' own methods replace them.
 func (d *Dialect) Mount(g *echo.Group, _ dialect.Listener) {
+	g.Any("/auth", otherMethods(http.MethodPost))
 	g.POST("/auth", d.handleAuth)
 	for _, path := range []string{"/user", "/user/"} {
+		g.Any(path, otherMethods(http.MethodGet, http.MethodPost, http.MethodPut))
 		g.GET(path, d.handleList)
 		g.POST(path, d.handleCreate)
 		g.PUT(path, d.handleUpdate)
 	}
+	g.Any("/user/:resolver/:username", otherMethods(http.MethodDelete))
 	g.DELETE("/user/:resolver/:username", d.handleDelete)
 }
 

@@ -27,6 +27,15 @@ type successResult struct {
 	Value  any  `json:"value"`
 }
 
+// authResult is result of a successful POST /auth: prepare_result adds
+// "authentication" whenever the id is above 1, and api/auth.py sends with
+// rid=2.
+type authResult struct {
+	Authentication string `json:"authentication"`
+	Status         bool   `json:"status"`
+	Value          any    `json:"value"`
+}
+
 // errorBody has "detail": null and, unlike a success, no versionnumber:
 // the original's send_error builds it that way.
 type errorBody struct {
@@ -70,6 +79,27 @@ func (e envelope) ok(c echo.Context, value any) error {
 		Version: e.version(), VersionNumber: e.versionNumber,
 	})
 }
+
+// accepted writes the answer of a successful login: id 2 and
+// result.authentication "ACCEPT", as privacyIDEA's /auth sends it.
+func (e envelope) accepted(c echo.Context, value any) error {
+	return writeJSON(c, http.StatusOK, struct {
+		ID            int        `json:"id"`
+		JSONRPC       string     `json:"jsonrpc"`
+		Result        authResult `json:"result"`
+		Time          float64    `json:"time"`
+		Version       string     `json:"version"`
+		VersionNumber string     `json:"versionnumber"`
+	}{
+		ID: authResponseID, JSONRPC: "2.0",
+		Result:  authResult{Authentication: "ACCEPT", Status: true, Value: value},
+		Time:    e.epoch(),
+		Version: e.version(), VersionNumber: e.versionNumber,
+	})
+}
+
+// authResponseID is the envelope id of /auth answers (rid=2 in api/auth.py).
+const authResponseID = 2
 
 // fail writes the error envelope of err.
 func (e envelope) fail(c echo.Context, err *apiError) error {

@@ -61,7 +61,12 @@ func userError(format string, args ...any) *apiError {
 }
 
 func unknownResolver(name string) *apiError {
-	return userError("The resolver '%s' does not exist.", name)
+	return userError("The resolver '%s' does not exist!", name)
+}
+
+// unknownRealm answers a realm parameter at /auth that names no realm.
+func unknownRealm(name string) *apiError {
+	return authError(codeWrongCredential, fmt.Sprintf("Authentication failure. Unknown realm: %s.", name))
 }
 
 func notEditable(name string) *apiError {

@@ -66,7 +66,7 @@ func (d *Dialect) handleList(c echo.Context) error {
 
 // listTargets picks the resolvers of a listing, as privacyIDEA's
 // get_user_list does: realm (a comma list) and resolver add up; an
-// unknown realm adds nothing; neither means every realm the admin's
+// unknown realm or resolver adds nothing; neither means every realm the admin's
 // policies let it list (the original's realmadmin behaviour).
 func (d *Dialect) listTargets(p params, g grant) ([]target, *apiError) {
 	realmNames, _, apiErr := p.commaList("realm")
@@ -89,11 +89,9 @@ func (d *Dialect) listTargets(p params, g grant) ([]target, *apiError) {
 			realms = append(realms, rl)
 		}
 	}
-	if resolverName != "" {
-		res, ok := d.topo.resolver(resolverName)
-		if !ok {
-			return nil, unknownResolver(resolverName)
-		}
+	// An unknown resolver adds nothing, as the original's
+	// get_realms_of_resolver finds no realm for it.
+	if res, ok := d.topo.resolver(resolverName); resolverName != "" && ok {
 		shownIn := d.topo.realmOf(res)
 		for _, rl := range realms {
 			if rl.holds(res) {

@@ -22,6 +22,8 @@ type term struct {
 // searchTerms reads the search keys of a request: "user" (which wins) or
 // "username", and every other key that is not a control key. Whether a key
 // names a field is each resolver's business; empty values search nothing.
+// A search on a key the resolver does not map finds nothing in it: the
+// original's resolvers raise ParameterError and get_user_list skips them.
 func searchTerms(p params) ([]term, *apiError) {
 	var terms []term
 	for key := range p {
@@ -32,9 +34,9 @@ func searchTerms(p params) ([]term, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		if v != "" {
-			terms = append(terms, term{key: key, value: v})
-		}
+		// Kept even when empty: a key the resolver does not map still
+		// empties its answer.
+		terms = append(terms, term{key: key, value: v})
 	}
 	for _, key := range []string{"user", "username"} {
 		v, err := p.str(key)
@@ -64,7 +66,10 @@ func (r *resolver) search(ctx context.Context, c identity.Caller, terms []term, 
 	for _, t := range terms {
 		a, ok := r.attribute(t.key)
 		if !ok {
-			continue // the original resolvers ignore keys their map lacks
+			return nil, nil // LDAPIdResolver.getUserList: "Search parameter … not available"
+		}
+		if t.value == "" {
+			continue
 		}
 		w := parseWildcard(t.value)
 		if t.literal {

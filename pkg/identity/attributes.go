@@ -3,31 +3,13 @@ package identity
 import (
 	"slices"
 	"strings"
+
+	"github.com/dirgate/dirgate/pkg/directory"
 )
 
-// powerAttributes grant rights or break the account model; no
-// configuration may open them as extra attributes (AD-web customAttributes
-// and the like).
-var powerAttributes = []string{
-	"objectclass", "useraccountcontrol", "unicodepwd", "userpassword", "memberof", "member",
-	"admincount", "ntsecuritydescriptor", "objectsid", "sidhistory", "primarygroupid",
-	"objectguid", "entryuuid", "distinguishedname", "samaccountname", "uid", "uidnumber",
-	"gidnumber", "memberuid", "pwdlastset", "lockouttime", "pwdaccountlockedtime", "pwdreset",
-	"pwdpolicysubentry", "pwdfailuretime", "serviceprincipalname", "msds-allowedtodelegateto",
-	"msds-allowedtoactonbehalfofotheridentity", "useraccountcontrol", "accountexpires",
-	"scriptpath", "homedirectory", "unixhomedirectory", "loginshell", "iscriticalsystemobject",
-	"msds-keycredentiallink", "altsecurityidentities", "creatorsid", "grouptype",
-}
-
 // IsPowerAttribute reports whether an attribute may never be set as an
-// extra attribute.
-func IsPowerAttribute(name string) bool {
-	name = strings.ToLower(name)
-	if i := strings.IndexByte(name, ';'); i >= 0 {
-		name = name[:i] // options such as ;binary or ;range= do not change the attribute
-	}
-	return slices.Contains(powerAttributes, name)
-}
+// extra attribute: it carries security (directory.IsSecurityAttribute).
+func IsPowerAttribute(name string) bool { return directory.IsSecurityAttribute(name) }
 
 // checkAttributes refuses extra attributes that grant power or that the
 // backend is not configured to carry, naming the first offender.

@@ -69,7 +69,8 @@ func (s *suite) testAuth(t *testing.T) {
 	wantError(t, "unknown user", c.do(t, request{method: "POST", path: "/auth",
 		form: url.Values{"username": {"nobody-" + suffix()}, "password": {"x"}}}), http.StatusUnauthorized, 4031, "")
 	wantError(t, "unknown realm", c.do(t, request{method: "POST", path: "/auth",
-		form: url.Values{"username": {name}, "password": {"Auth-Pw-1"}, "realm": {"nope"}}}), http.StatusUnauthorized, 4031, "")
+		form: url.Values{"username": {name}, "password": {"Auth-Pw-1"}, "realm": {"nope"}}}), http.StatusUnauthorized, 4031,
+		"Authentication failure. Unknown realm: nope.")
 	wantError(t, "user in another realm", c.do(t, request{method: "POST", path: "/auth",
 		form: url.Values{"username": {name + "@" + SalesRealm}, "password": {"Auth-Pw-1"}}}), http.StatusUnauthorized, 4031, "")
 	wantError(t, "empty password", c.do(t, request{method: "POST", path: "/auth",

@@ -23,6 +23,7 @@ func Run(t *testing.T, env Env) {
 	t.Run("unicode", s.testUnicode)
 	t.Run("policy", s.testPolicy)
 	t.Run("bad input", s.testBadInput)
+	t.Run("as the original", s.testAsTheOriginal)
 	if env.Output != nil {
 		out := env.Output()
 		for _, secret := range append(s.passwords, Admin.Password, RealmAdmin.Password, Secret) {

@@ -24,7 +24,10 @@ type Config struct {
 	// administrator unlocks the account.
 	LockoutDuration time.Duration `mapstructure:"lockoutDuration"`
 	// ExtraAttributes are the names of the extra user attributes the
-	// directory carries (User.Attributes), e.g. pager.
+	// directory carries (User.Attributes), e.g. pager. Default: the
+	// ordinary attributes of AD and inetOrgPerson
+	// (directory.DefaultExtraAttributes); [] carries none.
+	// Security-bearing attributes are refused.
 	ExtraAttributes []string `mapstructure:"extraAttributes"`
 	// Argon2 are the parameters new password hashes get; existing hashes
 	// keep theirs.
@@ -33,10 +36,13 @@ type Config struct {
 
 var _ directory.BackendConfig = (*Config)(nil)
 
-// NewConfig returns the defaults: lockout after 5 failures for 15 minutes
-// and the OWASP argon2id parameters.
+// NewConfig returns the defaults: lockout after 5 failures for 15 minutes,
+// the OWASP argon2id parameters, and the ordinary attributes of AD and
+// inetOrgPerson as extra attributes, listed so that a saved configuration
+// (the quick start's) shows them and can be edited.
 func NewConfig() *Config {
-	return &Config{LockoutThreshold: 5, LockoutDuration: 15 * time.Minute, Argon2: DefaultArgon2()}
+	return &Config{LockoutThreshold: 5, LockoutDuration: 15 * time.Minute, Argon2: DefaultArgon2(),
+		ExtraAttributes: directory.DefaultExtraAttributes("")}
 }
 
 // attributeName is an LDAP attribute description without options.
@@ -82,6 +88,8 @@ func (c *Config) Validate() error {
 			bad(key, "%q is not an attribute name (a letter, then letters, digits and hyphens)", a)
 		case coreAttributes[fold(a)] || strings.HasPrefix(fold(a), "dirgate") || strings.HasPrefix(fold(a), "pwd"):
 			bad(key, "%q is an attribute dirgate manages itself", a)
+		case directory.IsSecurityAttribute(a):
+			bad(key, "%q carries security (credentials, rights or logon) and is never an extra attribute", a)
 		case seen[fold(a)]:
 			bad(key, "%q is listed twice", a)
 		}

@@ -73,3 +73,16 @@ func TestOpenRefusesBadEnvironment(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigRefusesSecurityAttributesAndTakesTheDefaults(t *testing.T) {
+	c := &Config{ExtraAttributes: []string{"employeeID", "sshPublicKey", "msDS-AllowedToDelegateTo"}, Argon2: NewConfig().Argon2}
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "extraAttributes[1]") || !strings.Contains(err.Error(), "extraAttributes[2]") ||
+		strings.Contains(err.Error(), "extraAttributes[0]") {
+		t.Errorf("Validate = %v, want extraAttributes[1] and [2] refused, [0] taken", err)
+	}
+	c.ExtraAttributes = directory.DefaultExtraAttributes("")
+	if err := c.Validate(); err != nil {
+		t.Errorf("the default extra attributes do not validate: %v", err)
+	}
+}

@@ -84,7 +84,11 @@ func open(ctx context.Context, c *Config, env directory.BackendEnv) (*Directory,
 		extra:   map[string]string{},
 		now:     func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	}
-	for _, a := range c.ExtraAttributes {
+	extra := c.ExtraAttributes
+	if extra == nil {
+		extra = directory.DefaultExtraAttributes("")
+	}
+	for _, a := range extra {
 		d.extra[fold(a)] = a
 	}
 	d.ufields = d.userFields()

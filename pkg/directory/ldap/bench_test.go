@@ -71,6 +71,20 @@ func BenchmarkOpenLDAP(b *testing.B) {
 		})
 	}
 
+	// The profile's default extra attributes (extraAttributes unset): every
+	// read asks for the ordinary person attributes too.
+	cd := config(srv, slapd.GroupOfNames)
+	cd.PoolSize, cd.ExtraAttributes = 16, nil
+	withDefaults := open(b, cd)
+	b.Run("GetUser/backend-default-extras/callers=1", func(b *testing.B) {
+		parallel(b, 1, func(r *rand.Rand) func() error {
+			return func() error {
+				_, err := withDefaults.GetUser(context.Background(), directory.ByName(name(r)))
+				return err
+			}
+		})
+	})
+
 	const benchPassword = "Bench-Password-1"
 	b.Run("VerifyPassword/backend", func(b *testing.B) {
 		r := rand.New(rand.NewPCG(1, 2))

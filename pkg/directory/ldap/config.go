@@ -77,7 +77,10 @@ type Config struct {
 	// searches select entries by.
 	ObjectClasses map[string][]string `mapstructure:"objectClasses"`
 	// ExtraAttributes is the allow-list of further attributes users carry
-	// (User.Attributes), e.g. [employeeType, departmentNumber].
+	// (User.Attributes), e.g. [employeeType, departmentNumber]. Unset: the
+	// profile's ordinary person attributes (directory.DefaultExtraAttributes)
+	// but those the attribute map uses; [] carries none. Security-bearing
+	// attributes are refused.
 	ExtraAttributes []string `mapstructure:"extraAttributes"`
 	// CountersDN is where the uidNumber/gidNumber counter entries live;
 	// empty means the base DN.
@@ -233,8 +236,11 @@ func (c *Config) Validate() error {
 		}
 	}
 	for i, a := range c.ExtraAttributes {
-		if !validAttrName(a) {
+		switch {
+		case !validAttrName(a):
 			bad(fmt.Sprintf("extraAttributes[%d]", i), "%q is not an attribute name", a)
+		case directory.IsSecurityAttribute(a):
+			bad(fmt.Sprintf("extraAttributes[%d]", i), "%q carries security (credentials, rights or logon) and is never an extra attribute", a)
 		}
 	}
 	if c.Sort != "auto" && c.Sort != "client" {

@@ -61,3 +61,19 @@ func TestPasswordInAddIsForExtendedOperationProfiles(t *testing.T) {
 		t.Errorf("ad with passwordInAdd: %v, want a problem naming passwordInAdd", err)
 	}
 }
+
+func TestConfigRefusesSecurityBearingExtraAttributes(t *testing.T) {
+	c := ldap.NewConfig()
+	c.URLs = []string{"ldaps://dc.example.com"}
+	c.BindDN, c.BindPassword = "cn=dirgate,dc=example,dc=com", "secret"
+	c.ExtraAttributes = []string{"department", "unicodePwd", "msDS-KeyCredentialLink", "userPassword"}
+	err := c.Validate()
+	for _, want := range []string{"extraAttributes[1]", "extraAttributes[2]", "extraAttributes[3]"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate does not refuse %s: %v", want, err)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "extraAttributes[0]") {
+		t.Errorf("Validate refuses department: %v", err)
+	}
+}

@@ -109,7 +109,7 @@ func Open(ctx context.Context, cfg Config, env directory.BackendEnv) (*Directory
 		model:      model,
 		base:       base,
 		log:        log.With("backend", "ldap/"+prof.name),
-		extra:      slices.Clone(cfg.ExtraAttributes),
+		extra:      extraAttributes(cfg.ExtraAttributes, prof.name, attrs),
 		countersDN: cfg.CountersDN,
 		policyDN:   cfg.PasswordPolicyDN,
 		now:        time.Now,

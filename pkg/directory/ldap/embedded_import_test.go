@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	goldap "github.com/go-ldap/ldap/v3"
 
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -93,5 +96,44 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEmbeddedExtrasMoveOrAreNamed: the quick start's default extra
+// attributes include AD's; inetOrgPerson's move to OpenLDAP with their
+// user, and an AD-only one (department) stops the import with an error
+// that names it rather than being dropped.
+func TestEmbeddedExtrasMoveOrAreNamed(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
+	ctx := t.Context()
+	src, err := embedded.NewConfig().Open(ctx, directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix, DataDir: t.TempDir(), Log: testLogger()})
+	must(t, err)
+	defer src.Close()
+	carol, err := src.CreateUser(ctx, directory.NewUser{ParentDN: srv.Suffix, Username: "carol", Surname: "C",
+		Attributes: map[string][]string{"pager": {"555"}, "roomNumber": {"12"}}})
+	must(t, err)
+	var ldif bytes.Buffer
+	_, err = src.Export(ctx, &ldif)
+	must(t, err)
+	dst := open(t, config(srv, slapd.GroupOfNames))
+	if _, err := dst.Import(ctx, bytes.NewReader(ldif.Bytes()), false); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	raw := srv.Dial(t)
+	res, err := raw.Search(goldap.NewSearchRequest(carol.DN, goldap.ScopeBaseObject, 0, 0, 0, false, "(objectClass=*)",
+		[]string{"pager", "roomNumber"}, nil))
+	if err != nil || len(res.Entries) != 1 || res.Entries[0].GetAttributeValue("pager") != "555" || res.Entries[0].GetAttributeValue("roomNumber") != "12" {
+		t.Errorf("carol's inetOrgPerson extras after the move: %v %v", res, err)
+	}
+
+	_, err = src.UpdateUser(ctx, directory.ByID(carol.ID), directory.UserPatch{
+		Attributes: map[string][]string{"department": {"Sales"}}})
+	must(t, err)
+	ldif.Reset()
+	_, err = src.Export(ctx, &ldif)
+	must(t, err)
+	_, err = dst.Import(ctx, bytes.NewReader(ldif.Bytes()), true)
+	if !errors.Is(err, directory.ErrInvalidInput) || !strings.Contains(err.Error(), "department") {
+		t.Errorf("Import of an AD-only attribute: %v, want an invalid-input error naming department", err)
 	}
 }

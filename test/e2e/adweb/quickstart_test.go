@@ -62,3 +62,37 @@ func TestQuickStartKey(t *testing.T) {
 		t.Error("dirgate's output shows the API secret")
 	}
 }
+
+// TestQuickStartTakesTheSeedCreateUser: the original's own createuser
+// example, customAttributes {"pager": "some value"} included, works on the
+// quick start without configuration; a security-bearing attribute in the
+// same place is refused and creates nothing.
+func TestQuickStartTakesTheSeedCreateUser(t *testing.T) {
+	p := e2eutil.Start(t, e2eutil.Options{DataDir: t.TempDir()})
+	section, _ := p.Credentials()["adweb"].(map[string]any)
+	key, _ := section["apiKey"].(string)
+	secret, _ := section["apiSecret"].(string)
+	s := &stack{proc: p, url: p.URL + "/restapi/", admin: keyPair{key: key, secret: secret}}
+
+	var ou struct {
+		DistinguishedName string `json:"distinguishedName"`
+	}
+	s.call(t, http.MethodPost, "createparentou", `{"newOuName":"Dart","fqdn":"example.com"}`, nil)
+	s.call(t, http.MethodPost, "getdn?samAccountName=Dart&FQDN=example.com", "", &ou)
+	body := strings.NewReplacer(`"CN=Dart,dc=dart,dc=org"`, `"`+ou.DistinguishedName+`"`, `"FQDN": "string"`, `"FQDN": "example.com"`).
+		Replace(seedCreateUser)
+	var created struct {
+		CustomAttributes map[string][]string `json:"customAttributes"`
+	}
+	s.call(t, http.MethodPost, "createuser", body, &created)
+	if got := created.CustomAttributes["pager"]; len(got) != 1 || got[0] != "some value" {
+		t.Errorf("customAttributes after the seed's createuser: %v", created.CustomAttributes)
+	}
+
+	for _, attr := range []string{"unicodePwd", "memberOf", "userAccountControl", "msDS-AllowedToDelegateTo"} {
+		bad := strings.NewReplacer(`"micheal"`, `"mallory"`, "micheal@", "mallory@", `"pager"`, `"`+attr+`"`).Replace(body)
+		s.send(t, s.admin, http.MethodPost, "createuser", bad).refused(t, "customAttributes "+attr, http.StatusBadRequest, "ATTRIBUTE_NOT_ALLOWED")
+	}
+	s.send(t, s.admin, http.MethodPost, "getdn?samAccountName=mallory&FQDN=example.com", "").
+		refused(t, "a refused createuser left mallory behind", http.StatusNotFound, "NOT_FOUND")
+}

@@ -55,7 +55,7 @@ func (e *env) matrix() ([]*endpoint, []*fallback) {
 	for _, f := range []func() []*endpoint{e.articaEndpoints, e.adwebEndpoints, e.privacyIDEAEndpoints, e.kanboardEndpoints, e.openAPIEndpoints, e.serverEndpoints} {
 		eps = append(eps, f()...)
 	}
-	fbs := append(e.articaFallbacks(), e.openAPIFallbacks()...)
+	fbs := append(append(e.articaFallbacks(), e.openAPIFallbacks()...), e.privacyIDEAFallbacks()...)
 	return eps, append(fbs, e.serverFallbacks()...)
 }
 
@@ -141,6 +141,25 @@ func (e *env) articaEndpoints() []*endpoint {
 				public: "the unix socket's file mode is the access control (checked: 0600, owned by dirgate's user)"})
 	}
 	return eps
+}
+
+// privacyIDEAFallbacks: a method a privacyIDEA path does not serve is
+// Flask's 405 page (OPTIONS: 200 with Allow), before any token is read.
+func (e *env) privacyIDEAFallbacks() []*fallback {
+	check := func(t *testing.T, method string, r hostile.Reply) {
+		switch {
+		case method == http.MethodOptions && r.Status == http.StatusOK:
+		case r.Status == http.StatusMethodNotAllowed && (method == http.MethodHead || strings.Contains(string(r.Body), "405 Method Not Allowed")):
+		default:
+			t.Errorf("privacyidea %s: HTTP %d %s, want Flask's 405", method, r.Status, r.Body)
+		}
+	}
+	var out []*fallback
+	for path, concrete := range map[string]string{"/auth": "/auth", "/user": "/user", "/user/": "/user/",
+		"/user/:resolver/:username": "/user/people/bob"} {
+		out = append(out, &fallback{on: onMain, dialect: "privacyidea", path: path, concrete: concrete, check: check})
+	}
+	return out
 }
 
 func (e *env) articaFallbacks() []*fallback {

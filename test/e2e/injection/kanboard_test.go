@@ -71,8 +71,13 @@ func (s *stackOf) kanboardProbes(victimID string) []*probe {
 		newProbe("updateUser email", update, s.kbCall("updateUser", `{"id":`+victimID+`,"email":{J}}`), kbVictimDN, "mail"),
 		newProbe("updateUser role", lookup, s.kbCall("updateUser", `{"id":`+victimID+`,"role":{J}}`), "", ""),
 	}
-	for _, proc := range []string{"getUser", "removeUser", "disableUser", "enableUser", "isActiveUser"} {
+	for _, proc := range []string{"getUser", "removeUser", "isActiveUser"} {
 		probes = append(probes, newProbe(proc+" user_id", lookup, s.kbCall(proc, `{"user_id":{J}}`), "", ""))
+	}
+	// Kanboard's disable and enable answer true for an id that names no
+	// user (an UPDATE of no row): the snapshot judges that nothing changed.
+	for _, proc := range []string{"disableUser", "enableUser"} {
+		probes = append(probes, newProbe(proc+" user_id", opaque, s.kbCall(proc, `{"user_id":{J}}`), "", ""))
 	}
 	// The Basic username of user mode is looked up in the directory.
 	basic := &probe{dialect: "kanboard", name: "Basic username", kind: lookup,

@@ -69,7 +69,6 @@ func (s *stackOf) privacyIDEAProbes(token, victimID string) []*probe {
 		newProbe("POST /auth username", lookup, call{method: http.MethodPost, url: s.URL + "/auth", body: `{"username":{J},"password":"` + hostile.Alice.Password + `"}`}, "", ""),
 		pw(with(newProbe("POST /auth password", lookup, call{method: http.MethodPost, url: s.URL + "/auth", body: `{"username":"alice","password":{J}}`}, "", ""), nil, nil)),
 		newProbe("POST /auth realm", lookup, call{method: http.MethodPost, url: s.URL + "/auth", body: `{"username":"alice","password":"` + hostile.Alice.Password + `","realm":{J}}`}, "", ""),
-		newProbe("GET /user resolver", lookup, call{method: http.MethodGet, url: s.URL + "/user/?resolver={Q}", auth: auth}, "", ""),
 		newProbe("GET /user attributes", opaque, call{method: http.MethodGet, url: s.URL + "/user/?realm=corp&attributes={Q}", auth: auth}, "", ""),
 		newProbe("POST /user user", create, body(http.MethodPost, `{"user":{J},"resolver":"people"}`), hostile.PeopleDN, "uid"),
 		with(newProbe("POST /user resolver", lookup, body(http.MethodPost, `{"user":"pi-fixed","resolver":{J}}`), "", ""), fixed, nil),
@@ -79,7 +78,9 @@ func (s *stackOf) privacyIDEAProbes(token, victimID string) []*probe {
 		newProbe("PUT /user user (rename)", rename, body(http.MethodPut, `{"userid":"`+victimID+`","user":{J},"resolver":"people"}`), piVictimDN, "uid"),
 		newProbe("PUT /user resolver", lookup, body(http.MethodPut, `{"user":"`+piVictim+`","resolver":{J},"description":"changed"}`), "", ""),
 		pw(with(newProbe("PUT /user password", secret, body(http.MethodPut, `{`+victim+`,"password":{J}}`), "", ""), nil, nil)),
-		newProbe("DELETE /user/{resolver}/{username} username", lookup, call{method: http.MethodDelete, url: s.URL + "/user/people/{P}", auth: auth}, "", ""),
+		// The original answers true for a user its resolver does not hold:
+		// the snapshot judges that nothing was deleted.
+		newProbe("DELETE /user/{resolver}/{username} username", opaque, call{method: http.MethodDelete, url: s.URL + "/user/people/{P}", auth: auth}, "", ""),
 		newProbe("DELETE /user/{resolver}/{username} resolver", lookup, call{method: http.MethodDelete, url: s.URL + "/user/{P}/" + piVictim, auth: auth}, "", ""),
 	}
 	for key, attr := range map[string]string{"email": "mail", "givenname": "givenName", "surname": "sn", "phone": "telephoneNumber", "mobile": "mobile", "description": "description"} {
@@ -110,7 +111,21 @@ func (s *stackOf) privacyIDEAProbes(token, victimID string) []*probe {
 		}
 		return r
 	}
-	return append(probes, realm)
+	// A resolver that names no configured resolver lists nothing, as the
+	// original's get_user_list does.
+	resolver := &probe{dialect: "privacyidea", name: "GET /user resolver", kind: search}
+	resolver.send = func(t *testing.T, raw string) hostile.Reply {
+		r := s.send(t, call{method: http.MethodGet, url: s.URL + "/user/?resolver={Q}", auth: auth}, raw)
+		named := raw != ""
+		resolver.results = func(r hostile.Reply) []string {
+			if named && len(piValues("username")(r)) > 0 {
+				return []string{"(users of an unknown resolver)"}
+			}
+			return nil
+		}
+		return r
+	}
+	return append(probes, realm, resolver)
 }
 
 // piValues are the values of one key of every entry GET /user returned

@@ -132,7 +132,10 @@ func testProcedures(t *testing.T, s *stack) {
 		t.Errorf("rename or role not in the directory")
 	}
 	wantResult(t, "updateUser(taken username)", s.call(t, "updateUser", map[string]any{"id": ids[plain], "username": admin}), "false")
-	wantResult(t, "updateUser(unknown id)", s.call(t, "updateUser", map[string]any{"id": 999999, "name": "x"}), "false")
+	// Kanboard's UPDATE of no row succeeds: an unknown id is true once
+	// the values pass its validator.
+	wantResult(t, "updateUser(unknown id) is true", s.call(t, "updateUser", map[string]any{"id": 999999, "name": "x"}), "true")
+	wantResult(t, "updateUser(unknown id, taken username)", s.call(t, "updateUser", map[string]any{"id": 999999, "username": admin}), "false")
 
 	// removeUser.
 	wantResult(t, "removeUser", s.call(t, "removeUser", map[string]any{"user_id": ids[manager]}), "true")
@@ -141,8 +144,8 @@ func testProcedures(t *testing.T, s *stack) {
 	}
 	wantResult(t, "getUser(removed)", s.call(t, "getUser", map[string]any{"user_id": ids[manager]}), "null")
 	wantResult(t, "removeUser(again)", s.call(t, "removeUser", []any{ids[manager]}), "false")
-	for _, m := range []string{"disableUser", "enableUser", "isActiveUser"} {
-		wantResult(t, m+"(unknown)", s.call(t, m, []any{999999}), "false")
+	for m, want := range map[string]string{"disableUser": "true", "enableUser": "true", "isActiveUser": "false"} {
+		wantResult(t, m+"(unknown) as Kanboard's UserModel", s.call(t, m, []any{999999}), want)
 	}
 }
 
@@ -232,8 +235,13 @@ func testProtocol(t *testing.T, s *stack) {
 		{"malformed JSON", `{"jsonrpc":"2.0","method":"getAllUsers","id":1`, parse},
 		{"not an object", `42`, parse},
 		{"empty array", `[]`, invalid},
-		{"[1]", `[1]`, "[" + invalid + "]"},
-		{"[1,2,3]", `[1,2,3]`, "[" + invalid + "," + invalid + "," + invalid + "]"},
+		// The library's JsonFormatValidator, per batch member.
+		{"[1] is a parse error per member", `[1]`, "[" + parse + "]"},
+		{"[1,2,3] is a parse error per member", `[1,2,3]`, "[" + parse + "," + parse + "," + parse + "]"},
+		{"an object id is echoed as given", `{"jsonrpc":"2.0","method":"getUser","params":[999999],"id":{"seq":1}}`,
+			`{"jsonrpc":"2.0","result":null,"id":{"seq":1}}`},
+		{"an empty method name is not found", `{"jsonrpc":"2.0","method":"","id":8}`,
+			`{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":8}`},
 		{"no version", `{"method":"getAllUsers","id":1}`, invalid},
 		{"method not a string", `{"jsonrpc":"2.0","method":1,"id":1}`, invalid},
 		{"params a string", `{"jsonrpc":"2.0","method":"getUser","params":"1","id":1}`, invalid},
