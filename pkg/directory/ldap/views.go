@@ -158,7 +158,7 @@ func (d *Directory) viewSearch(ctx context.Context, key string, req *ldap.Search
 	defer leave()
 	if q.Offset > 0 {
 		if v := d.views.take(key, d.now()); v != nil {
-			res, vr, err := d.onView(ctx, v, req, sss, q)
+			res, vr, err := d.continueView(ctx, v, req, sss, q)
 			if err == nil {
 				d.views.keep(v, d.now())
 				return res, vr, nil
@@ -186,6 +186,33 @@ func (d *Directory) viewSearch(ctx context.Context, key string, req *ldap.Search
 	}
 	d.views.keep(v, d.now())
 	return res, vr, nil
+}
+
+// busyRetries bounds how often a page of an open view is asked again
+// when the server answers Busy; each wait doubles from 1 ms (≤ 31 ms in
+// all).
+const busyRetries = 5
+
+// continueView is onView for a page after the first. slapd's sssvlv
+// overlay marks a connection's sort as running until it has cleaned up
+// after sending the previous page, so a client quick enough to ask for
+// the next page can be told Busy ("Other sort requests already in
+// progress") although nothing else runs on the view's connection; the
+// page is asked again a moment later before the view is given up.
+func (d *Directory) continueView(ctx context.Context, v *sortedView, req *ldap.SearchRequest, sss ldap.Control, q directory.Query) (*ldap.SearchResult, *vlvResponse, error) {
+	wait := time.Millisecond
+	for try := 0; ; try++ {
+		res, vr, err := d.onView(ctx, v, req, sss, q)
+		if try == busyRetries || !isCode(err, ldap.LDAPResultBusy) {
+			return res, vr, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
 }
 
 // onView runs the VLV request for q on the view's connection, continuing
