@@ -36,6 +36,12 @@ type UserChange struct {
 	Enabled *bool
 }
 
+// IsEmpty reports whether the change changes nothing.
+func (ch UserChange) IsEmpty() bool {
+	return ch.Patch.IsEmpty() && ch.Rename == nil && ch.MoveTo == "" && len(ch.Join) == 0 && len(ch.Leave) == 0 &&
+		ch.Password == nil && !ch.Unlock && ch.Enabled == nil
+}
+
 // step is one directory write of a change: what the audit log calls it,
 // the write, and how to take it back (nil: it cannot be).
 type step struct {
