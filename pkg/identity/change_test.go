@@ -38,6 +38,13 @@ func (f *faulty) SetEnabled(ctx context.Context, ref directory.Ref, enabled bool
 	return f.Directory.SetEnabled(ctx, ref, enabled)
 }
 
+func (f *faulty) AddMember(ctx context.Context, group directory.Ref, member directory.PrincipalRef) error {
+	if err := f.injected("AddMember"); err != nil {
+		return err
+	}
+	return f.Directory.AddMember(ctx, group, member)
+}
+
 func (f *faulty) RemoveMember(ctx context.Context, group directory.Ref, member directory.PrincipalRef) error {
 	if err := f.injected("RemoveMember"); err != nil {
 		return err
@@ -235,5 +242,31 @@ func TestModifyUserLeavesMembershipsThatNeedNoChange(t *testing.T) {
 	}
 	if lines := f.auditLines(t); !slices.Equal(lines, []string{"user.enable failure directory unavailable"}) {
 		t.Errorf("audit %q, want only the enable", lines)
+	}
+}
+
+// TestCreateUserInGroupsLeavesNoUserWhenAJoinFails: the user and its
+// memberships, or no user; each write is audited, the undoing delete too.
+func TestCreateUserInGroupsLeavesNoUserWhenAJoinFails(t *testing.T) {
+	f := newChangeFixture(t, "AddMember")
+	_, err := f.dom.CreateUserInGroups(t.Context(), admin, directory.NewUser{Username: "bo"}, directory.ByName("new"))
+	if identity.Kind(err) != identity.KindUnavailable {
+		t.Fatalf("CreateUserInGroups = %v, want the injected unavailable", err)
+	}
+	if _, err := f.dir.GetUser(t.Context(), directory.ByName("bo")); !errors.Is(err, directory.ErrNotFound) {
+		t.Errorf("the user whose join failed is still there: %v", err)
+	}
+	want := []string{"user.create success", "group.member.add failure directory unavailable", "user.delete success"}
+	if lines := f.auditLines(t); !slices.Equal(lines, want) {
+		t.Errorf("audit %q, want %q", lines, want)
+	}
+
+	u, err := f.dom.CreateUserInGroups(t.Context(), admin, directory.NewUser{Username: "bo"}, directory.ByName("new"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := f.dir.MemberOf(t.Context(), directory.UserRef(directory.ByID(u.ID)), false)
+	if err != nil || !slices.ContainsFunc(ms, func(m directory.Membership) bool { return m.Group.Name == "new" }) {
+		t.Errorf("created without its group: %v, %v", ms, err)
 	}
 }
