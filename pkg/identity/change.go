@@ -234,8 +234,9 @@ func (d *Domain) membershipSteps(ctx context.Context, c Caller, orig *directory.
 	return steps, nil
 }
 
-// checkChange validates and authorizes every part before anything is
-// written.
+// checkChange validates and authorizes the entry's own parts (fields,
+// name, place, password) before anything is written; planChange then does
+// the groups and the account state.
 func (d *Domain) checkChange(ctx context.Context, c Caller, orig *directory.User, ch UserChange) error {
 	type step struct {
 		needed bool
