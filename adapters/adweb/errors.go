@@ -39,7 +39,7 @@ func (s subject) notFound(name string) *apiError {
 }
 
 // fromCore translates an error of package identity into the envelope. It
-// decides from the sentinels alone: a backend's diagnostic (an LDAP result
+// decides from the error's kind alone: a backend's diagnostic (an LDAP result
 // text, a file path) stays in cause, for the log. what and name say what
 // the call was about, for a not-found answer.
 func fromCore(err error, what subject, name string) *apiError {
@@ -50,53 +50,74 @@ func fromCore(err error, what subject, name string) *apiError {
 	wrap := func(status int, code, msg string) *apiError {
 		return &apiError{status: status, code: code, message: msg, cause: err}
 	}
-	var ve *identity.ValidationError
-	var pe *identity.PolicyError
-	switch {
-	case errors.Is(err, identity.ErrTooManyRequests):
-		return tooManyRequests(err)
-	case errors.Is(err, identity.ErrUnknownDomain):
-		return wrap(http.StatusBadRequest, codeUnknownDomain, "unknown domain")
-	case errors.Is(err, dialect.ErrTooManyResults):
-		// The request is the client's to narrow: a smaller OU or group.
+	// The server's own refusal, which no kind of the core names: the
+	// request is the client's to narrow (a smaller OU or group).
+	if errors.Is(err, dialect.ErrTooManyResults) {
 		return wrap(http.StatusBadRequest, codeTooManyResults, err.Error())
-	case errors.Is(err, identity.ErrForbidden):
+	}
+	switch identity.Kind(err) {
+	case identity.KindTooManyRequests:
+		return tooManyRequests(err)
+	case identity.KindUnknownDomain:
+		return wrap(http.StatusBadRequest, codeUnknownDomain, "unknown domain")
+	case identity.KindForbidden:
 		// The core's text names the operation and the subtree, never a
 		// server diagnostic; it tells the key's owner what the key lacks.
 		return wrap(http.StatusForbidden, codeForbidden, err.Error())
-	case errors.As(err, &pe):
-		return wrap(http.StatusUnprocessableEntity, codePasswordPolicy, pe.Error())
-	case errors.Is(err, directory.ErrPasswordPolicy):
+	case identity.KindPasswordPolicy:
+		// The core's policy lists the rules broken: shown.
+		var pe *identity.PolicyError
+		if errors.As(err, &pe) {
+			return wrap(http.StatusUnprocessableEntity, codePasswordPolicy, pe.Error())
+		}
 		return wrap(http.StatusUnprocessableEntity, codePasswordPolicy,
 			"the password does not meet the directory's password policy")
-	case errors.As(err, &ve):
-		return wrap(http.StatusBadRequest, codeInvalidInput, ve.Error())
-	case errors.Is(err, directory.ErrNotFound):
+	case identity.KindInvalidInput:
+		// The core's validation names the field and the rule: shown.
+		var ve *identity.ValidationError
+		if errors.As(err, &ve) {
+			return wrap(http.StatusBadRequest, codeInvalidInput, ve.Error())
+		}
+		return wrap(http.StatusBadRequest, codeInvalidInput, "the directory refused the request as invalid")
+	case identity.KindNotFound:
 		e := what.notFound(name)
 		e.cause = err
 		return e
-	case errors.Is(err, directory.ErrAlreadyExists):
+	case identity.KindAlreadyExists:
 		return wrap(http.StatusConflict, codeAlreadyExists, alreadyExists(what, name))
-	case errors.Is(err, directory.ErrConflict):
+	case identity.KindConflict:
 		return wrap(http.StatusConflict, codeConflict, "a concurrent change won; retry the request")
-	case errors.Is(err, directory.ErrProtected):
+	case identity.KindProtected:
 		return wrap(http.StatusConflict, codeProtected, "the entry is protected from deletion")
-	case errors.Is(err, directory.ErrNotEmpty):
+	case identity.KindNotEmpty:
 		return wrap(http.StatusConflict, codeNotEmpty, "the entry still has children")
-	case errors.Is(err, directory.ErrInvalidInput):
-		return wrap(http.StatusBadRequest, codeInvalidInput, "the directory refused the request as invalid")
-	case errors.Is(err, directory.ErrNotSupported):
+	case identity.KindNotSupported:
 		return wrap(http.StatusBadRequest, codeNotSupported, "the directory does not support this operation")
-	case errors.Is(err, directory.ErrUnavailable):
+	case identity.KindUnavailable:
 		return wrap(http.StatusServiceUnavailable, codeUnavailable, "the directory is unavailable; retry later")
-	case errors.Is(err, directory.ErrPasswordTransport):
+	case identity.KindPasswordTransport:
 		return wrap(http.StatusInternalServerError, codePasswordTLS,
 			"the directory accepts passwords only over an encrypted connection; dirgate's backend needs LDAPS or StartTLS")
-	case errors.Is(err, directory.ErrRangeExhausted):
+	case identity.KindRangeExhausted:
 		return wrap(http.StatusInternalServerError, codeRangeExhausted, "no free uid or gid number is left in the configured range")
 	default:
 		return wrap(http.StatusInternalServerError, codeInternal, "internal error")
 	}
+}
+
+func isNotFound(err error) bool { return errors.Is(err, directory.ErrNotFound) }
+
+// whichMissing tells, after a not-found from an operation on a user and a
+// target container, which of the two is missing: the directory's
+// not-found does not say.
+func (r *request) whichMissing(dom *identity.Domain, err error, userDN, ouDN string) error {
+	if _, uerr := dom.GetUser(r.ctx, r.caller, directory.ByDN(userDN)); uerr != nil {
+		return fromCore(uerr, subjectUser, userDN)
+	}
+	if ouDN == "" {
+		return fromCore(err, subjectUser, userDN)
+	}
+	return fromCore(err, subjectOU, ouDN)
 }
 
 func alreadyExists(what subject, name string) string {

@@ -1,7 +1,6 @@
 package artica
 
 import (
-	"context"
 	"errors"
 
 	"github.com/labstack/echo/v4"
@@ -24,57 +23,49 @@ func (d *Dialect) failErr(c echo.Context, subject string, err error) error {
 }
 
 func (d *Dialect) message(c echo.Context, subject string, err error) string {
-	var validation *identity.ValidationError
-	var policy *identity.PolicyError
-	switch {
-	case errors.As(err, &validation):
-		return validation.Error()
-	case errors.As(err, &policy):
-		return policy.Error()
-	case errors.Is(err, directory.ErrNotFound):
-		return subject + " not found"
-	case errors.Is(err, directory.ErrAlreadyExists):
-		return subject + " already exists"
-	case errors.Is(err, identity.ErrForbidden):
-		return "permission denied for " + subject
-	case errors.Is(err, directory.ErrInvalidInput):
+	switch identity.Kind(err) {
+	case identity.KindInvalidInput:
+		// The core's validation names the field and the rule: shown.
+		var validation *identity.ValidationError
+		if errors.As(err, &validation) {
+			return validation.Error()
+		}
 		return "invalid input for " + subject
-	case errors.Is(err, directory.ErrPasswordPolicy):
+	case identity.KindPasswordPolicy:
+		// The core's policy lists the rules broken: shown.
+		var policy *identity.PolicyError
+		if errors.As(err, &policy) {
+			return policy.Error()
+		}
 		return "the password does not meet the directory's password policy"
-	case errors.Is(err, directory.ErrUnavailable):
+	case identity.KindNotFound:
+		return subject + " not found"
+	case identity.KindAlreadyExists:
+		return subject + " already exists"
+	case identity.KindForbidden:
+		return "permission denied for " + subject
+	case identity.KindUnavailable:
 		return "the directory is unavailable, try again later"
-	case errors.Is(err, directory.ErrConflict):
+	case identity.KindConflict:
 		return "a concurrent change won, try again"
-	case errors.Is(err, directory.ErrRangeExhausted):
+	case identity.KindRangeExhausted:
 		return "no free uid/gid number is left in the configured range"
-	case errors.Is(err, directory.ErrPasswordTransport):
+	case identity.KindPasswordTransport:
 		return directory.ErrPasswordTransport.Error()
-	case errors.Is(err, directory.ErrNotSupported):
+	case identity.KindNotSupported:
 		return "not supported by this directory"
-	case errors.Is(err, directory.ErrProtected):
+	case identity.KindProtected:
 		return subject + " is protected from deletion"
-	case errors.Is(err, directory.ErrNotEmpty):
+	case identity.KindNotEmpty:
 		return subject + " is not empty"
+	}
+	// The server's own refusals, which no kind of the core names.
+	switch {
 	case errors.Is(err, dialect.ErrBodyTooLarge):
 		return "request body too large"
 	case errors.Is(err, dialect.ErrTooManyResults):
 		return err.Error()
 	}
 	d.log.Error("artica request failed", "subject", subject, "request_id", dialect.RequestID(c), "error", err)
-	return "internal error"
-}
-
-// errorKind names the sentinel an error wraps, for texts that must not
-// carry a server's diagnostic (a failed background restore).
-func errorKind(err error) string {
-	for _, s := range []error{
-		identity.ErrForbidden, identity.ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidInput,
-		directory.ErrUnavailable, directory.ErrConflict, directory.ErrNotSupported, directory.ErrProtected,
-		directory.ErrNotEmpty, directory.ErrPasswordPolicy, context.Canceled, context.DeadlineExceeded,
-	} {
-		if errors.Is(err, s) {
-			return s.Error()
-		}
-	}
 	return "internal error"
 }

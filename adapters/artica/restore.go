@@ -92,7 +92,14 @@ func restoreProblem(err error) string {
 	if gzErr {
 		return errCorruptBackup.Error()
 	}
-	return "restore failed: " + errorKind(err)
+	switch k := identity.Kind(err); k {
+	case identity.KindForbidden, identity.KindTooManyRequests, identity.KindNotFound, identity.KindAlreadyExists,
+		identity.KindInvalidInput, identity.KindUnavailable, identity.KindConflict, identity.KindNotSupported,
+		identity.KindProtected, identity.KindNotEmpty, identity.KindPasswordPolicy, identity.KindCanceled,
+		identity.KindDeadlineExceeded:
+		return "restore failed: " + k.String()
+	}
+	return "restore failed: internal error"
 }
 
 func (b *backups) setRestore(s *restoreState) {

@@ -39,23 +39,23 @@ func (t *userTable) create(ctx context.Context, c identity.Caller, in newUser) (
 	if !validUsername(username) || utf8.RuneCountInString(in.password) < minPasswordLength || !validRole(in.role) {
 		return false, nil
 	}
-	u, err := t.dom.CreateUser(ctx, c, directory.NewUser{
+	var groups []directory.Ref
+	if group := t.layout.groupOf(in.role); group != "" {
+		g, err := t.ensureGroup(ctx, c, group)
+		if err != nil {
+			return failed(err, false)
+		}
+		groups = append(groups, directory.ByID(g.ID))
+	}
+	u, err := t.dom.CreateUserInGroups(ctx, c, directory.NewUser{
 		ParentDN:    t.layout.usersDN,
 		Username:    username,
 		Password:    in.password,
 		DisplayName: in.name,
 		Mail:        in.email,
-	})
+	}, groups...)
 	if err != nil {
 		return failed(err, false)
-	}
-	if group := t.layout.groupOf(in.role); group != "" {
-		if err := t.join(ctx, c, group, u); err != nil {
-			t.rollback(ctx, c, u, []func(context.Context) error{func(ctx context.Context) error {
-				return t.dom.DeleteUser(ctx, c, directory.ByID(u.ID))
-			}})
-			return failed(err, false)
-		}
 	}
 	return u.UIDNumber, nil
 }
@@ -93,8 +93,8 @@ func (t *userTable) register(ctx context.Context, c identity.Caller, username st
 }
 
 // update is updateUser: true, or false when the user is unknown or a value
-// is refused. The attributes and the rename are one change in the core;
-// the role follows, and when it fails the change is undone.
+// is refused. The attributes, the rename and the role's groups are one
+// change of the core, all or nothing.
 func (t *userTable) update(ctx context.Context, c identity.Caller, ref directory.Ref, in userUpdate) (any, error) {
 	if in.username != nil {
 		trimmed := strings.TrimSpace(*in.username)
@@ -113,33 +113,21 @@ func (t *userTable) update(ctx context.Context, c identity.Caller, ref directory
 	if err != nil {
 		return failed(err, false)
 	}
-	orig := a.user
-	var change, back identity.UserChange
-	if in.name != nil {
-		change.Patch.DisplayName, back.Patch.DisplayName = in.name, &orig.DisplayName
-	}
-	if in.email != nil {
-		change.Patch.Mail, back.Patch.Mail = in.email, &orig.Mail
-	}
-	if in.username != nil && *in.username != orig.Username {
-		change.Rename, back.Rename = in.username, &orig.Username
-	}
-	changed := !change.Patch.IsEmpty() || change.Rename != nil
-	if changed {
-		if _, err := t.dom.ModifyUser(ctx, c, directory.ByID(orig.ID), change); err != nil {
-			return failed(err, false)
-		}
+	var change identity.UserChange
+	change.Patch.DisplayName, change.Patch.Mail = in.name, in.email
+	if in.username != nil && *in.username != a.user.Username {
+		change.Rename = in.username
 	}
 	if in.role != nil && *in.role != a.role {
-		if err := t.setRole(ctx, c, a, *in.role); err != nil {
-			if changed {
-				t.rollback(ctx, c, orig, []func(context.Context) error{func(ctx context.Context) error {
-					_, err := t.dom.ModifyUser(ctx, c, directory.ByID(orig.ID), back)
-					return err
-				}})
-			}
+		if err := t.setRole(ctx, c, a, *in.role, &change); err != nil {
 			return failed(err, false)
 		}
+	}
+	if change.IsEmpty() {
+		return true, nil
+	}
+	if _, err := t.dom.ModifyUser(ctx, c, directory.ByID(a.user.ID), change); err != nil {
+		return failed(err, false)
 	}
 	return true, nil
 }

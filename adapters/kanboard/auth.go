@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -95,13 +94,10 @@ func (k *Dialect) authenticate(ctx context.Context, username, password string, n
 // logonFailure names why credentials do not open a session ("" when the
 // error is the directory failing, not the credentials).
 func logonFailure(err error) string {
-	for _, s := range []error{
-		directory.ErrInvalidCredentials, directory.ErrNotFound, directory.ErrAccountDisabled,
-		directory.ErrAccountLocked, directory.ErrInvalidInput, identity.ErrForbidden,
-	} {
-		if errors.Is(err, s) {
-			return s.Error()
-		}
+	switch k := identity.Kind(err); k {
+	case identity.KindInvalidCredentials, identity.KindNotFound, identity.KindAccountDisabled,
+		identity.KindAccountLocked, identity.KindInvalidInput, identity.KindForbidden:
+		return k.String()
 	}
 	return ""
 }

@@ -32,7 +32,7 @@ func newDialect(deps dialect.Deps, d *identity.Domain, l layout, token, authHead
 		log.Info("kanboard: no API token configured; application mode (jsonrpc user) is off")
 	}
 	return &Dialect{
-		users:      &userTable{dom: d, layout: l, log: log},
+		users:      &userTable{dom: d, layout: l},
 		token:      newTokenCheck(token),
 		authHeader: authHeader,
 		scope:      l.scope(d.BaseDN()),

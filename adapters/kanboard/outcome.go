@@ -1,11 +1,6 @@
 package kanboard
 
-import (
-	"errors"
-
-	"github.com/dirgate/dirgate/pkg/directory"
-	"github.com/dirgate/dirgate/pkg/identity"
-)
+import "github.com/dirgate/dirgate/pkg/identity"
 
 // failed turns a core error into Kanboard's answer. What the request
 // caused (an unknown user, a taken name, a value the directory refuses)
@@ -21,14 +16,11 @@ func failed(err error, failure any) (any, error) {
 }
 
 func causedByRequest(err error) bool {
-	for _, s := range []error{
-		directory.ErrNotFound, identity.ErrForbidden, directory.ErrAlreadyExists, directory.ErrInvalidInput,
-		directory.ErrPasswordPolicy, directory.ErrProtected, directory.ErrNotEmpty, directory.ErrNotSupported,
-		directory.ErrConflict,
-	} {
-		if errors.Is(err, s) {
-			return true
-		}
+	switch identity.Kind(err) {
+	case identity.KindNotFound, identity.KindForbidden, identity.KindAlreadyExists, identity.KindInvalidInput,
+		identity.KindPasswordPolicy, identity.KindProtected, identity.KindNotEmpty, identity.KindNotSupported,
+		identity.KindConflict:
+		return true
 	}
 	return false
 }

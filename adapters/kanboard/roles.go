@@ -42,45 +42,24 @@ func (t *userTable) leave(ctx context.Context, c identity.Caller, group string, 
 	return t.dom.RemoveMember(ctx, c, directory.ByName(group), directory.UserRef(directory.ByID(u.ID)))
 }
 
-// setRole makes the user a direct member of the role's group and of no
-// other role group, changing only what differs. On failure the
-// memberships already changed are put back. A role held through a nested
-// group stays: only direct memberships change.
-func (t *userTable) setRole(ctx context.Context, c identity.Caller, a *account, role string) error {
-	u, want := a.user, t.layout.groupOf(role)
-	var undo []func(context.Context) error
-	fail := func(err error) error {
-		t.rollback(ctx, c, u, undo)
-		return err
-	}
+// setRole adds to ch what makes the user a direct member of the role's
+// group (created if it does not exist yet) and of no other role group,
+// changing only what differs. A role held through a nested group stays:
+// only direct memberships change.
+func (t *userTable) setRole(ctx context.Context, c identity.Caller, a *account, role string, ch *identity.UserChange) error {
+	want := t.layout.groupOf(role)
 	if want != "" && !isDirectMember(a.groups, want) {
-		if err := t.join(ctx, c, want, u); err != nil {
-			return fail(err)
+		g, err := t.ensureGroup(ctx, c, want)
+		if err != nil {
+			return err
 		}
-		undo = append(undo, func(ctx context.Context) error { return t.leave(ctx, c, want, u) })
+		ch.Join = append(ch.Join, directory.ByID(g.ID))
 	}
 	for _, g := range []string{t.layout.admins, t.layout.managers} {
 		if strings.EqualFold(g, want) || !isDirectMember(a.groups, g) {
 			continue
 		}
-		if err := t.leave(ctx, c, g, u); err != nil {
-			return fail(err)
-		}
-		undo = append(undo, func(ctx context.Context) error { return t.join(ctx, c, g, u) })
+		ch.Leave = append(ch.Leave, directory.ByName(g))
 	}
 	return nil
-}
-
-// rollback undoes steps in reverse on a context the client's going away
-// does not cancel: a half-done change must not stay half done.
-func (t *userTable) rollback(ctx context.Context, c identity.Caller, u *directory.User, undo []func(context.Context) error) {
-	ctx = context.WithoutCancel(ctx)
-	var errs []error
-	for i := len(undo) - 1; i >= 0; i-- {
-		errs = append(errs, undo[i](ctx))
-	}
-	if err := errors.Join(errs...); err != nil {
-		t.log.ErrorContext(ctx, "kanboard: undoing a partly applied change failed; the user needs attention",
-			"user", u.DN, "request_id", c.RequestID, "error", err)
-	}
 }

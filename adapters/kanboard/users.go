@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 
@@ -18,7 +17,6 @@ import (
 type userTable struct {
 	dom    *identity.Domain
 	layout layout
-	log    *slog.Logger
 }
 
 // account is a directory user seen as a Kanboard user.

@@ -70,52 +70,59 @@ func coreError(err error, subject string) *apiError {
 		return api
 	}
 	wrap := func(status int, msg string) *apiError { return &apiError{status: status, message: msg, cause: err} }
-	var validation *identity.ValidationError
-	var policy *identity.PolicyError
+	// The server's own refusals, which no kind of the core names.
 	switch {
 	case errors.Is(err, dialect.ErrTooManyResults):
 		return &apiError{status: http.StatusBadRequest, message: err.Error(), cause: err}
-	case errors.Is(err, identity.ErrTooManyRequests):
+	case errors.Is(err, dialect.ErrBodyTooLarge):
+		return wrap(http.StatusRequestEntityTooLarge, "request body too large")
+	}
+	switch identity.Kind(err) {
+	case identity.KindTooManyRequests:
 		seconds, _ := identity.RetryAfter(err)
 		return &apiError{status: http.StatusTooManyRequests, retryAfter: seconds, cause: err,
 			message: fmt.Sprintf("too many requests; retry after %d seconds", seconds)}
-	case errors.Is(err, dialect.ErrBodyTooLarge):
-		return wrap(http.StatusRequestEntityTooLarge, "request body too large")
-	case errors.As(err, &validation):
-		return wrap(http.StatusBadRequest, validation.Error())
-	case errors.As(err, &policy):
-		return wrap(http.StatusUnprocessableEntity, policy.Error())
-	case errors.Is(err, directory.ErrPasswordPolicy):
-		return wrap(http.StatusUnprocessableEntity, "the directory refused the password: it does not meet the password policy")
-	case errors.Is(err, identity.ErrForbidden):
-		return wrap(http.StatusForbidden, err.Error())
-	case errors.Is(err, directory.ErrNotFound):
-		return wrap(http.StatusNotFound, orDefault(subject, "entry")+" not found")
-	case errors.Is(err, directory.ErrAlreadyExists):
-		return wrap(http.StatusConflict, orDefault(subject, "an entry with that name or number")+" already exists")
-	case errors.Is(err, directory.ErrConflict):
-		return wrap(http.StatusConflict, "the entry was changed concurrently; retry")
-	case errors.Is(err, directory.ErrInvalidCredentials):
-		return wrap(http.StatusUnauthorized, msgBadCredentials)
-	case errors.Is(err, directory.ErrAccountDisabled):
-		return wrap(http.StatusUnauthorized, "account is disabled")
-	case errors.Is(err, directory.ErrAccountLocked):
-		return wrap(http.StatusUnauthorized, "account is locked")
-	case errors.Is(err, directory.ErrInvalidInput):
+	case identity.KindInvalidInput:
+		// The core's validation names the field and the rule: shown.
+		var validation *identity.ValidationError
+		if errors.As(err, &validation) {
+			return wrap(http.StatusBadRequest, validation.Error())
+		}
 		return wrap(http.StatusBadRequest, "invalid input: the directory refused a value")
-	case errors.Is(err, directory.ErrProtected):
+	case identity.KindPasswordPolicy:
+		// The core's policy lists the rules broken: shown.
+		var policy *identity.PolicyError
+		if errors.As(err, &policy) {
+			return wrap(http.StatusUnprocessableEntity, policy.Error())
+		}
+		return wrap(http.StatusUnprocessableEntity, "the directory refused the password: it does not meet the password policy")
+	case identity.KindForbidden:
+		return wrap(http.StatusForbidden, err.Error())
+	case identity.KindNotFound:
+		return wrap(http.StatusNotFound, orDefault(subject, "entry")+" not found")
+	case identity.KindAlreadyExists:
+		return wrap(http.StatusConflict, orDefault(subject, "an entry with that name or number")+" already exists")
+	case identity.KindConflict:
+		return wrap(http.StatusConflict, "the entry was changed concurrently; retry")
+	case identity.KindInvalidCredentials:
+		return wrap(http.StatusUnauthorized, msgBadCredentials)
+	case identity.KindAccountDisabled:
+		return wrap(http.StatusUnauthorized, "account is disabled")
+	case identity.KindAccountLocked:
+		return wrap(http.StatusUnauthorized, "account is locked")
+	case identity.KindProtected:
 		return wrap(http.StatusPreconditionFailed, orDefault(subject, "entry")+" is protected from deletion")
-	case errors.Is(err, directory.ErrNotEmpty):
+	case identity.KindNotEmpty:
 		return wrap(http.StatusPreconditionFailed, orDefault(subject, "entry")+" is not empty")
-	case errors.Is(err, directory.ErrNotSupported):
+	case identity.KindNotSupported:
 		return wrap(http.StatusPreconditionFailed, "not supported by this directory")
-	case errors.Is(err, directory.ErrUnavailable):
+	case identity.KindUnavailable:
 		return wrap(http.StatusServiceUnavailable, "directory unavailable; retry later")
-	case errors.Is(err, directory.ErrPasswordTransport):
+	case identity.KindPasswordTransport:
 		// A configuration problem: the sentinel's text says what to fix and
 		// holds no server detail.
 		return wrap(http.StatusInternalServerError, directory.ErrPasswordTransport.Error())
-	case errors.Is(err, directory.ErrRangeExhausted):
+	case identity.KindRangeExhausted:
 		return wrap(http.StatusInternalServerError, directory.ErrRangeExhausted.Error())
 	}
 	return wrap(http.StatusInternalServerError, msgInternal)

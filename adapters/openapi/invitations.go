@@ -177,8 +177,7 @@ func (d *Dialect) acceptInvitation(c echo.Context) error {
 	case req.Password == "" && req.JWTSubject == "":
 		return badRequest("password (or jwtSubject, for a user who logs in elsewhere) is required")
 	}
-	var edit userEdit
-	ch := &edit.change
+	var ch identity.UserChange
 	ch.Patch.DisplayName = &req.DisplayName
 	ch.Patch.InvitationPending = directory.Ptr(false)
 	ch.Patch.InvitationExpiry = &time.Time{}
@@ -191,21 +190,10 @@ func (d *Dialect) acceptInvitation(c echo.Context) error {
 	if req.Password != "" {
 		ch.Password = &req.Password
 	}
-	edit.active = directory.Ptr(true)
-	// Undo (should enabling fail) makes the invitation pending again; a
-	// password already set cannot be taken back, but the account stays
-	// disabled.
-	undo := identity.UserChange{Patch: directory.UserPatch{
-		DisplayName:       &u.DisplayName,
-		InvitationPending: directory.Ptr(true),
-		InvitationExpiry:  &u.InvitationExpiry,
-	}, Rename: &u.Username}
-	if ch.Patch.ExternalID != nil {
-		undo.Patch.ExternalID = &u.ExternalID
-	}
+	ch.Enabled, ch.Unlock = directory.Ptr(true), true
 	caller := d.selfCaller(c, "invitation of "+u.Username, u, identity.OpUserRead, identity.OpUserUpdate,
 		identity.OpUserRename, identity.OpPasswordSet, identity.OpUserEnable, identity.OpUserUnlock)
-	accepted, err := d.applyUserEdit(c.Request().Context(), caller, u, edit, undo)
+	accepted, err := d.domain.ModifyUser(c.Request().Context(), caller, directory.ByID(u.ID), ch)
 	if err != nil {
 		return coreError(err, userNamed(req.UserName))
 	}

@@ -100,32 +100,22 @@ func userDraft(u *directory.User) draft {
 // newUserDraft is what a created user starts from.
 func newUserDraft() draft { return draft{"active": true, "system": false} }
 
-// userEdit is a user change the core applies: the fields, a rename, and
-// the account state.
-type userEdit struct {
-	change identity.UserChange
-	// active, when not nil, is the new account state.
-	active *bool
-}
-
-func (e userEdit) empty() bool {
-	return e.change.Patch.IsEmpty() && e.change.Rename == nil && e.change.Password == nil && e.active == nil
-}
-
-// userEditOf builds the change from before to after: only the members that
-// differ.
-func userEditOf(before, after draft) userEdit {
-	var e userEdit
-	p := &e.change.Patch
+// userChangeOf builds the core's change from before to after: only the
+// members that differ. Active is enabled and not locked, so becoming
+// active lifts a lock the account has as well as enabling it.
+func userChangeOf(before, after draft) identity.UserChange {
+	var ch identity.UserChange
+	p := &ch.Patch
 	p.DisplayName, _ = changedText(before, after, "displayName")
 	p.Mail, _ = changedText(before, after, "email")
 	p.HomeDirectory, _ = changedText(before, after, "unixHomeDirectory")
 	p.UserPrincipalName, _ = changedText(before, after, "userPrincipalName")
 	p.ExternalID, _ = changedText(before, after, "externalId")
 	p.System, _ = changedFlag(before, after, "system")
-	e.change.Rename, _ = changedText(before, after, "userName")
-	e.active, _ = changedFlag(before, after, "active")
-	return e
+	ch.Rename, _ = changedText(before, after, "userName")
+	ch.Enabled, _ = changedFlag(before, after, "active")
+	ch.Unlock = ch.Enabled != nil && *ch.Enabled
+	return ch
 }
 
 // newUserOf turns a draft into the core's NewUser.

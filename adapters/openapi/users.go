@@ -134,16 +134,15 @@ func (d *Dialect) patchUser(c echo.Context) error {
 // finishUserEdit applies the difference between two drafts and answers
 // with the user as it is afterwards.
 func (d *Dialect) finishUserEdit(c echo.Context, u *directory.User, before, after draft) error {
-	edit := userEditOf(before, after)
-	if edit.empty() {
+	change := userChangeOf(before, after)
+	if change.IsEmpty() {
 		return c.JSON(http.StatusOK, userFields.render(u))
 	}
-	undo := userEditOf(after, before).change
-	updated, err := d.applyUserEdit(c.Request().Context(), sessionOf(c).caller, u, edit, undo)
+	updated, err := d.domain.ModifyUser(c.Request().Context(), sessionOf(c).caller, directory.ByID(u.ID), change)
 	if err != nil {
 		subject := userSubject(u.ID)
-		if edit.change.Rename != nil && errors.Is(err, directory.ErrAlreadyExists) {
-			subject = userNamed(*edit.change.Rename)
+		if change.Rename != nil && errors.Is(err, directory.ErrAlreadyExists) {
+			subject = userNamed(*change.Rename)
 		}
 		return coreError(err, subject)
 	}

@@ -149,15 +149,15 @@ func (d *Dialect) verify(ctx context.Context, c identity.Caller, rl *realm, logi
 			return nil, nil, err
 		}
 		u, err = res.domain.Authenticate(ctx, c, directory.ByID(u.ID), password)
-		switch {
-		case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrAccountDisabled),
-			errors.Is(err, directory.ErrAccountLocked), errors.Is(err, directory.ErrInvalidInput),
-			errors.Is(err, directory.ErrNotFound):
+		switch identity.Kind(err) {
+		case identity.KindNone:
+			return u, res, nil
+		case identity.KindInvalidCredentials, identity.KindAccountDisabled, identity.KindAccountLocked,
+			identity.KindInvalidInput, identity.KindNotFound:
 			return nil, nil, errWrongPassword
-		case err != nil:
+		default:
 			return nil, nil, err
 		}
-		return u, res, nil
 	}
 	return nil, nil, d.refuse(ctx, c, rl, login, password)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -103,36 +102,36 @@ var (
 )
 
 // clientFacing maps an error of the core to the envelope. action names the
-// privacyIDEA policy action for a denial. The sentinel alone decides what
-// the client sees; a directory's own wording stays in the logs.
+// privacyIDEA policy action for a denial. The kind alone decides what the
+// client sees; a directory's own wording stays in the logs.
 func clientFacing(err error, action string) *apiError {
 	var api *apiError
-	var invalid *identity.ValidationError
-	var weak *identity.PolicyError
-	switch {
-	case errors.As(err, &api):
+	if errors.As(err, &api) {
 		return api
-	case errors.Is(err, identity.ErrTooManyRequests):
+	}
+	switch k := identity.Kind(err); k {
+	case identity.KindTooManyRequests:
 		seconds, _ := identity.RetryAfter(err)
 		return tooManyRequests(seconds)
-	case errors.Is(err, identity.ErrForbidden):
+	case identity.KindForbidden:
 		return policyError(action)
-	case errors.As(err, &invalid):
-		return writeError("%s", invalid.Error())
-	case errors.As(err, &weak):
-		return writeError("%s", weak.Error())
-	case errors.Is(err, directory.ErrUnavailable):
+	case identity.KindUnavailable:
 		return internalError("The user store is unavailable; try again later.")
-	}
-	for _, s := range []error{
-		directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidInput,
-		directory.ErrPasswordPolicy, directory.ErrConflict, directory.ErrNotSupported,
-		directory.ErrPasswordTransport, directory.ErrRangeExhausted, directory.ErrProtected,
-		directory.ErrNotEmpty,
-	} {
-		if errors.Is(err, s) {
-			return writeError("The user store refused the change: %s.", s.Error())
+	case identity.KindInvalidInput, identity.KindPasswordPolicy:
+		// The core's validation and policy say what to fix: shown as they
+		// are. A refusal of the directory's own is named by its kind only.
+		var invalid *identity.ValidationError
+		var weak *identity.PolicyError
+		switch {
+		case errors.As(err, &invalid):
+			return writeError("%s", invalid.Error())
+		case errors.As(err, &weak):
+			return writeError("%s", weak.Error())
 		}
+		return writeError("The user store refused the change: %s.", k)
+	case identity.KindNotFound, identity.KindAlreadyExists, identity.KindConflict, identity.KindNotSupported,
+		identity.KindPasswordTransport, identity.KindRangeExhausted, identity.KindProtected, identity.KindNotEmpty:
+		return writeError("The user store refused the change: %s.", k)
 	}
 	return internalError("Internal Server Error")
 }

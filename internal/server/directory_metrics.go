@@ -2,11 +2,11 @@ package server
 
 import (
 	"context"
-	"errors"
 	"io"
 	"time"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
 )
 
 // instrumented decorates a backend with latency and error metrics, so
@@ -35,23 +35,19 @@ func (d *instrumented) observe(op string, start time.Time, err error) {
 	}
 }
 
-// sentinels are the error kinds the metrics distinguish; anything else is
-// "internal".
-var sentinels = []error{
-	directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
-	directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
-	directory.ErrUnavailable, directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
-	directory.ErrNotSupported, directory.ErrPasswordTransport, directory.ErrRangeExhausted,
-	directory.ErrConflict, context.DeadlineExceeded, context.Canceled,
-}
-
+// errorKind is the error label of a failed operation: the name of its
+// kind ("not found", "directory unavailable", "context canceled"), or
+// "internal". The core's own kinds (forbidden, too many requests, unknown
+// domain, misconfigured) never come out of a directory; should one, it is
+// "internal" as it always was.
 func errorKind(err error) string {
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			return s.Error()
-		}
+	switch k := identity.Kind(err); k {
+	case identity.KindInternal, identity.KindForbidden, identity.KindTooManyRequests,
+		identity.KindUnknownDomain, identity.KindMisconfigured:
+		return "internal"
+	default:
+		return k.String()
 	}
-	return "internal"
 }
 
 // call runs one operation and records it.

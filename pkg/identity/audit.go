@@ -2,12 +2,9 @@ package identity
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"sync"
 	"time"
-
-	"github.com/dirgate/dirgate/pkg/directory"
 )
 
 // AuditLog writes one JSON line per write operation. It never records a
@@ -84,19 +81,15 @@ func (a *AuditLog) recordCounts(c Caller, domain string, op Operation, target st
 	_, _ = a.w.Write(line)
 }
 
-// errorKind names the sentinel an error wraps, so the audit log says what
-// kind of failure happened without repeating a server's diagnostic.
+// errorKind names the kind of an error, so the audit log says what kind
+// of failure happened without repeating a server's diagnostic. A write
+// given up with its request (canceled, past its deadline) or sent to an
+// unknown domain has always been an "internal error" here.
 func errorKind(err error) string {
-	for _, s := range []error{
-		ErrForbidden, ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
-		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
-		directory.ErrUnavailable, directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
-		directory.ErrNotSupported, directory.ErrPasswordTransport, directory.ErrRangeExhausted,
-		directory.ErrConflict, ErrMisconfigured,
-	} {
-		if errors.Is(err, s) {
-			return s.Error()
-		}
+	switch k := Kind(err); k {
+	case KindDeadlineExceeded, KindCanceled, KindUnknownDomain:
+		return KindInternal.String()
+	default:
+		return k.String()
 	}
-	return "internal error"
 }

@@ -8,21 +8,52 @@ import (
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
-// UserChange is several changes to one user that must happen together (an
-// AD-web updateuser: new attributes, a new name, a new OU, a new password).
+// UserChange is several changes to one user that must happen together:
+// an AD-web updateuser (new attributes, a new name, a new OU, a new
+// password), an OpenAPI PUT (attributes, a new name, the account state), a
+// Kanboard updateUser (attributes, a new name, the groups of a new role).
+// The steps are written in the order of the fields.
 type UserChange struct {
 	Patch directory.UserPatch
 	// Rename, when not nil, is the new username.
 	Rename *string
 	// MoveTo, when not empty, is the new parent DN.
 	MoveTo string
-	// Password, when not nil, is set last (it cannot be undone).
+	// Join and Leave are groups the user becomes, or stops being, a direct
+	// member of. A group it already is (or is not) a direct member of is
+	// left as it is.
+	Join, Leave []directory.Ref
+	// Password, when not nil, is set after the entry's own changes and
+	// before the account state: it cannot be undone, and an account
+	// enabled by the change has its new password by then.
 	Password   *string
 	MustChange bool
+	// Unlock lifts the account's lock, when it has one. A lock cannot be
+	// put back: lifting one the client asked to lift is harmless should a
+	// later step fail.
+	Unlock bool
+	// Enabled, when not nil and not the account's state, is the new state.
+	Enabled *bool
+}
+
+// IsEmpty reports whether the change changes nothing.
+func (ch UserChange) IsEmpty() bool {
+	return ch.Patch.IsEmpty() && ch.Rename == nil && ch.MoveTo == "" && len(ch.Join) == 0 && len(ch.Leave) == 0 &&
+		ch.Password == nil && !ch.Unlock && ch.Enabled == nil
+}
+
+// step is one directory write of a change: what the audit log calls it,
+// the write, and how to take it back (nil: it cannot be).
+type step struct {
+	op     Operation
+	target func() string
+	do     func(context.Context) error
+	undo   func(context.Context) error
 }
 
 // ModifyUser applies every part of a UserChange or none: everything is
-// validated and authorized first, and when a step fails the steps already
+// validated and authorized first, then the steps are written one by one,
+// each audited as its own operation; when a step fails, the steps already
 // done are undone in reverse order.
 func (d *Domain) ModifyUser(ctx context.Context, c Caller, ref directory.Ref, ch UserChange) (*directory.User, error) {
 	if !ref.Valid() {
@@ -32,55 +63,180 @@ func (d *Domain) ModifyUser(ctx context.Context, c Caller, ref directory.Ref, ch
 	if err != nil {
 		return nil, err
 	}
-	ref = directory.ByID(orig.ID)
 	if err := d.checkChange(ctx, c, orig, ch); err != nil {
 		return nil, d.finish(c, OpUserUpdate, orig.DN, err)
 	}
 	if err := d.homeFollowsInvitee(ctx, orig, &ch); err != nil {
 		return nil, d.finish(c, OpUserUpdate, orig.DN, err)
 	}
+	steps, err := d.planChange(ctx, c, orig, ch)
+	if err != nil {
+		return nil, err
+	}
+	var done []step
+	for _, s := range steps {
+		if err := s.do(ctx); err != nil {
+			d.rollback(c, orig.DN, done)
+			return nil, d.finish(c, s.op, s.target(), err)
+		}
+		done = append(done, s)
+		d.finish(c, s.op, s.target(), nil)
+	}
+	return d.dir.GetUser(ctx, directory.ByID(orig.ID))
+}
 
-	var undo []func(context.Context) error
-	fail := func(op Operation, err error) (*directory.User, error) {
-		d.rollback(c, orig.DN, undo)
-		return nil, d.finish(c, op, orig.DN, err)
-	}
+// planChange turns a checked change into its steps. It reads what the
+// steps need (the groups, the user's memberships) and authorizes the
+// membership and account-state steps, so that a refusal comes before
+// anything is written; a refusal is audited here, as the operation
+// refused.
+func (d *Domain) planChange(ctx context.Context, c Caller, orig *directory.User, ch UserChange) ([]step, error) {
+	ref := directory.ByID(orig.ID)
+	always := func(t string) func() string { return func() string { return t } }
+	var steps []step
 	if !ch.Patch.IsEmpty() {
-		if _, err := d.dir.UpdateUser(ctx, ref, ch.Patch); err != nil {
-			return fail(OpUserUpdate, err)
-		}
 		back := revertPatch(orig, ch.Patch)
-		undo = append(undo, func(ctx context.Context) error { _, err := d.dir.UpdateUser(ctx, ref, back); return err })
-		d.finish(c, OpUserUpdate, orig.DN, nil)
+		steps = append(steps, step{op: OpUserUpdate, target: always(orig.DN),
+			do:   func(ctx context.Context) error { _, err := d.dir.UpdateUser(ctx, ref, ch.Patch); return err },
+			undo: func(ctx context.Context) error { _, err := d.dir.UpdateUser(ctx, ref, back); return err },
+		})
 	}
+	// dn follows the entry through a rename and a move: the account-state
+	// steps name the entry as it is by then.
+	dn := orig.DN
 	if ch.Rename != nil && *ch.Rename != orig.Username {
-		if _, err := d.dir.RenameUser(ctx, ref, *ch.Rename); err != nil {
-			return fail(OpUserRename, err)
-		}
-		undo = append(undo, func(ctx context.Context) error { _, err := d.dir.RenameUser(ctx, ref, orig.Username); return err })
-		d.finish(c, OpUserRename, orig.DN, nil)
+		steps = append(steps, step{op: OpUserRename, target: always(orig.DN),
+			do: func(ctx context.Context) error {
+				u, err := d.dir.RenameUser(ctx, ref, *ch.Rename)
+				if err == nil {
+					dn = u.DN
+				}
+				return err
+			},
+			undo: func(ctx context.Context) error { _, err := d.dir.RenameUser(ctx, ref, orig.Username); return err },
+		})
 	}
 	if ch.MoveTo != "" {
 		origParent, _ := directory.ParentDN(orig.DN)
 		if !directory.EqualDN(origParent, ch.MoveTo) {
-			if _, err := d.dir.MoveUser(ctx, ref, ch.MoveTo); err != nil {
-				return fail(OpUserMove, err)
-			}
-			undo = append(undo, func(ctx context.Context) error { _, err := d.dir.MoveUser(ctx, ref, origParent); return err })
-			d.finish(c, OpUserMove, orig.DN, nil)
+			steps = append(steps, step{op: OpUserMove, target: always(orig.DN),
+				do: func(ctx context.Context) error {
+					u, err := d.dir.MoveUser(ctx, ref, ch.MoveTo)
+					if err == nil {
+						dn = u.DN
+					}
+					return err
+				},
+				undo: func(ctx context.Context) error { _, err := d.dir.MoveUser(ctx, ref, origParent); return err },
+			})
 		}
 	}
+	members, err := d.membershipSteps(ctx, c, orig, ch)
+	if err != nil {
+		return nil, err
+	}
+	steps = append(steps, members...)
 	if ch.Password != nil {
-		if err := d.hashing(ctx, func() error { return d.dir.SetPassword(ctx, ref, *ch.Password, ch.MustChange) }); err != nil {
-			return fail(OpPasswordSet, err)
-		}
-		d.finish(c, OpPasswordSet, orig.DN, nil)
+		steps = append(steps, step{op: OpPasswordSet, target: always(orig.DN),
+			do: func(ctx context.Context) error {
+				return d.hashing(ctx, func() error { return d.dir.SetPassword(ctx, ref, *ch.Password, ch.MustChange) })
+			},
+		})
 	}
-	return d.dir.GetUser(ctx, ref)
+	// The account state is audited as SetEnabled and Unlock audit it: by
+	// the id, or by the DN for a caller whose scope depends on where the
+	// entry lies.
+	stateTarget := func() string {
+		if c.Scope.restricted() {
+			return dn
+		}
+		return ref.String()
+	}
+	if ch.Unlock && orig.Lock.Locked {
+		if err := c.Scope.allows(OpUserUnlock, orig.DN); err != nil {
+			return nil, d.finish(c, OpUserUnlock, stateTarget(), err)
+		}
+		steps = append(steps, step{op: OpUserUnlock, target: stateTarget,
+			do: func(ctx context.Context) error { return d.dir.Unlock(ctx, ref) },
+		})
+	}
+	if ch.Enabled != nil && *ch.Enabled != orig.Enabled {
+		enabled, op := *ch.Enabled, OpUserDisable
+		if enabled {
+			op = OpUserEnable
+		}
+		if err := c.Scope.allows(op, orig.DN); err != nil {
+			return nil, d.finish(c, op, stateTarget(), err)
+		}
+		steps = append(steps, step{op: op, target: stateTarget,
+			do:   func(ctx context.Context) error { return d.dir.SetEnabled(ctx, ref, enabled) },
+			undo: func(ctx context.Context) error { return d.dir.SetEnabled(ctx, ref, !enabled) },
+		})
+	}
+	return steps, nil
 }
 
-// checkChange validates and authorizes every part before anything is
-// written.
+// membershipSteps authorizes the change's joins and leaves as AddMember
+// and RemoveMember do, and makes a step of each that changes something.
+func (d *Domain) membershipSteps(ctx context.Context, c Caller, orig *directory.User, ch UserChange) ([]step, error) {
+	if len(ch.Join) == 0 && len(ch.Leave) == 0 {
+		return nil, nil
+	}
+	member := directory.UserRef(directory.ByID(orig.ID))
+	groups, err := d.dir.MemberOf(ctx, member, false)
+	if err != nil {
+		return nil, d.finish(c, OpUserUpdate, orig.DN, err)
+	}
+	isMember := func(id string) bool {
+		for _, m := range groups {
+			if m.Group.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	var steps []step
+	plan := func(op Operation, group directory.Ref, join bool) error {
+		group, target, err := d.groupTarget(ctx, c, op, group)
+		if err == nil {
+			err = c.Scope.allows(op, orig.DN)
+		}
+		if err != nil {
+			return d.finish(c, op, target, err)
+		}
+		target += " member " + member.Ref.String()
+		g, err := d.dir.GetGroup(ctx, group)
+		if err != nil {
+			return d.finish(c, op, target, err)
+		}
+		if isMember(g.ID) == join {
+			return nil
+		}
+		add := func(ctx context.Context) error { return d.dir.AddMember(ctx, group, member) }
+		remove := func(ctx context.Context) error { return d.dir.RemoveMember(ctx, group, member) }
+		s := step{op: op, target: func() string { return target }, do: add, undo: remove}
+		if !join {
+			s.do, s.undo = remove, add
+		}
+		steps = append(steps, s)
+		return nil
+	}
+	for _, g := range ch.Join {
+		if err := plan(OpGroupMemberAdd, g, true); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range ch.Leave {
+		if err := plan(OpGroupMemberRemove, g, false); err != nil {
+			return nil, err
+		}
+	}
+	return steps, nil
+}
+
+// checkChange validates and authorizes the entry's own parts (fields,
+// name, place, password) before anything is written; planChange then does
+// the groups and the account state.
 func (d *Domain) checkChange(ctx context.Context, c Caller, orig *directory.User, ch UserChange) error {
 	type step struct {
 		needed bool
@@ -132,14 +288,18 @@ func (d *Domain) checkChange(ctx context.Context, c Caller, orig *directory.User
 	return nil
 }
 
-// rollback runs the undo steps in reverse, on a context that outlives the
-// request's cancellation: a half-done change must not stay half done
-// because the client went away.
-func (d *Domain) rollback(c Caller, target string, undo []func(context.Context) error) {
+// rollback takes back the steps done, in reverse, on a context that
+// outlives the request's cancellation: a half-done change must not stay
+// half done because the client went away. A step that cannot be taken
+// back (a password set, a lock lifted) stays.
+func (d *Domain) rollback(c Caller, target string, done []step) {
 	ctx := context.WithoutCancel(context.Background())
 	var errs []error
-	for i := len(undo) - 1; i >= 0; i-- {
-		if err := undo[i](ctx); err != nil {
+	for i := len(done) - 1; i >= 0; i-- {
+		if done[i].undo == nil {
+			continue
+		}
+		if err := done[i].undo(ctx); err != nil {
 			errs = append(errs, err)
 		}
 	}

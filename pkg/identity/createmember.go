@@ -39,16 +39,37 @@ func (d *Domain) CreateMember(ctx context.Context, c Caller, in directory.NewUse
 	}
 	reached(pointMemberUserCreated)
 	if err := d.AddMember(ctx, c, group, directory.UserRef(directory.ByID(u.ID))); err != nil {
-		// Undone on a context the client cannot cancel: a user without
-		// its group link must not stay behind.
-		undo := context.WithoutCancel(ctx)
-		if derr := d.DeleteUser(undo, c, directory.ByID(u.ID)); derr != nil {
-			d.log.Error("undoing a half-created user failed; a retry of the create completes it",
-				"user", u.DN, "request_id", c.RequestID, "error", derr)
-		}
+		d.undoCreate(ctx, c, u, "a retry of the create completes it")
 		return nil, err
 	}
 	return d.dir.GetUser(ctx, directory.ByID(u.ID))
+}
+
+// CreateUserInGroups creates a user and makes it a direct member of each
+// group (a Kanboard user and the group of its role): all, or no user.
+// Unlike CreateMember it completes no earlier attempt: a user of that
+// name is ErrAlreadyExists. Each write is audited as its own operation,
+// the deletion that undoes the create too.
+func (d *Domain) CreateUserInGroups(ctx context.Context, c Caller, in directory.NewUser, groups ...directory.Ref) (*directory.User, error) {
+	u, err := d.CreateUser(ctx, c, in)
+	if err != nil || len(groups) == 0 {
+		return u, err
+	}
+	joined, err := d.ModifyUser(ctx, c, directory.ByID(u.ID), UserChange{Join: groups})
+	if err != nil {
+		d.undoCreate(ctx, c, u, "the user needs attention")
+		return nil, err
+	}
+	return joined, nil
+}
+
+// undoCreate deletes a user whose create could not be completed, on a
+// context the client cannot cancel: a user without its group links must
+// not stay behind. then says what follows should that fail too.
+func (d *Domain) undoCreate(ctx context.Context, c Caller, u *directory.User, then string) {
+	if err := d.DeleteUser(context.WithoutCancel(ctx), c, directory.ByID(u.ID)); err != nil {
+		d.log.Error("undoing a half-created user failed; "+then, "user", u.DN, "request_id", c.RequestID, "error", err)
+	}
 }
 
 // halfCreated reports whether the existing user named in.Username is what

@@ -18,13 +18,10 @@ import (
 // right password from a wrong one there (LDAP refuses the bind before
 // checking it), and none of the dialects' originals says more.
 func logonFailure(err error) error {
-	for _, s := range []error{
-		directory.ErrInvalidCredentials, directory.ErrNotFound, directory.ErrAccountDisabled, directory.ErrAccountLocked,
-	} {
-		if errors.Is(err, s) {
-			// %v, not %w: only ErrInvalidCredentials may answer errors.Is.
-			return fmt.Errorf("%w: %v", directory.ErrInvalidCredentials, err)
-		}
+	switch Kind(err) {
+	case KindInvalidCredentials, KindNotFound, KindAccountDisabled, KindAccountLocked:
+		// %v, not %w: only ErrInvalidCredentials may answer errors.Is.
+		return fmt.Errorf("%w: %v", directory.ErrInvalidCredentials, err)
 	}
 	return err
 }

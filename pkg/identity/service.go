@@ -187,14 +187,10 @@ func (d *Domain) finish(c Caller, op Operation, target string, err error) error 
 
 // isClientError: failures caused by the request, not worth a warning.
 func isClientError(err error) bool {
-	for _, s := range []error{
-		ErrForbidden, ErrTooManyRequests, directory.ErrNotFound, directory.ErrAlreadyExists, directory.ErrInvalidCredentials,
-		directory.ErrPasswordPolicy, directory.ErrAccountDisabled, directory.ErrAccountLocked,
-		directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
-	} {
-		if errors.Is(err, s) {
-			return true
-		}
+	switch Kind(err) {
+	case KindForbidden, KindTooManyRequests, KindNotFound, KindAlreadyExists, KindInvalidCredentials,
+		KindPasswordPolicy, KindAccountDisabled, KindAccountLocked, KindProtected, KindNotEmpty, KindInvalidInput:
+		return true
 	}
 	return false
 }

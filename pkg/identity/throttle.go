@@ -110,12 +110,10 @@ func (d *Domain) beginNamedCheck(c Caller, name string) (*CredentialCheck, error
 // (a client learns nothing from them, and could otherwise probe for free);
 // the directory failing to answer is not the client's doing.
 func endPasswordCheck(k *CredentialCheck, err error) {
-	switch {
-	case err == nil:
+	switch Kind(err) {
+	case KindNone:
 		k.Succeeded()
-	case errors.Is(err, directory.ErrInvalidCredentials), errors.Is(err, directory.ErrNotFound),
-		errors.Is(err, directory.ErrAccountDisabled), errors.Is(err, directory.ErrAccountLocked),
-		errors.Is(err, directory.ErrInvalidInput):
+	case KindInvalidCredentials, KindNotFound, KindAccountDisabled, KindAccountLocked, KindInvalidInput:
 		k.Failed()
 	default:
 		k.Abandoned()
