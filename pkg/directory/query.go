@@ -245,8 +245,15 @@ func (c Cond) validate(allowed []Field) error {
 	if !opFitsKind(c.Op, kind) {
 		return fmt.Errorf("%w: %s cannot be used on %s", ErrInvalidInput, c.Op, c.Field)
 	}
-	if (c.Op == OpAtLeast || c.Op == OpAtMost) && !Orderable(c.Field) {
-		return fmt.Errorf("%w: %s has no ordering: %s cannot be used on it", ErrInvalidInput, c.Field, c.Op)
+	if c.Op == OpAtLeast || c.Op == OpAtMost {
+		if !Orderable(c.Field) {
+			return fmt.Errorf("%w: %s has no ordering: %s cannot be used on it", ErrInvalidInput, c.Field, c.Op)
+		}
+		// LDAP servers compare such a value cut at the NUL, which would
+		// move the bound: refused alike on every backend.
+		if strings.IndexByte(c.Values[0], 0) >= 0 {
+			return fmt.Errorf("%w: %s %s: a bound holding NUL", ErrInvalidInput, c.Field, c.Op)
+		}
 	}
 	for _, v := range c.Values {
 		if err := checkValue(kind, v); err != nil {

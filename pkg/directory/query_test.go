@@ -56,6 +56,7 @@ func TestValidateFilter(t *testing.T) {
 		Not{Filter: AtLeast(FieldDisplayName, "m")},
 		AtLeast(FieldID, "0"),
 		AtLeast(FieldDN, "cn=a"),
+		AtLeast(FieldExternalID, "x\x00y"),
 	}
 	for _, f := range bad {
 		if err := Validate(f, UserFields); !errors.Is(err, ErrInvalidInput) {
