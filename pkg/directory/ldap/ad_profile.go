@@ -101,6 +101,8 @@ func adProfile() *profile {
 			escapeEquals:         true,
 			foldsEdgeSpaces:      true,
 			noNUL:                true,
+			ordersEverything:     true,
+			wholeSecondTimes:     true,
 			timeFormat:           adTime,
 			exportOmitsPasswords: true,
 		},
