@@ -115,7 +115,7 @@ image:
 	fi
 
 ## load: the load test (test/load): raw LDAP beside every dialect on a bulk-loaded
-## slapd; writes docs/benchmarks/load-report.{md,png} (LOADFLAGS: e.g. -clients 16)
+## slapd; writes docs/benchmarks/load-report.{md,svg} (LOADFLAGS: e.g. -clients 16)
 load: build
 	$(GO) run ./test/load -bin $(BIN) $(LOADFLAGS)
 

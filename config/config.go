@@ -1,8 +1,9 @@
 // Package config loads, validates and saves dirgate's configuration: a YAML
 // file, DIRGATE_* environment variables and command-line flags, merged by
-// spf13/viper. Backends and dialects are chosen by name through the factory
-// maps in backends.go and dialects.go; each opens its own typed `config:`
-// block, so this package knows none of their settings.
+// spf13/viper. Backends and dialects are chosen by name through the
+// Registry of factories the binary passes in (cmd/dirgate/registry.go);
+// each opens its own typed `config:` block, so this package knows none of
+// their settings and imports none of their packages.
 package config
 
 import (
@@ -31,7 +32,7 @@ type Config struct {
 	PasswordHashing identity.HashingLimits `mapstructure:"passwordHashing"`
 	// Domains are the directories dirgate serves; the first is the default.
 	Domains []Domain `mapstructure:"domains"`
-	// Dialects are keyed by dialect name (see dialects.go).
+	// Dialects are keyed by dialect name (see Registry).
 	Dialects map[string]Dialect `mapstructure:"dialects"`
 }
 

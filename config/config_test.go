@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/testenv/registry"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
 
@@ -56,13 +57,18 @@ func (c *fakeDialect) Build(dialect.Deps) (dialect.Dialect, error) {
 	return nil, errors.New("fake dialect does not build")
 }
 
+// reg is what the tests load with: the binary's dialects and backends,
+// from internal/testenv/registry since this package imports none of them,
+// and the fakes while a test asks for them.
+var reg = Registry{Dialects: registry.Dialects(), Backends: registry.Backends()}
+
 func withFakes(t *testing.T) {
 	t.Helper()
-	backends["fake"] = func() directory.BackendConfig { return &fakeBackend{Timeout: 5 * time.Second, TLS: true} }
-	dialects["fake"] = func() dialect.Config { return &fakeDialect{Strict: true} }
+	reg.Backends["fake"] = func() directory.BackendConfig { return &fakeBackend{Timeout: 5 * time.Second, TLS: true} }
+	reg.Dialects["fake"] = func() dialect.Config { return &fakeDialect{Strict: true} }
 	t.Cleanup(func() {
-		delete(backends, "fake")
-		delete(dialects, "fake")
+		delete(reg.Backends, "fake")
+		delete(reg.Dialects, "fake")
 	})
 }
 
@@ -107,7 +113,7 @@ dialects:
 
 func TestLoadGood(t *testing.T) {
 	withFakes(t)
-	cfg, err := Load(Source{File: writeFile(t, goodYAML)})
+	cfg, err := Load(reg, Source{File: writeFile(t, goodYAML)})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -162,7 +168,7 @@ func TestEnvironmentAndOverrides(t *testing.T) {
 	t.Setenv("DIRGATE_SERVER_THROTTLE_PERADDRESS_FAILURES", "50")
 	t.Setenv("DIRGATE_SERVER_THROTTLE_PERACCOUNTADDRESS_REFILL", "5m")
 	t.Setenv("DIRGATE_SERVER_THROTTLE_MAXTRACKED", "1000")
-	cfg, err := Load(Source{File: writeFile(t, goodYAML), Overrides: map[string]any{"log.level": "error"}})
+	cfg, err := Load(reg, Source{File: writeFile(t, goodYAML), Overrides: map[string]any{"log.level": "error"}})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -183,7 +189,7 @@ func TestEnvironmentAndOverrides(t *testing.T) {
 
 func TestBase(t *testing.T) {
 	t.Setenv("DIRGATE_DATADIR", "rel/data")
-	cfg, err := Base(Source{Overrides: map[string]any{"listen": "127.0.0.1:1234"}})
+	cfg, err := Base(reg, Source{Overrides: map[string]any{"listen": "127.0.0.1:1234"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +231,7 @@ dialects:
 
 func TestBrokenConfigListsEveryProblem(t *testing.T) {
 	withFakes(t)
-	_, err := Load(Source{File: writeFile(t, brokenYAML)})
+	_, err := Load(reg, Source{File: writeFile(t, brokenYAML)})
 	if err == nil {
 		t.Fatal("Load accepted a broken configuration")
 	}
@@ -272,7 +278,7 @@ func TestBrokenConfigListsEveryProblem(t *testing.T) {
 }
 
 func TestMissingFile(t *testing.T) {
-	_, err := Load(Source{File: filepath.Join(t.TempDir(), "none.yaml")})
+	_, err := Load(reg, Source{File: filepath.Join(t.TempDir(), "none.yaml")})
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("err = %v, want ErrNotExist", err)
 	}
@@ -280,7 +286,7 @@ func TestMissingFile(t *testing.T) {
 
 func TestSaveRoundTrip(t *testing.T) {
 	withFakes(t)
-	cfg, err := Load(Source{File: writeFile(t, goodYAML)})
+	cfg, err := Load(reg, Source{File: writeFile(t, goodYAML)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +298,7 @@ func TestSaveRoundTrip(t *testing.T) {
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("saved file: %v %v", fi, err)
 	}
-	again, err := Load(Source{File: path})
+	again, err := Load(reg, Source{File: path})
 	if err != nil {
 		raw, _ := os.ReadFile(path)
 		t.Fatalf("reload: %v\n%s", err, raw)
@@ -338,9 +344,9 @@ func TestBaseDNFor(t *testing.T) {
 
 func TestEmptyBlockEnablesDialect(t *testing.T) {
 	withFakes(t)
-	dialects["bare"] = func() dialect.Config { return &fakeDialect{Token: "default"} }
-	t.Cleanup(func() { delete(dialects, "bare") })
-	cfg, err := Load(Source{File: writeFile(t, `
+	reg.Dialects["bare"] = func() dialect.Config { return &fakeDialect{Token: "default"} }
+	t.Cleanup(func() { delete(reg.Dialects, "bare") })
+	cfg, err := Load(reg, Source{File: writeFile(t, `
 domains: [{name: example.com, backend: {type: fake, config: {urls: [x]}}}]
 dialects:
   bare: {}

@@ -22,11 +22,11 @@ var placeholderKeys = []string{
 // skipping the ldap block where this build has no ldap backend.
 func exampleProblems(t *testing.T) map[string]string {
 	t.Helper()
-	_, err := Load(Source{File: "dirgate.example.yaml"})
+	_, err := Load(reg, Source{File: "dirgate.example.yaml"})
 	got := map[string]string{}
 	for _, p := range Problems(err) {
 		msg := p.Error()
-		if !slices.Contains(BackendTypes(), "ldap") && strings.HasPrefix(msg, `domains[0].backend.type: unknown backend "ldap"`) {
+		if !slices.Contains(reg.BackendTypes(), "ldap") && strings.HasPrefix(msg, `domains[0].backend.type: unknown backend "ldap"`) {
 			t.Log("the ldap backend is not registered in this build: its block is not checked")
 			continue
 		}
@@ -77,7 +77,7 @@ func TestExamplePlaceholderSecretsAreRefused(t *testing.T) {
 			t.Errorf("%s given in a file is still refused: %s", key, why)
 		}
 	}
-	if _, ok := got[placeholderKeys[0]]; !ok && slices.Contains(BackendTypes(), "ldap") {
+	if _, ok := got[placeholderKeys[0]]; !ok && slices.Contains(reg.BackendTypes(), "ldap") {
 		t.Error("the domain's placeholder bindPassword was not refused")
 	}
 }

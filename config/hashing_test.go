@@ -13,7 +13,7 @@ import (
 // machine), and negative limits are problems naming their keys.
 func TestPasswordHashingLimits(t *testing.T) {
 	withFakes(t)
-	cfg, err := Load(Source{File: writeFile(t, goodYAML)})
+	cfg, err := Load(reg, Source{File: writeFile(t, goodYAML)})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -21,7 +21,7 @@ func TestPasswordHashingLimits(t *testing.T) {
 		t.Errorf("default passwordHashing %+v, want zeros (sized at start)", cfg.PasswordHashing)
 	}
 
-	_, err = Load(Source{File: writeFile(t, goodYAML+"passwordHashing: {concurrency: -1, queue: -2}\n")})
+	_, err = Load(reg, Source{File: writeFile(t, goodYAML+"passwordHashing: {concurrency: -1, queue: -2}\n")})
 	var got []string
 	for _, p := range Problems(err) {
 		got = append(got, p.Error())
@@ -33,7 +33,7 @@ func TestPasswordHashingLimits(t *testing.T) {
 	}
 
 	t.Setenv("DIRGATE_PASSWORDHASHING_CONCURRENCY", "3")
-	cfg, err = Load(Source{File: writeFile(t, goodYAML+"passwordHashing: {queue: 7}\n")})
+	cfg, err = Load(reg, Source{File: writeFile(t, goodYAML+"passwordHashing: {queue: 7}\n")})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}

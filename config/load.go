@@ -35,26 +35,26 @@ type Source struct {
 const keyDelim = "::"
 
 // Load reads the configuration, decodes every backend and dialect block
-// into its typed config and validates the whole. The error lists every
-// problem at once (see Problems); the Config is returned even then, as
-// far as it decoded.
-func Load(src Source) (*Config, error) {
-	cfg, err := load(src)
+// into the typed config the registry gives for it and validates the whole.
+// The error lists every problem at once (see Problems); the Config is
+// returned even then, as far as it decoded.
+func Load(reg Registry, src Source) (*Config, error) {
+	cfg, err := load(reg, src)
 	if cfg == nil {
 		return nil, err
 	}
-	return cfg, errors.Join(err, cfg.Validate())
+	return cfg, errors.Join(err, cfg.Validate(reg))
 }
 
 // Base returns the settings that come from defaults, the environment and
 // the overrides alone, unvalidated: what the quick start starts from
 // before a file exists.
-func Base(src Source) (*Config, error) {
+func Base(reg Registry, src Source) (*Config, error) {
 	src.File = ""
-	return load(src)
+	return load(reg, src)
 }
 
-func load(src Source) (*Config, error) {
+func load(reg Registry, src Source) (*Config, error) {
 	v := viper.NewWithOptions(viper.KeyDelimiter(keyDelim))
 	setDefaults(v)
 	v.SetEnvPrefix(EnvPrefix)
@@ -82,7 +82,7 @@ func load(src Source) (*Config, error) {
 		v.Set(strings.ReplaceAll(key, ".", keyDelim), val)
 	}
 	settings, _ := restoreCase(v.AllSettings(), original).(map[string]any)
-	return decodeConfig(settings)
+	return decodeConfig(reg, settings)
 }
 
 // setDefaults names every top-level key, which is also what lets viper
@@ -133,7 +133,7 @@ type document struct {
 	PasswordHashing identity.HashingLimits `mapstructure:"passwordHashing"`
 }
 
-func decodeConfig(settings map[string]any) (*Config, error) {
+func decodeConfig(reg Registry, settings map[string]any) (*Config, error) {
 	var ps problems
 	d := defaults()
 	doc := document{Listen: d.Listen, DataDir: d.DataDir, Log: d.Log, Audit: d.Audit, Server: d.Server}
@@ -144,25 +144,25 @@ func decodeConfig(settings map[string]any) (*Config, error) {
 		PasswordHashing: doc.PasswordHashing,
 	}
 	for i, raw := range doc.Domains {
-		cfg.Domains = append(cfg.Domains, decodeDomain(raw, fmt.Sprintf("domains[%d]", i), &ps))
+		cfg.Domains = append(cfg.Domains, decodeDomain(reg, raw, fmt.Sprintf("domains[%d]", i), &ps))
 	}
 	if len(doc.Dialects) > 0 {
 		cfg.Dialects = make(map[string]Dialect, len(doc.Dialects))
 	}
 	for name, raw := range doc.Dialects {
-		cfg.Dialects[name] = decodeDialect(name, raw, "dialects."+name, &ps)
+		cfg.Dialects[name] = decodeDialect(reg, name, raw, "dialects."+name, &ps)
 	}
 	return cfg, ps.err()
 }
 
-func decodeDomain(raw any, path string, ps *problems) Domain {
+func decodeDomain(reg Registry, raw any, path string, ps *problems) Domain {
 	d := defaultDomain()
 	fields, block := split(raw, "backend")
 	decodeInto(fields, &d, path, ps)
 	if d.BaseDN == "" {
 		d.BaseDN = BaseDNFor(d.Name)
 	}
-	d.Backend = decodeBackend(block, join(path, "backend"), ps)
+	d.Backend = decodeBackend(reg, block, join(path, "backend"), ps)
 	return d
 }
 
@@ -172,13 +172,13 @@ type backendDoc struct {
 	Config any    `mapstructure:"config"`
 }
 
-func decodeBackend(raw any, path string, ps *problems) Backend {
+func decodeBackend(reg Registry, raw any, path string, ps *problems) Backend {
 	var doc backendDoc
 	if raw != nil {
 		decodeInto(raw, &doc, path, ps)
 	}
 	b := Backend{Type: doc.Type}
-	cfg, ok := NewBackendConfig(doc.Type)
+	cfg, ok := reg.NewBackendConfig(doc.Type)
 	if !ok {
 		return b // Validate names the unknown or missing type
 	}
@@ -193,7 +193,7 @@ func decodeBackend(raw any, path string, ps *problems) Backend {
 	return b
 }
 
-func decodeDialect(name string, raw any, path string, ps *problems) Dialect {
+func decodeDialect(reg Registry, name string, raw any, path string, ps *problems) Dialect {
 	d := Dialect{Enabled: true} // writing a block means wanting the dialect
 	fields, block := split(raw, "config")
 	decodeInto(fields, &d, path, ps)
@@ -203,7 +203,7 @@ func decodeDialect(name string, raw any, path string, ps *problems) Dialect {
 			d.Listeners[i].Mode = DefaultSocketMode
 		}
 	}
-	cfg, ok := NewDialectConfig(name)
+	cfg, ok := reg.NewDialectConfig(name)
 	if !ok {
 		return d // Validate names the unknown dialect
 	}

@@ -18,11 +18,11 @@ func TestRegisteredDialectsSurviveSave(t *testing.T) {
 	cfg.DataDir = dir
 	cfg.Domains = []Domain{NewDomain("example.com", Backend{Type: "fake", Config: &fakeBackend{URLs: []string{"ldap://x"}, Timeout: 1}})}
 	cfg.Dialects = map[string]Dialect{}
-	for _, name := range DialectNames() {
+	for _, name := range reg.DialectNames() {
 		if name == "fake" {
 			continue
 		}
-		dc, _ := NewDialectConfig(name)
+		dc, _ := reg.NewDialectConfig(name)
 		d := Dialect{Enabled: true, Config: dc}
 		if name == "artica" {
 			d.Listeners = []Listener{{Unix: filepath.Join(dir, "articarest.sock"), Mode: DefaultSocketMode}}
@@ -46,7 +46,7 @@ func TestRegisteredDialectsSurviveSave(t *testing.T) {
 	if err := Save(&cfg, path, "test"); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := Load(Source{File: path})
+	loaded, err := Load(reg, Source{File: path})
 	if err != nil {
 		raw, _ := os.ReadFile(path)
 		t.Fatalf("the saved configuration does not load: %v\n%s", err, raw)

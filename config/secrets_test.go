@@ -17,13 +17,13 @@ func TestSecretFromAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("DIRGATE_DIALECTS_FAKE_CONFIG_TOKEN_FILE", path)
-	cfg, err := Load(Source{File: writeFile(t, goodYAML)})
+	cfg, err := Load(reg, Source{File: writeFile(t, goodYAML)})
 	if err != nil || cfg.Dialects["fake"].Config.(*fakeDialect).Token != "from-a-file" {
 		t.Fatalf("token from a file: %v %+v", err, cfg)
 	}
 
 	t.Setenv("DIRGATE_DIALECTS_FAKE_CONFIG_TOKEN", "from-the-environment")
-	if _, err := Load(Source{File: writeFile(t, goodYAML)}); err == nil || !strings.Contains(err.Error(), "both set") {
+	if _, err := Load(reg, Source{File: writeFile(t, goodYAML)}); err == nil || !strings.Contains(err.Error(), "both set") {
 		t.Errorf("both the variable and its _FILE: %v", err)
 	}
 
@@ -31,7 +31,7 @@ func TestSecretFromAFile(t *testing.T) {
 	// DIRGATE_AUDIT_FILE, not "DIRGATE_AUDIT from a file".
 	os.Unsetenv("DIRGATE_DIALECTS_FAKE_CONFIG_TOKEN")
 	t.Setenv("DIRGATE_AUDIT_FILE", filepath.Join(t.TempDir(), "audit.log"))
-	cfg, err = Load(Source{File: writeFile(t, goodYAML)})
+	cfg, err = Load(reg, Source{File: writeFile(t, goodYAML)})
 	if err != nil || cfg.Audit.File != os.Getenv("DIRGATE_AUDIT_FILE") {
 		t.Errorf("audit.file: %v %q", err, cfg.Audit.File)
 	}
@@ -41,7 +41,7 @@ func TestSecretFromAFile(t *testing.T) {
 // configuration with every secret masked and nothing else changed.
 func TestMarshalMaskedHidesEverySecret(t *testing.T) {
 	withFakes(t)
-	cfg, err := Load(Source{File: writeFile(t, goodYAML)})
+	cfg, err := Load(reg, Source{File: writeFile(t, goodYAML)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestServerThrottleAndProxiesAreChecked(t *testing.T) {
 		c.Server.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}
 		return &c
 	}
-	if err := valid().Validate(); err != nil {
+	if err := valid().Validate(reg); err != nil {
 		t.Fatalf("defaults with trusted proxies: %v", err)
 	}
 	c := valid()
@@ -32,7 +32,7 @@ func TestServerThrottleAndProxiesAreChecked(t *testing.T) {
 	c.Server.Throttle.PerAccountAddress.Failures = 5 // the store locks at 5
 	c.Server.Throttle.MaxTracked = 10
 	var got []string
-	for _, p := range Problems(c.Validate()) {
+	for _, p := range Problems(c.Validate(reg)) {
 		got = append(got, p.Error())
 	}
 	for _, want := range []string{

@@ -11,14 +11,14 @@ import (
 
 	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
-	"github.com/dirgate/dirgate/pkg/directory/embedded"
 )
 
-// Validate checks the whole configuration and returns every problem at
-// once (errors.Join of *Problem), each naming its key path. Blocks that
-// failed to decode (Config nil under a known type) were reported by Load
-// and are skipped here.
-func (c *Config) Validate() error {
+// Validate checks the whole configuration against the dialects and
+// backends of the registry and returns every problem at once (errors.Join
+// of *Problem), each naming its key path. Blocks that failed to decode
+// (Config nil under a known type) were reported by Load and are skipped
+// here.
+func (c *Config) Validate(reg Registry) error {
 	var ps problems
 	checkHostPort(&ps, "listen", c.Listen)
 	if c.DataDir == "" {
@@ -37,9 +37,9 @@ func (c *Config) Validate() error {
 	if c.PasswordHashing.Queue < 0 {
 		ps.addf("passwordHashing.queue", "must not be negative (0 means four per concurrent one, at least 16)")
 	}
-	c.validateDomains(&ps)
+	c.validateDomains(reg, &ps)
 	c.validateThrottleBelowLockout(&ps)
-	c.validateDialects(&ps)
+	c.validateDialects(reg, &ps)
 	c.validateSecrets(&ps)
 	c.validateGroupRights(&ps)
 	return ps.err()
@@ -113,25 +113,30 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 
 // validateThrottleBelowLockout: a client may fail on one account only
 // fewer times than it takes to lock the account, or it could lock the
-// account for its owner. Only the embedded store's threshold is known
-// here; an LDAP server's (ppolicy pwdMaxFailure, AD's lockout threshold)
-// is the operator's to compare (docs/security.md).
+// account for its owner. Only a store that locks accounts itself (the
+// embedded one) tells its threshold here; an LDAP server's (ppolicy
+// pwdMaxFailure, AD's lockout threshold) is the operator's to compare
+// (docs/security.md).
+// lockingStore is a backend config whose store locks an account after
+// LockoutAfter wrong passwords in a row (0: never).
+type lockingStore interface{ LockoutAfter() int }
+
 func (c *Config) validateThrottleBelowLockout(ps *problems) {
 	budget := c.Server.Throttle.PerAccountAddress.Failures
 	for i, d := range c.Domains {
-		e, ok := d.Backend.Config.(*embedded.Config)
-		if !ok || e.LockoutThreshold == 0 {
+		l, ok := d.Backend.Config.(lockingStore)
+		if !ok || l.LockoutAfter() == 0 {
 			continue
 		}
-		if budget == 0 || budget >= e.LockoutThreshold {
+		if threshold := l.LockoutAfter(); budget == 0 || budget >= threshold {
 			ps.addf("server.throttle.perAccountAddress.failures", fmt.Sprintf(
 				"must be between 1 and %d, below domains[%d]'s lockoutThreshold (%d), or one client can lock an account for everyone",
-				e.LockoutThreshold-1, i, e.LockoutThreshold))
+				threshold-1, i, threshold))
 		}
 	}
 }
 
-func (c *Config) validateDomains(ps *problems) {
+func (c *Config) validateDomains(reg Registry, ps *problems) {
 	if len(c.Domains) == 0 {
 		ps.addf("domains", "at least one domain is required")
 	}
@@ -142,11 +147,11 @@ func (c *Config) validateDomains(ps *problems) {
 			ps.addf(join(path, "name"), fmt.Sprintf("%q is also the name of domains[%d]", d.Name, j))
 		}
 		seen[strings.ToLower(d.Name)] = i
-		d.validate(ps, path)
+		d.validate(reg, ps, path)
 	}
 }
 
-func (d Domain) validate(ps *problems, path string) {
+func (d Domain) validate(reg Registry, ps *problems, path string) {
 	switch {
 	case d.Name == "":
 		ps.addf(join(path, "name"), "required")
@@ -192,7 +197,7 @@ func (d Domain) validate(ps *problems, path string) {
 	if d.Names.MaxLength < 0 {
 		ps.addf(join(path, "names.maxLength"), "must not be negative")
 	}
-	d.Backend.validate(ps, join(path, "backend"))
+	d.Backend.validate(reg, ps, join(path, "backend"))
 }
 
 func checkRange(ps *problems, path string, r directory.Range) {
@@ -201,13 +206,13 @@ func checkRange(ps *problems, path string, r directory.Range) {
 	}
 }
 
-func (b Backend) validate(ps *problems, path string) {
+func (b Backend) validate(reg Registry, ps *problems, path string) {
 	if b.Type == "" {
-		ps.addf(join(path, "type"), "required: one of "+known(BackendTypes()))
+		ps.addf(join(path, "type"), "required: one of "+known(reg.BackendTypes()))
 		return
 	}
-	if _, ok := backends[b.Type]; !ok {
-		ps.addf(join(path, "type"), fmt.Sprintf("unknown backend %q: known are %s", b.Type, known(BackendTypes())))
+	if _, ok := reg.Backends[b.Type]; !ok {
+		ps.addf(join(path, "type"), fmt.Sprintf("unknown backend %q: known are %s", b.Type, known(reg.BackendTypes())))
 		return
 	}
 	if b.Config != nil {
@@ -215,13 +220,13 @@ func (b Backend) validate(ps *problems, path string) {
 	}
 }
 
-func (c *Config) validateDialects(ps *problems) {
+func (c *Config) validateDialects(reg Registry, ps *problems) {
 	modes := map[string]FileMode{}
 	for _, name := range sortedKeys(c.Dialects) {
 		d := c.Dialects[name]
 		path := "dialects." + name
-		if _, ok := dialects[name]; !ok {
-			ps.addf(path, fmt.Sprintf("unknown dialect: known are %s", known(DialectNames())))
+		if _, ok := reg.Dialects[name]; !ok {
+			ps.addf(path, fmt.Sprintf("unknown dialect: known are %s", known(reg.DialectNames())))
 			continue
 		}
 		if d.Prefix != "" && (!strings.HasPrefix(d.Prefix, "/") || strings.HasSuffix(d.Prefix, "/") ||

@@ -4,9 +4,10 @@
 // list), password endpoints and invitations, on top of dirgate's core.
 //
 // The wire contract is section 5 of the dialects contract and
-// docs/dialects/openapi.md; the OpenAPI 3 document in docs/openapi is
-// served at GET <prefix>/openapi.json and the tests validate every request
-// and response they make against it.
+// docs/dialects/openapi.md; the OpenAPI 3 document in spec/ (a package of
+// its own, because the product embeds it) is served at
+// GET <prefix>/openapi.json and the tests validate every request and
+// response they make against it.
 //
 // Every failure is {"error":"<message>"} with an HTTP status (400, 401,
 // 403, 404, 409, 412, 413, 422, 503 …). Logins return a short-lived HS256

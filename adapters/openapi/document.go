@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	openapidoc "github.com/dirgate/dirgate/docs/openapi"
+	"github.com/dirgate/dirgate/adapters/openapi/spec"
 )
 
 // documents caches the served document per mount prefix: its server URL
@@ -31,7 +31,7 @@ func (ds *documents) forPrefix(prefix string) ([]byte, error) {
 		return body.([]byte), nil
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(openapidoc.Document, &doc); err != nil {
+	if err := json.Unmarshal(spec.Document, &doc); err != nil {
 		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
 	}
 	doc["servers"] = []map[string]string{{"url": orDefault(prefix, "/")}}

@@ -8,13 +8,13 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	openapidoc "github.com/dirgate/dirgate/docs/openapi"
+	"github.com/dirgate/dirgate/adapters/openapi/spec"
 )
 
 // schemaDocument is the served document, parsed once, for the schemas of
 // the members a body may carry but not change.
 var schemaDocument = sync.OnceValues(func() (*openapi3.T, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(openapidoc.Document)
+	doc, err := openapi3.NewLoader().LoadFromData(spec.Document)
 	if err != nil {
 		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
 	}

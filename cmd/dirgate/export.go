@@ -23,7 +23,7 @@ func newExportCmd() *cobra.Command {
 		Short: "Write a domain's whole tree as LDIF (a backup, or to move into OpenLDAP)",
 		Long: "Write every entry of a domain as LDIF, parents first, password hashes included: the file is\n" +
 			"a secret and is written 0600. `--out -` writes to stdout. An export of the embedded backend\n" +
-			"imports into OpenLDAP with dirgate's schema (config/ldap/), see docs/deployment.md.",
+			"imports into OpenLDAP with dirgate's schema (schema/openldap/), see docs/deployment.md.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {

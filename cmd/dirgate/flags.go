@@ -55,7 +55,7 @@ func (f *configFlags) existing(cmd *cobra.Command) (config.Source, error) {
 	if src.File != "" {
 		return src, nil
 	}
-	base, err := config.Base(src)
+	base, err := config.Base(registry, src)
 	if err != nil {
 		return src, err
 	}
@@ -70,7 +70,7 @@ func (f *configFlags) existing(cmd *cobra.Command) (config.Source, error) {
 // load reads and validates the configuration; on problems it prints them
 // all and returns an error that carries exit code 1.
 func load(src config.Source, stderr io.Writer) (*config.Config, error) {
-	cfg, err := config.Load(src)
+	cfg, err := config.Load(registry, src)
 	if err == nil {
 		return cfg, nil
 	}

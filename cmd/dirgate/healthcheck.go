@@ -30,7 +30,7 @@ func newHealthcheckCmd() *cobra.Command {
 				if cmd.Flags().Changed("listen") {
 					src.Overrides = map[string]any{"listen": listen}
 				}
-				base, err := config.Base(src)
+				base, err := config.Base(registry, src)
 				if err != nil {
 					return err
 				}

@@ -52,7 +52,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 		return err
 	}
 	if src.File == "" {
-		base, err := config.Base(src)
+		base, err := config.Base(registry, src)
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 		if err != nil {
 			return err
 		}
-		if src.File, err = quickstart.Prepare(ctx, quickstart.Options{Base: base, Log: bootLog, Out: stderr, Bind: bind}); err != nil {
+		if src.File, err = quickstart.Prepare(ctx, quickstart.Options{Registry: registry, Base: base, Log: bootLog, Out: stderr, Bind: bind}); err != nil {
 			return err
 		}
 	}

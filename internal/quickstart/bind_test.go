@@ -21,7 +21,7 @@ func TestBindFailureProvisionsNothing(t *testing.T) {
 	var out bytes.Buffer
 	var bound *config.Config
 	_, err := Prepare(context.Background(), Options{
-		Base: base(t, dir), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out,
+		Registry: reg, Base: base(t, dir), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out,
 		Bind: func(cfg *config.Config) error { bound = cfg; return inUse },
 	})
 	if !errors.Is(err, inUse) {

@@ -38,7 +38,7 @@ var caller = identity.Caller{Name: "quickstart", Dialect: "cli"}
 // containers, the admin group and the admin, and lets each dialect make
 // its credentials. It is safe to run again over a directory where an
 // earlier, interrupted first start created some of it.
-func provision(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Credentials, error) {
+func provision(ctx context.Context, reg config.Registry, cfg *config.Config, log *slog.Logger) (*Credentials, error) {
 	audit, closer, err := server.OpenAudit(cfg.Audit)
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func provision(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Cred
 			creds.Dialects[name] = section
 		}
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Validate(reg); err != nil {
 		return nil, fmt.Errorf("quick start: the generated configuration is not valid:\n%w", err)
 	}
 	return creds, nil

@@ -36,6 +36,9 @@ func ConfigPath(dataDir string) string { return filepath.Join(dataDir, ConfigFil
 
 // Options is what Prepare needs.
 type Options struct {
+	// Registry is the binary's dialects and backends: the quick start
+	// enables every dialect in it.
+	Registry config.Registry
 	// Base holds the settings from defaults, environment and flags
 	// (config.Base): the data dir, the listen address, the log and server
 	// settings the generated file starts from.
@@ -66,7 +69,7 @@ func Prepare(ctx context.Context, o Options) (string, error) {
 	if err := os.MkdirAll(o.Base.DataDir, 0o700); err != nil {
 		return "", fmt.Errorf("quick start: create data dir: %w", err)
 	}
-	cfg, err := Generate(o.Base)
+	cfg, err := Generate(o.Registry, o.Base)
 	if err != nil {
 		return "", err
 	}
@@ -75,7 +78,7 @@ func Prepare(ctx context.Context, o Options) (string, error) {
 			return "", err
 		}
 	}
-	creds, err := provision(ctx, cfg, o.Log)
+	creds, err := provision(ctx, o.Registry, cfg, o.Log)
 	if err != nil {
 		return "", err
 	}
@@ -97,17 +100,18 @@ func Prepare(ctx context.Context, o Options) (string, error) {
 
 // Generate builds the quick start configuration from the base settings:
 // the embedded backend in the data dir, domain example.com, every
-// registered dialect enabled, Artica on a unix socket in the data dir only.
-func Generate(base *config.Config) (*config.Config, error) {
+// dialect of the registry enabled, Artica on a unix socket in the data dir
+// only.
+func Generate(reg config.Registry, base *config.Config) (*config.Config, error) {
 	cfg := *base
-	backend, ok := config.NewBackendConfig(BackendType)
+	backend, ok := reg.NewBackendConfig(BackendType)
 	if !ok {
 		return nil, fmt.Errorf("quick start: this dirgate has no %s backend: give a configuration with --config", BackendType)
 	}
 	cfg.Domains = []config.Domain{config.NewDomain(Domain, config.Backend{Type: BackendType, Config: backend})}
 	cfg.Dialects = map[string]config.Dialect{}
-	for _, name := range config.DialectNames() {
-		dc, _ := config.NewDialectConfig(name)
+	for _, name := range reg.DialectNames() {
+		dc, _ := reg.NewDialectConfig(name)
 		d := config.Dialect{Enabled: true, Config: dc}
 		if name == "artica" {
 			d.Listeners = []config.Listener{{Unix: filepath.Join(cfg.DataDir, ArticaSocket), Mode: config.DefaultSocketMode}}

@@ -13,13 +13,17 @@ import (
 
 	"github.com/dirgate/dirgate/config"
 	"github.com/dirgate/dirgate/internal/server"
+	"github.com/dirgate/dirgate/internal/testenv/registry"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
+// reg is the binary's dialects and backends.
+var reg = config.Registry{Dialects: registry.Dialects(), Backends: registry.Backends()}
+
 func base(t *testing.T, dir string) *config.Config {
 	t.Helper()
-	cfg, err := config.Base(config.Source{Overrides: map[string]any{"dataDir": dir, "listen": "127.0.0.1:18081"}})
+	cfg, err := config.Base(reg, config.Source{Overrides: map[string]any{"dataDir": dir, "listen": "127.0.0.1:18081"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +34,7 @@ func base(t *testing.T, dir string) *config.Config {
 func prepare(t *testing.T, cfg *config.Config) (string, string) {
 	t.Helper()
 	var out bytes.Buffer
-	path, err := Prepare(context.Background(), Options{Base: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out})
+	path, err := Prepare(context.Background(), Options{Registry: reg, Base: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out})
 	if err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
@@ -54,7 +58,7 @@ func credentials(t *testing.T, dir string) map[string]any {
 // directory.
 func login(t *testing.T, path, password string) error {
 	t.Helper()
-	cfg, err := config.Load(config.Source{File: path})
+	cfg, err := config.Load(reg, config.Source{File: path})
 	if err != nil {
 		t.Fatalf("the generated configuration does not load: %v", err)
 	}

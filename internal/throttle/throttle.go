@@ -49,7 +49,7 @@ type Config struct {
 // DefaultConfig: 20 failures per address, then one every 6 s; 3 failures
 // per account and address, then one every 15 minutes (below a lockout
 // threshold of 5 within the 15-minute failure window of the ppolicy
-// default, config/ldap/ppolicy-default.ldif); 100,000 buckets.
+// default, schema/openldap/ppolicy-default.ldif); 100,000 buckets.
 func DefaultConfig() Config {
 	return Config{
 		PerAddress:        Limit{Failures: 20, Refill: 6 * time.Second},

@@ -1,31 +1,32 @@
 package main
 
 import (
+	"encoding/xml"
 	"fmt"
 	"image"
-	"image/color"
-	"image/draw"
-	"image/png"
 	"math"
 	"os"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
+	"strings"
 )
 
 // The chart: throughput of reading and of creating a user per target and
 // concurrency, and where the CPU of a read goes at 16 clients. Drawn
-// here with the standard image packages and x/image's fixed 7x13 font,
-// so `make load` needs no plotting tool.
+// here as SVG with the standard library alone, so `make load` needs no
+// plotting tool and the product's go.mod no image package. Text is
+// monospace at 12 px, about 7 px a character, which the legend's layout
+// counts on.
 
-var (
-	white   = color.RGBA{255, 255, 255, 255}
-	ink     = color.RGBA{30, 30, 30, 255}
-	grid    = color.RGBA{225, 225, 225, 255}
-	palette = []color.RGBA{{120, 170, 220, 255}, {40, 100, 170, 255}, {10, 45, 95, 255}, {230, 140, 60, 255}}
-	goalRed = color.RGBA{200, 40, 40, 255}
+const (
+	white   = "#ffffff"
+	ink     = "#1e1e1e"
+	grid    = "#e1e1e1"
+	goalRed = "#c82828"
 )
+
+var palette = []string{"#78aadc", "#2864aa", "#0a2d5f", "#e68c3c"}
+
+// charWidth is the advance of one character of the chart's text.
+const charWidth = 7
 
 // panel is one bar chart: a bar per series in each group, or the series
 // stacked into one bar per group.
@@ -47,20 +48,15 @@ type barGroup struct {
 func writeChart(path string, r *report) error {
 	panels := r.chartPanels()
 	const w, ph = 1200, 330
-	img := image.NewRGBA(image.Rect(0, 0, w, ph*max(len(panels), 1)))
-	draw.Draw(img, img.Bounds(), image.NewUniform(white), image.Point{}, draw.Src)
+	h := ph * max(len(panels), 1)
+	c := &canvas{}
+	fmt.Fprintf(&c.b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="monospace" font-size="12">`+"\n", w, h, w, h)
+	c.rect(image.Rect(0, 0, w, h), white)
 	for i, p := range panels {
-		drawPanel(img, image.Rect(0, i*ph, w, (i+1)*ph), p)
+		drawPanel(c, image.Rect(0, i*ph, w, (i+1)*ph), p)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	c.b.WriteString("</svg>\n")
+	return os.WriteFile(path, []byte(c.b.String()), 0o644)
 }
 
 // chartPanels turns the measurements into the three panels.
@@ -114,17 +110,17 @@ func (r *report) chartPanels() []panel {
 	return out
 }
 
-func drawPanel(img *image.RGBA, area image.Rectangle, p panel) {
+func drawPanel(c *canvas, area image.Rectangle, p panel) {
 	const left, right, above, below = 70, 20, 40, 45
 	plot := image.Rect(area.Min.X+left, area.Min.Y+above, area.Max.X-right, area.Max.Y-below)
-	text(img, area.Min.X+left, area.Min.Y+18, p.title, ink)
+	c.text(area.Min.X+left, area.Min.Y+18, "start", ink, p.title)
 	// Legend, right-aligned on the title line.
 	x := area.Max.X - right
 	for i := len(p.series) - 1; i >= 0; i-- {
-		wd := 7*len(p.series[i]) + 22
+		wd := charWidth*len(p.series[i]) + 22
 		x -= wd
-		fill(img, image.Rect(x, area.Min.Y+8, x+12, area.Min.Y+20), palette[i%len(palette)])
-		text(img, x+16, area.Min.Y+18, p.series[i], ink)
+		c.rect(image.Rect(x, area.Min.Y+8, x+12, area.Min.Y+20), palette[i%len(palette)])
+		c.text(x+16, area.Min.Y+18, "start", ink, p.series[i])
 	}
 	top := p.goal
 	for _, g := range p.groups {
@@ -145,12 +141,11 @@ func drawPanel(img *image.RGBA, area image.Rectangle, p panel) {
 	ceil := math.Ceil(top*1.08/step) * step
 	y := func(v float64) int { return plot.Max.Y - int(float64(plot.Dy())*v/ceil) }
 	for v := 0.0; v <= ceil+step/2; v += step {
-		fill(img, image.Rect(plot.Min.X, y(v), plot.Max.X, y(v)+1), grid)
-		label := fmt.Sprintf("%.0f", v)
-		text(img, plot.Min.X-8-7*len(label), y(v)+4, label, ink)
+		c.rect(image.Rect(plot.Min.X, y(v), plot.Max.X, y(v)+1), grid)
+		c.text(plot.Min.X-8, y(v)+4, "end", ink, fmt.Sprintf("%.0f", v))
 	}
-	fill(img, image.Rect(plot.Min.X, plot.Min.Y, plot.Min.X+1, plot.Max.Y), ink)
-	fill(img, image.Rect(plot.Min.X, plot.Max.Y, plot.Max.X, plot.Max.Y+1), ink)
+	c.rect(image.Rect(plot.Min.X, plot.Min.Y, plot.Min.X+1, plot.Max.Y), ink)
+	c.rect(image.Rect(plot.Min.X, plot.Max.Y, plot.Max.X, plot.Max.Y+1), ink)
 	if len(p.groups) == 0 {
 		return
 	}
@@ -158,33 +153,31 @@ func drawPanel(img *image.RGBA, area image.Rectangle, p panel) {
 	for gi, g := range p.groups {
 		x0 := plot.Min.X + gi*slot + slot/8
 		inner := slot * 3 / 4
-		text(img, plot.Min.X+gi*slot+slot/2-7*len(g.label)/2, plot.Max.Y+18, g.label, ink)
+		c.text(plot.Min.X+gi*slot+slot/2, plot.Max.Y+18, "middle", ink, g.label)
 		if p.stacked {
 			base := 0.0
 			for si, v := range g.values {
-				fill(img, image.Rect(x0+inner/4, y(base+v), x0+inner*3/4, y(base)), palette[si%len(palette)])
+				c.rect(image.Rect(x0+inner/4, y(base+v), x0+inner*3/4, y(base)), palette[si%len(palette)])
 				base += v
 			}
-			label := fmt.Sprintf("%.0f", base)
-			text(img, x0+inner/2-7*len(label)/2, y(base)-4, label, ink)
+			c.text(x0+inner/2, y(base)-4, "middle", ink, fmt.Sprintf("%.0f", base))
 			continue
 		}
 		bw := inner / max(len(g.values), 1)
 		for si, v := range g.values {
 			bx := x0 + si*bw
-			fill(img, image.Rect(bx+1, y(v), bx+bw-1, plot.Max.Y), palette[si%len(palette)])
+			c.rect(image.Rect(bx+1, y(v), bx+bw-1, plot.Max.Y), palette[si%len(palette)])
 			label := fmt.Sprintf("%.0f", v)
-			if 7*len(label) <= bw+14 {
-				text(img, bx+bw/2-7*len(label)/2, y(v)-4, label, ink)
+			if charWidth*len(label) <= bw+14 {
+				c.text(bx+bw/2, y(v)-4, "middle", ink, label)
 			}
 		}
 	}
 	if p.goal > 0 {
 		gy := y(p.goal)
-		for gx := plot.Min.X; gx < plot.Max.X; gx += 8 {
-			fill(img, image.Rect(gx, gy, gx+5, gy+2), goalRed)
-		}
-		text(img, plot.Max.X-7*len(p.goalLabel)-4, gy-4, p.goalLabel, goalRed)
+		fmt.Fprintf(&c.b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2" stroke-dasharray="5 3"/>`+"\n",
+			plot.Min.X, gy+1, plot.Max.X, gy+1, goalRed)
+		c.text(plot.Max.X-4, gy-4, "end", goalRed, p.goalLabel)
 	}
 }
 
@@ -202,12 +195,21 @@ func niceStep(raw float64) float64 {
 	return 10 * mag
 }
 
-func fill(img *image.RGBA, r image.Rectangle, c color.RGBA) {
-	draw.Draw(img, r.Canon(), image.NewUniform(c), image.Point{}, draw.Src)
+// canvas collects the SVG elements of the chart.
+type canvas struct{ b strings.Builder }
+
+func (c *canvas) rect(r image.Rectangle, color string) {
+	r = r.Canon()
+	if r.Empty() {
+		return
+	}
+	fmt.Fprintf(&c.b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>`+"\n", r.Min.X, r.Min.Y, r.Dx(), r.Dy(), color)
 }
 
-// text draws s with its baseline at y.
-func text(img *image.RGBA, x, y int, s string, c color.RGBA) {
-	d := &font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
-	d.DrawString(s)
+// text writes s with its baseline at y, anchored at x by its start,
+// middle or end.
+func (c *canvas) text(x, y int, anchor, color, s string) {
+	fmt.Fprintf(&c.b, `<text x="%d" y="%d" text-anchor="%s" fill="%s">`, x, y, anchor, color)
+	_ = xml.EscapeText(&c.b, []byte(s)) // a strings.Builder does not fail
+	c.b.WriteString("</text>\n")
 }

@@ -64,7 +64,7 @@ func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, err
 				"groupModel":       string(srv.Options.Groups),
 				"passwordPolicyDN": srv.PolicyDN,
 				// slapd hashes cleartext on add (ppolicy_hash_cleartext),
-				// the setup config/ldap/README.md documents: a create with a
+				// the setup schema/openldap/README.md documents: a create with a
 				// password is then one add, as the raw add it is compared to.
 				"passwordInAdd": true,
 				// The memberof overlay keeps memberOf (the fixture holds

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"image/png"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,8 +86,12 @@ func TestChartAndVerdicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil || img.Bounds().Dx() < 800 {
+	var img struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2000/svg svg"`
+		Width   int      `xml:"width,attr"`
+	}
+	err = xml.NewDecoder(f).Decode(&img)
+	if err != nil || img.Width < 800 {
 		t.Fatalf("chart: %v", err)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, reportFile))

@@ -40,7 +40,7 @@ func parseFlags() (*options, error) {
 	o := &options{}
 	var clients, phases, only string
 	flag.StringVar(&o.bin, "bin", "", "dirgate binary to measure (default: build one from this checkout)")
-	flag.StringVar(&o.out, "out", "docs/benchmarks", "directory of the report (load-report.md) and chart (load-report.png)")
+	flag.StringVar(&o.out, "out", "docs/benchmarks", "directory of the report (load-report.md) and chart (load-report.svg)")
 	flag.StringVar(&o.workDir, "work", "", "working directory for slapd and dirgate data (default: a temporary one)")
 	flag.IntVar(&o.users, "users", 10000, "fixture users for the per-request phases")
 	flag.IntVar(&o.groups, "groups", 100, "fixture groups")

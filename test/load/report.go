@@ -57,7 +57,7 @@ func (r *report) find(kind, target string, clients int) *measurement {
 	return nil
 }
 
-// write puts load-report.md and load-report.png in dir.
+// write puts load-report.md and load-report.svg in dir.
 func (r *report) write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -75,7 +75,7 @@ func (r *report) write(dir string) error {
 
 const (
 	reportFile = "load-report.md"
-	chartFile  = "load-report.png"
+	chartFile  = "load-report.svg"
 )
 
 // machine describes the CPU, memory and kernel.

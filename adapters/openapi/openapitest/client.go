@@ -1,6 +1,6 @@
 // Package openapitest is an HTTP client for tests of the openapi dialect
 // that validates every request it sends and every response it gets
-// against the dialect's OpenAPI document (docs/openapi/openapi.json), with
+// against the dialect's OpenAPI document (adapters/openapi/spec/openapi.json), with
 // getkin/kin-openapi's validator. Unit tests (httptest) and end-to-end
 // tests (the built binary) use it alike, so the document cannot drift from
 // what the server does.
@@ -24,13 +24,13 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	openapidoc "github.com/dirgate/dirgate/docs/openapi"
+	"github.com/dirgate/dirgate/adapters/openapi/spec"
 )
 
 // Document loads and validates the OpenAPI document, once.
 var Document = sync.OnceValues(func() (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(openapidoc.Document)
+	doc, err := loader.LoadFromData(spec.Document)
 	if err != nil {
 		return nil, fmt.Errorf("load OpenAPI document: %w", err)
 	}

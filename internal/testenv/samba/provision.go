@@ -30,7 +30,7 @@ func provisionOptions(dir string) []string {
 		"tls certfile":               filepath.Join(dir, "tls", "cert.pem"),
 		"tls cafile":                 "",
 		"server services":            "ldap",
-		// dirgate's schema extension (config/ad) is loaded over LDAP, as
+		// dirgate's schema extension (schema/ad) is loaded over LDAP, as
 		// a Schema Admin may on Windows; Samba refuses that by default.
 		"dsdb:schema update allowed": "yes",
 	}

@@ -6,10 +6,10 @@ import (
 
 	"github.com/go-ldap/ldif"
 
-	"github.com/dirgate/dirgate/config/ad"
+	"github.com/dirgate/dirgate/schema/ad"
 )
 
-// loadSchema applies dirgate's AD schema extension (config/ad) over LDAPS
+// loadSchema applies dirgate's AD schema extension (schema/ad) over LDAPS
 // as the Administrator (a Schema Admin), as the administrator of a real
 // forest would with ldifde. The "ad" profile keeps its system, invitation
 // and protected flags there. Samba allows schema changes over LDAP only

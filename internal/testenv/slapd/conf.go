@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	ldapfiles "github.com/dirgate/dirgate/config/ldap"
+	"github.com/dirgate/dirgate/schema/openldap"
 )
 
 // Paths of the stock OpenLDAP installation (Debian's slapd package).
@@ -16,7 +16,7 @@ const (
 )
 
 // PolicyRDN is the RDN of the default password policy entry under the
-// suffix, as config/ldap/ppolicy-default.ldif ships it.
+// suffix, as schema/openldap/ppolicy-default.ldif ships it.
 const PolicyRDN = "cn=passwordPolicy"
 
 // replication describes this server's place in a multi-provider set.
@@ -25,11 +25,11 @@ type replication struct {
 	peers    []string // URLs of the other providers
 }
 
-// writeSchemas copies dirgate's schema files (embedded from config/ldap)
+// writeSchemas copies dirgate's schema files (embedded from schema/openldap)
 // into dir, so the config references exactly what administrators load.
 func writeSchemas(dir string) error {
 	for _, name := range []string{"dirgate.schema", "rfc2307bis.schema"} {
-		b, err := ldapfiles.File(name)
+		b, err := openldap.File(name)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,6 @@
 // Package slapd starts private OpenLDAP servers for tests: each one in its
 // own short temporary directory, configured from dirgate's shipped schema
-// (config/ldap), listening on a free loopback port and a unix socket, and
+// (schema/openldap), listening on a free loopback port and a unix socket, and
 // stopped when the test ends.
 //
 //	srv := slapd.Start(t, slapd.Options{})               // everything dirgate uses

@@ -16,8 +16,8 @@ import (
 	"github.com/go-ldap/ldap/v3"
 	"golang.org/x/crypto/argon2"
 
-	ldapfiles "github.com/dirgate/dirgate/config/ldap"
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
+	"github.com/dirgate/dirgate/schema/openldap"
 )
 
 func search(t *testing.T, conn *ldap.Conn, base, filter string, attrs ...string) []*ldap.Entry {
@@ -198,7 +198,7 @@ func TestProvidersReplicate(t *testing.T) {
 	}
 }
 
-// TestShippedLDIFSchemasLoad proves the cn=config forms in config/ldap load
+// TestShippedLDIFSchemasLoad proves the cn=config forms in schema/openldap load
 // into a server configured through slapd.d, as an administrator would.
 func TestShippedLDIFSchemasLoad(t *testing.T) {
 	if !slapd.Available() {
@@ -217,7 +217,7 @@ func TestShippedLDIFSchemasLoad(t *testing.T) {
 		ldif.WriteString("\n")
 	}
 	for _, f := range []string{"rfc2307bis.ldif", "dirgate.ldif"} {
-		b, err := ldapfiles.File(f)
+		b, err := openldap.File(f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,6 +45,10 @@ func NewConfig() *Config {
 		ExtraAttributes: directory.DefaultExtraAttributes("")}
 }
 
+// LockoutAfter is LockoutThreshold, for config, which keeps the throttle's
+// per-account budget below it without importing this package.
+func (c *Config) LockoutAfter() int { return c.LockoutThreshold }
+
 // attributeName is an LDAP attribute description without options.
 var attributeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 

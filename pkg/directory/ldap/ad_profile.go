@@ -10,7 +10,7 @@ import (
 // userAccountControl, lockoutTime and pwdLastSet; passwords written to
 // unicodePwd over TLS only. dirgate's flags (system, invitation,
 // protected) and employeeID on groups come from dirgate's AD schema
-// extension (config/ad/dirgate-ad-schema.ldif). docs/backends.md explains
+// extension (schema/ad/dirgate-ad-schema.ldif). docs/backends.md explains
 // every difference from the openldap profile.
 func adProfile() *profile {
 	return &profile{

@@ -60,7 +60,7 @@ type Config struct {
 	GroupModel string `mapstructure:"groupModel"`
 	// PasswordInAdd: the server hashes cleartext passwords written by an
 	// add (OpenLDAP's ppolicy with olcPPolicyHashCleartext TRUE, as in
-	// config/ldap/README.md), so a new user's password goes into its add
+	// schema/openldap/README.md), so a new user's password goes into its add
 	// and a create is one operation: it happens with its password or not
 	// at all. Off, the password is set by a second operation, and a server
 	// lost between the two leaves an entry without one. Never turn it on

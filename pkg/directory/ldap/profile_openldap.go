@@ -50,7 +50,7 @@ func openLDAPProfile() *profile {
 			attrProtected:      "dirgateProtected",
 			attrCounter:        "dirgateNextId",
 			attrHasSubordinate: "hasSubordinates",
-			// The memberof overlay is optional (config/ldap/README.md)
+			// The memberof overlay is optional (schema/openldap/README.md)
 			// and slapadd bypasses it: only the configuration can say
 			// memberOf is complete.
 			attrMemberOf: "",

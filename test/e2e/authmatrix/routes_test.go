@@ -8,6 +8,7 @@ import (
 
 	"github.com/dirgate/dirgate/config"
 	"github.com/dirgate/dirgate/internal/server"
+	"github.com/dirgate/dirgate/internal/testenv/registry"
 	"github.com/dirgate/dirgate/pkg/identity"
 	"github.com/dirgate/dirgate/test/e2e/hostile"
 )
@@ -18,7 +19,7 @@ import (
 // opened (on the same slapd) only because dialects are built on it.
 func routerRoutes(t *testing.T, s *hostile.Stack) []server.Route {
 	t.Helper()
-	cfg, err := config.Load(config.Source{File: s.ConfigPath, Overrides: map[string]any{
+	cfg, err := config.Load(config.Registry{Dialects: registry.Dialects(), Backends: registry.Backends()}, config.Source{File: s.ConfigPath, Overrides: map[string]any{
 		"listen": s.Proc.Listen, "dataDir": t.TempDir(),
 	}})
 	if err != nil {

@@ -3,11 +3,10 @@ package serve
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/testenv/registry"
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/test/e2eutil"
 )
@@ -45,7 +44,7 @@ func TestExportImport(t *testing.T) {
 		t.Errorf("import --replace: %d %s", res.Code, res.Stderr)
 	}
 
-	if !slices.Contains(config.BackendTypes(), "ldap") {
+	if _, ok := registry.Backends()["ldap"]; !ok {
 		t.Log("the ldap backend is not registered yet: not moving the export into OpenLDAP")
 		return
 	}

@@ -4,12 +4,11 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/testenv/registry"
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/test/e2eutil"
 )
@@ -37,8 +36,8 @@ func TestMetrics(t *testing.T) {
 // TestReadyzFollowsTheDirectory stops slapd under a running dirgate:
 // /readyz must turn 503 within 2 s, and 200 again once slapd is back.
 func TestReadyzFollowsTheDirectory(t *testing.T) {
-	if !slices.Contains(config.BackendTypes(), "ldap") {
-		t.Skip("the ldap backend is not registered in config/backends.go yet")
+	if _, ok := registry.Backends()["ldap"]; !ok {
+		t.Skip("the ldap backend is not registered in cmd/dirgate/registry.go yet")
 	}
 	srv, backend := e2eutil.LDAP(t, slapd.Options{})
 	p := e2eutil.Start(t, e2eutil.Options{Config: e2eutil.DomainConfig(t, "example.com", backend, nil)})

@@ -1,9 +1,9 @@
-// Package ldap ships dirgate's LDAP schema and seed entries for OpenLDAP:
+// Package openldap ships dirgate's LDAP schema and seed entries for OpenLDAP:
 // the files in this directory, embedded so that tools and the test harness
 // (internal/testenv/slapd) load exactly what an administrator would.
 //
 // See README.md in this directory for loading them into an existing server.
-package ldap
+package openldap
 
 import "embed"
 

@@ -1,4 +1,4 @@
-package openapidoc
+package spec
 
 import (
 	"encoding/json"
