@@ -33,6 +33,8 @@ type Config struct {
 	Domains []Domain `mapstructure:"domains"`
 	// Dialects are keyed by dialect name (see dialects.go).
 	Dialects map[string]Dialect `mapstructure:"dialects"`
+	// Console is the web console and the API reference pages.
+	Console Console `mapstructure:"console"`
 }
 
 // Log configures the server log (stderr).
@@ -152,6 +154,7 @@ func defaults() Config {
 			ClientAddressHeader: "X-Forwarded-For",
 			Throttle:            throttle.DefaultConfig(),
 		},
+		Console: defaultConsole(),
 	}
 }
 

@@ -42,6 +42,7 @@ func (c *Config) Validate() error {
 	c.validateDialects(&ps)
 	c.validateSecrets(&ps)
 	c.validateGroupRights(&ps)
+	c.validateConsole(&ps)
 	return ps.err()
 }
 
