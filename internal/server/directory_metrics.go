@@ -31,7 +31,11 @@ func InstrumentDirectory(dir directory.Directory, domain string, m *Metrics) dir
 func (d *instrumented) observe(op string, start time.Time, err error) {
 	d.m.dirOps.WithLabelValues(d.domain, op).Observe(time.Since(start).Seconds())
 	if err != nil {
-		d.m.dirErrors.WithLabelValues(d.domain, op, errorKind(err)).Inc()
+		kind := errorKind(err)
+		d.m.dirErrors.WithLabelValues(d.domain, op, kind).Inc()
+		if directoryFault(err) {
+			d.m.noteDirectoryError(d.domain, op, kind)
+		}
 	}
 }
 
@@ -43,6 +47,13 @@ var sentinels = []error{
 	directory.ErrUnavailable, directory.ErrProtected, directory.ErrNotEmpty, directory.ErrInvalidInput,
 	directory.ErrNotSupported, directory.ErrPasswordTransport, directory.ErrRangeExhausted,
 	directory.ErrConflict, context.DeadlineExceeded, context.Canceled,
+}
+
+// directoryFault: the error says the directory is in trouble (it does not
+// answer, it timed out, it failed in a way no sentinel names), not that
+// the request was wrong; only those are a domain's "last error".
+func directoryFault(err error) bool {
+	return errors.Is(err, directory.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || errorKind(err) == "internal"
 }
 
 func errorKind(err error) string {
