@@ -186,8 +186,10 @@ func TestSessionDiesWithItsAuthority(t *testing.T) {
 		"demoted": func(d *identity.Domain) error {
 			return d.RemoveMember(ctx, inproc.System, directory.ByName("dirgate-admins"), directory.UserRef(directory.ByName("alice")))
 		},
-		"disabled": func(d *identity.Domain) error { return d.SetEnabled(ctx, inproc.System, directory.ByName("alice"), false) },
-		"deleted":  func(d *identity.Domain) error { return d.DeleteUser(ctx, inproc.System, directory.ByName("alice")) },
+		"disabled": func(d *identity.Domain) error {
+			return d.SetEnabled(ctx, inproc.System, directory.ByName("alice"), false)
+		},
+		"deleted": func(d *identity.Domain) error { return d.DeleteUser(ctx, inproc.System, directory.ByName("alice")) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			ce := newConsoleEnv(t)
