@@ -65,7 +65,7 @@ func Route(c echo.Context) string {
 // counts: every dialect names its callers here, so none needs to say it
 // twice.
 func Caller(c echo.Context, dialect, name string, scope identity.Scope) identity.Caller {
-	c.Set(keyCredential, name)
+	SetCredential(c, name)
 	return identity.Caller{Name: name, Dialect: dialect, RequestID: RequestID(c), Address: ClientAddr(c), Scope: scope}
 }
 
@@ -87,6 +87,11 @@ func ClientAddr(c echo.Context) netip.Addr {
 	}
 	return addr.Unmap()
 }
+
+// SetCredential names the request's credential where a dialect
+// authenticates a client before (or without) building a Caller: an
+// Artica key on a read that calls no core method.
+func SetCredential(c echo.Context, name string) { c.Set(keyCredential, name) }
 
 // Credential is the name of the last caller the dialect built for this
 // request (an API key id, an account, "socket"), or "" before any.

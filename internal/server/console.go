@@ -66,12 +66,16 @@ func (s *Server) countClient(c echo.Context, dialectName, route string, elapsed 
 	if s.recorder == nil || !s.dialects[dialectName] {
 		return
 	}
-	addr := "local" // a unix socket's client
+	addr, credential := "local", dialect.Credential(c)
 	if a := dialect.ClientAddr(c); a.IsValid() {
 		addr = a.String()
+	} else if credential == "" {
+		// A unix socket's permissions are its clients' credential
+		// (Artica's socket).
+		credential = "socket"
 	}
 	s.recorder.Observe(console.Observation{
-		Dialect: dialectName, Endpoint: route, Credential: dialect.Credential(c),
+		Dialect: dialectName, Endpoint: route, Credential: credential,
 		Status: c.Response().Status, Latency: elapsed,
 		Address: addr, UserAgent: c.Request().UserAgent(),
 	})
