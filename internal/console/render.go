@@ -100,6 +100,8 @@ func roundDuration(d time.Duration) string {
 		return d.Round(time.Minute).String()
 	case d < 48*time.Hour:
 		return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
+	case d%(24*time.Hour) < time.Hour:
+		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
 	default:
 		return fmt.Sprintf("%dd%dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
 	}

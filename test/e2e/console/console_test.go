@@ -38,6 +38,28 @@ func adweb(t *testing.T, p *e2eutil.Process, method, path, body string) {
 	}
 }
 
+// kanboard calls the Kanboard JSON-RPC dialect with its API token.
+func kanboard(t *testing.T, p *e2eutil.Process, method string) {
+	t.Helper()
+	creds := p.Credentials()["kanboard"].(map[string]any)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, p.URL+"/jsonrpc.php",
+		strings.NewReader(`{"jsonrpc": "2.0", "method": "`+method+`", "id": 1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(creds["username"].(string), creds["token"].(string))
+	req.Header.Set("User-Agent", "kanboard-sync-cron")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), `"result"`) {
+		t.Fatalf("kanboard %s: %d %s", method, res.StatusCode, b)
+	}
+}
+
 // TestConsoleInABrowser walks the console as an operator does: refused
 // without a session, logged in, the traffic of a legacy client appearing
 // in the migration view (and in its live refresh), the client's write in
@@ -73,12 +95,15 @@ func TestConsoleInABrowser(t *testing.T) {
 	for range 3 {
 		adweb(t, p, http.MethodGet, "/getdn?samAccountName=admin&FQDN=example.com", "")
 	}
+	kanboard(t, p, "getAllUsers")
+	kanboard(t, p, "getAllUsers")
 	b.do(t, "open the migration view",
 		chromedp.Navigate(p.URL+"/console/?window=hour"),
 		chromedp.WaitVisible(chromedp.ID("clients")),
 		chromedp.WaitVisible(chromedp.CSS(`.chart[data-drawn="chart"] canvas`)))
 	clients := b.text(t, "#clients")
-	for _, want := range []string{"/restapi/createparentou", "/restapi/getdn", legacyAgent, "127.0.0.1"} {
+	for _, want := range []string{"/restapi/createparentou", "/restapi/getdn", legacyAgent, "127.0.0.1",
+		"jsonrpc:getAllUsers", "kanboard-sync-cron"} {
 		if !strings.Contains(clients, want) {
 			t.Errorf("the clients table does not show %q:\n%s", want, clients)
 		}
@@ -137,6 +162,37 @@ func TestConsoleInABrowser(t *testing.T) {
 		t.Errorf("the API reference's server is %q, want /api", servers)
 	}
 	b.screenshot(t, "apidocs")
+
+	// "Try it out" calls this same server: a login through the page
+	// answers 200 with a token.
+	login := `.opblock-post:has(.opblock-summary-path[data-path="/login"])`
+	b.do(t, "try POST /login",
+		chromedp.Click(chromedp.CSS(login+` .opblock-summary-path`)),
+		chromedp.WaitVisible(chromedp.CSS(login+` .try-out__btn`)),
+		chromedp.Click(chromedp.CSS(login+` .try-out__btn`)),
+		chromedp.WaitVisible(chromedp.CSS(login+` textarea.body-param__text`)),
+	)
+	// The body is React's state: set it as typing would (the native
+	// setter and an input event), over the document's example.
+	body := `{"username": "` + admin["username"].(string) + `", "password": "` + admin["password"].(string) + `"}`
+	got := run(t, b, "fill the body", chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+		const ta = document.querySelector(%q);
+		Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set.call(ta, %q);
+		ta.dispatchEvent(new Event("input", {bubbles: true}));
+		return ta.value;
+	})()`, login+` textarea.body-param__text`, body)))
+	if got != body {
+		t.Fatalf("the body is %q", got)
+	}
+	b.do(t, "execute",
+		chromedp.Click(chromedp.CSS(login+` .execute`)),
+		chromedp.WaitVisible(chromedp.CSS(login+` .live-responses-table tbody .response-col_status`)))
+	if got := b.text(t, login+` .live-responses-table tbody .response-col_status`); !strings.HasPrefix(strings.TrimSpace(got), "200") {
+		t.Errorf("Try it out: POST /login answered %q, want 200", got)
+	}
+	if got := b.text(t, login+` .live-responses-table tbody .response-col_description`); !strings.Contains(got, `"token"`) {
+		t.Errorf("Try it out: POST /login's answer has no token:\n%s", got)
+	}
 
 	// Logging out ends the session in this browser.
 	b.do(t, "log out",
