@@ -94,24 +94,32 @@ const (
 	PathAPIDocs = "/api/docs"
 )
 
-// Mount registers the console's routes on e (the main listener).
+// Mount registers the console's routes on e (the main listener). Each
+// route carries its middleware itself: a group with middleware would
+// register not-found routes of its own, and a stray path under /console
+// would miss the server's neutral 404.
 func (con *Console) Mount(e *echo.Echo) {
-	g := e.Group("/console", con.headers)
-	e.GET("/console", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, PathConsole) }, con.headers)
-	g.GET("/assets/*", con.asset)
-	g.GET("/login", con.loginPage)
-	g.POST("/login", con.login, con.sameOrigin)
-	g.POST("/logout", con.logout, con.sameOrigin, con.requireSession, con.requireCSRF)
-	g.GET("/", con.migration, con.requireSession)
-	g.GET("/migration/table", con.migrationTable, con.requireSession)
-	g.GET("/migration/chart.json", con.migrationChart, con.requireSession)
-	g.GET("/health", con.health, con.requireSession)
-	g.GET("/audit", con.audit, con.requireSession)
-	g.GET("/audit/results", con.auditResults, con.requireSession)
+	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.GET(path, h, append([]echo.MiddlewareFunc{con.headers}, m...)...)
+	}
+	post := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.POST(path, h, append([]echo.MiddlewareFunc{con.headers, con.sameOrigin}, m...)...)
+	}
+	get("/console", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, PathConsole) })
+	get("/console/assets/*", con.asset)
+	get("/console/login", con.loginPage)
+	post("/console/login", con.login)
+	post("/console/logout", con.logout, con.requireSession, con.requireCSRF)
+	get("/console/", con.migration, con.requireSession)
+	get("/console/migration/table", con.migrationTable, con.requireSession)
+	get("/console/migration/chart.json", con.migrationChart, con.requireSession)
+	get("/console/health", con.health, con.requireSession)
+	get("/console/audit", con.audit, con.requireSession)
+	get("/console/audit/results", con.auditResults, con.requireSession)
 	if con.o.OpenAPIDocument != nil {
-		e.GET(PathAPIDocs, func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, PathAPIDocs+"/") }, con.headers)
-		e.GET(PathAPIDocs+"/", con.apiDocs, con.headers)
-		e.GET(PathAPIDocs+"/openapi.json", con.apiDocument, con.headers)
+		get(PathAPIDocs, func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, PathAPIDocs+"/") })
+		get(PathAPIDocs+"/", con.apiDocs)
+		get(PathAPIDocs+"/openapi.json", con.apiDocument)
 	}
 }
 

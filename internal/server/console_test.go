@@ -44,6 +44,9 @@ func TestConsoleLandingAndClientCounts(t *testing.T) {
 	if resp, _ := get("/console/", ""); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("GET /console/ without a session = %d, want a redirect to the login", resp.StatusCode)
 	}
+	if resp, body := get("/console/no/such/page", ""); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, `"docs"`) {
+		t.Errorf("a stray console path = %d %s, want the neutral 404", resp.StatusCode, body)
+	}
 	resp, err := http.Post(h.base+"/p/echo", "text/plain", strings.NewReader("hi"))
 	if err != nil {
 		t.Fatal(err)
