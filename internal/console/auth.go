@@ -47,7 +47,9 @@ func (con *Console) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			con.o.Log.Debug("console: request refused", "request_id", dialect.RequestID(c), "error", err)
 			dialect.SetRoute(c, c.Path())
-			c.SetCookie(con.cookie(c, "", -1))
+			if _, had := c.Cookie(CookieName); had == nil {
+				c.SetCookie(con.cookie(c, "", -1)) // a dead session's cookie goes
+			}
 			c.Response().Header().Set("Cache-Control", "no-store")
 			if c.Request().Header.Get("HX-Request") != "" || strings.HasSuffix(c.Path(), ".json") {
 				c.Response().Header().Set("HX-Redirect", "/console/login")
