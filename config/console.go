@@ -24,7 +24,7 @@ type Console struct {
 	RetireAfter time.Duration `mapstructure:"retireAfter"`
 	// MaxClients bounds the (dialect, endpoint, credential) series the
 	// migration view keeps; traffic past it is counted as credential
-	// "other". Each series costs about 14 KiB.
+	// "other". Each series costs about 15 KiB.
 	MaxClients int `mapstructure:"maxClients"`
 	// AuditEntries is how many of the latest audit lines the console keeps
 	// in memory for its audit view.
