@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/testenv/inproc"
+	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -261,5 +263,25 @@ func TestPagesCarryTheCSP(t *testing.T) {
 		if csp := w.Header().Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'self';") || strings.Contains(csp, "unsafe") {
 			t.Errorf("%s: CSP %q", path, csp)
 		}
+	}
+}
+
+// TestLoginIsThrottled: the console's login is the core's, so the
+// throttle counts its failures and refuses the next try, even with the
+// right password, with 429 and Retry-After.
+func TestLoginIsThrottled(t *testing.T) {
+	ce := newConsoleEnv(t)
+	ce.env.Core.SetThrottle(throttle.New(throttle.Config{
+		PerAccountAddress: throttle.Limit{Failures: 2, Refill: time.Hour}, MaxTracked: 100,
+	}))
+	for i := range 2 {
+		if w := ce.login("alice", "wrong-password-"+strconv.Itoa(i)); w.Code != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d", i, w.Code)
+		}
+	}
+	w := ce.login("alice", testPassword)
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" || len(w.Result().Cookies()) != 0 {
+		t.Errorf("after the budget: %d, Retry-After %q, cookies %v; want 429, a Retry-After and no session",
+			w.Code, w.Header().Get("Retry-After"), w.Result().Cookies())
 	}
 }
