@@ -182,6 +182,9 @@ type Row struct {
 	LastAddress        string
 	LastUserAgent      string
 	LastStatus         int
+	// ClientLastSeen is when the row's credential last called the
+	// dialect on any endpoint: what retiring the client depends on.
+	ClientLastSeen time.Time
 }
 
 // Rows lists every series, busiest in the window first.
@@ -199,6 +202,16 @@ func (r *Recorder) Rows(w Window) []Row {
 			Total: s.requests, TotalErrors: s.errors, FirstSeen: s.firstSeen,
 			LastSeen: s.lastSeen, LastAddress: s.lastAddr, LastUserAgent: s.lastUA, LastStatus: s.lastStatus,
 		})
+	}
+	type client struct{ dialect, credential string }
+	last := map[client]time.Time{}
+	for _, row := range out {
+		if c := (client{row.Dialect, row.Credential}); row.LastSeen.After(last[c]) {
+			last[c] = row.LastSeen
+		}
+	}
+	for i := range out {
+		out[i].ClientLastSeen = last[client{out[i].Dialect, out[i].Credential}]
 	}
 	slices.SortFunc(out, func(a, b Row) int {
 		return cmp.Or(cmp.Compare(b.Requests, a.Requests), cmp.Compare(a.Dialect, b.Dialect),

@@ -139,6 +139,14 @@ func TestRecorderRetirement(t *testing.T) {
 	if len(clients) != 2 || !clients[0].Ready || clients[1].Ready {
 		t.Errorf("clients = %+v, want k1 ready and k2 not", clients)
 	}
+	// k1 calls another endpoint now: its old endpoint's row no longer
+	// makes it retirable.
+	r.Observe(Observation{Time: c.t, Dialect: "adweb", Endpoint: "/b", Credential: "k1", Status: 200})
+	for _, row := range r.Rows(Day) {
+		if row.Credential == "k1" && !row.ClientLastSeen.Equal(c.t) {
+			t.Errorf("row %s %s: client last seen %v, want %v (its latest call on any endpoint)", row.Endpoint, row.Credential, row.ClientLastSeen, c.t)
+		}
+	}
 }
 
 func TestHistogramQuantile(t *testing.T) {

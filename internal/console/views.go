@@ -35,9 +35,10 @@ func (con *Console) migrationData(c echo.Context) migrationView {
 	return v
 }
 
-// clientReady: the row's client has been silent for the retirement age.
+// clientReady: the row's client (its credential, on any endpoint of the
+// dialect) has been silent for the retirement age.
 func (con *Console) clientReady(r Row) bool {
-	return !r.LastSeen.IsZero() && time.Since(r.LastSeen) >= con.o.RetireAfter
+	return !r.ClientLastSeen.IsZero() && time.Since(r.ClientLastSeen) >= con.o.RetireAfter
 }
 
 func (con *Console) migration(c echo.Context) error {
