@@ -30,8 +30,9 @@ type Observation struct {
 const (
 	// CredentialOther gathers the traffic of clients past the bound.
 	CredentialOther = "other"
-	// CredentialUnauthenticated is every refused (401) request: what a
-	// client claimed to be before it was refused is not a client.
+	// CredentialUnauthenticated is every refused (401) or throttled
+	// (429) request: what a client claimed to be before its credential
+	// was accepted is not a client, and must not take a client's slot.
 	CredentialUnauthenticated = "(unauthenticated)"
 	// CredentialNone is a request the dialect answered before naming a
 	// caller (a malformed request, a login form).
@@ -86,7 +87,7 @@ func (r *Recorder) Observe(o Observation) {
 		o.Time = r.now()
 	}
 	switch {
-	case o.Status == 401:
+	case o.Status == 401 || o.Status == 429:
 		o.Credential = CredentialUnauthenticated
 	case o.Credential == "":
 		o.Credential = CredentialNone

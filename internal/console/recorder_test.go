@@ -58,7 +58,11 @@ func TestRecorderBoundsClients(t *testing.T) {
 func TestRecorderRefusedAndAnonymousRequests(t *testing.T) {
 	r, _ := newTestRecorder(10)
 	for i := range 50 {
-		r.Observe(Observation{Dialect: "openapi", Endpoint: "/login", Credential: fmt.Sprintf("guess-%d", i), Status: 401})
+		status := 401
+		if i%2 == 1 {
+			status = 429 // throttled before the name was checked
+		}
+		r.Observe(Observation{Dialect: "openapi", Endpoint: "/login", Credential: fmt.Sprintf("guess-%d", i), Status: status})
 	}
 	r.Observe(Observation{Dialect: "openapi", Endpoint: "/login", Status: 400})
 	rows := r.Rows(Hour)
