@@ -3,9 +3,12 @@ package authmatrix_test
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-ldap/ldap/v3"
 
 	"github.com/dirgate/dirgate/internal/console"
 	"github.com/dirgate/dirgate/test/e2e/hostile"
@@ -108,4 +111,64 @@ func (e *env) consoleScheme() scheme {
 			}
 		},
 	}
+}
+
+// TestConsoleSessionOverLDAP is the matrix's positive control on a real
+// directory: an admin logs in through the console's form (the core's
+// logon over slapd), the session reads the account by entryUUID and its
+// nested group membership at each request, and a plain user's correct
+// password gets no session. Once the admin leaves the admin group, the
+// same cookie is refused.
+func TestConsoleSessionOverLDAP(t *testing.T) {
+	s := hostile.Start(t)
+	login := func(a hostile.Account) hostile.Reply {
+		req := (&env{s: s}).req(t, http.MethodPost, s.URL+"/console/login",
+			"username="+url.QueryEscape(a.Username)+"&password="+url.QueryEscape(a.Password))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", s.URL)
+		return s.Do(t, false, req)
+	}
+	if r := login(hostile.Alice); r.Status != http.StatusUnauthorized || r.Header.Get("Set-Cookie") != "" {
+		t.Errorf("a plain user's login: HTTP %d, cookie %q; want 401 and none", r.Status, r.Header.Get("Set-Cookie"))
+	}
+	// The client follows the redirect to /console/, which needs the
+	// cookie: read it off the login's answer instead.
+	noRedirect := *s.HTTP
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	req := (&env{s: s}).req(t, http.MethodPost, s.URL+"/console/login",
+		"username="+hostile.Root.Username+"&password="+url.QueryEscape(hostile.Root.Password))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", s.URL)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == console.CookieName {
+			session = c
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || session == nil {
+		t.Fatalf("the admin's login: HTTP %d, cookies %v", resp.StatusCode, resp.Cookies())
+	}
+	health := func() hostile.Reply {
+		req := (&env{s: s}).req(t, http.MethodGet, s.URL+"/console/health", "")
+		req.AddCookie(session)
+		return s.Do(t, false, req)
+	}
+	if r := health(); r.Status != http.StatusOK || !bytes.Contains(r.Body, []byte(`id="domains"`)) || !bytes.Contains(r.Body, []byte("ldap://")) {
+		t.Fatalf("the admin's session: HTTP %d:\n%.500s", r.Status, r.Body)
+	}
+	conn := s.LDAP.Dial(t)
+	mod := ldap.NewModifyRequest("cn="+hostile.AdminGroup+","+hostile.GroupsDN, nil)
+	mod.Delete("member", []string{hostile.Root.DN()})
+	if err := conn.Modify(mod); err != nil {
+		t.Fatalf("take root out of %s: %v", hostile.AdminGroup, err)
+	}
+	if r := health(); bytes.Contains(r.Body, []byte(`id="domains"`)) || !bytes.Contains(r.Body, []byte(`action="/console/login"`)) {
+		t.Errorf("the demoted admin's session is still served: HTTP %d:\n%.300s", r.Status, r.Body)
+	}
+	s.CheckNoPanic(t)
 }
