@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -62,6 +63,8 @@ type Console struct {
 	sessions *sessions
 	pages    map[string]*template.Template
 	assets   fs.FS
+	// paths are the routes Mount registered.
+	paths []string
 }
 
 // New builds the console; nothing is served until Mount.
@@ -101,9 +104,11 @@ const (
 func (con *Console) Mount(e *echo.Echo) {
 	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 		e.GET(path, h, append([]echo.MiddlewareFunc{con.headers}, m...)...)
+		con.paths = append(con.paths, path)
 	}
 	post := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 		e.POST(path, h, append([]echo.MiddlewareFunc{con.headers, con.sameOrigin}, m...)...)
+		con.paths = append(con.paths, path)
 	}
 	get("/console", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, PathConsole) })
 	get("/console/assets/*", con.asset)
@@ -123,18 +128,9 @@ func (con *Console) Mount(e *echo.Echo) {
 	}
 }
 
-// Routes lists the console's route patterns, for the server's route
-// table (logs and metrics label them "console").
-func (con *Console) Routes(e *echo.Echo) []string {
-	var out []string
-	for _, r := range e.Routes() {
-		if len(r.Path) >= len("/console") && r.Path[:len("/console")] == "/console" ||
-			len(r.Path) >= len(PathAPIDocs) && r.Path[:len(PathAPIDocs)] == PathAPIDocs {
-			out = append(out, r.Path)
-		}
-	}
-	return out
-}
+// Routes lists the route patterns Mount registered, for the server's
+// route table (logs and metrics label them "console").
+func (con *Console) Routes() []string { return slices.Clone(con.paths) }
 
 // contentSecurityPolicy: only the console's own files run or style a
 // page; nothing inline, no frames, forms post only here. data: images are

@@ -51,7 +51,7 @@ func (s *Server) mountConsole(ep *endpoint, o Options, prefixes map[string]strin
 		return err
 	}
 	con.Mount(ep.echo)
-	for _, p := range con.Routes(ep.echo) {
+	for _, p := range con.Routes() {
 		ep.routes.byPath[p] = "console"
 	}
 	ep.consoleLinks = true
