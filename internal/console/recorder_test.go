@@ -170,3 +170,32 @@ func TestHistogramQuantile(t *testing.T) {
 		t.Errorf("p100 = %v, want twice the last bound", got)
 	}
 }
+
+// TestRecorderChart: one line per dialect, a point per period of the
+// window, oldest first, the requests and errors of that period.
+func TestRecorderChart(t *testing.T) {
+	r, c := newTestRecorder(10)
+	start := c.t
+	r.Observe(Observation{Dialect: "adweb", Endpoint: "/a", Credential: "k", Status: 500})
+	c.t = c.t.Add(10 * time.Minute)
+	for _, cred := range []string{"k", "j"} {
+		r.Observe(Observation{Time: c.t, Dialect: "adweb", Endpoint: "/a", Credential: cred, Status: 200})
+	}
+	r.Observe(Observation{Time: c.t, Dialect: "kanboard", Endpoint: "getUser", Credential: "jsonrpc", Status: 200})
+	ch := r.Chart(Hour)
+	if len(ch.Times) != fineSlots || len(ch.Series) != 2 || ch.Series[0].Dialect != "adweb" || ch.Series[1].Dialect != "kanboard" {
+		t.Fatalf("chart = %+v", ch)
+	}
+	last := fineSlots - 1
+	if ch.Times[last] > c.t.Unix() || ch.Times[last] <= c.t.Add(-fineWidth).Unix() {
+		t.Errorf("the last point starts at %v, want the period of %v", time.Unix(ch.Times[last], 0).UTC(), c.t)
+	}
+	adweb := ch.Series[0]
+	if adweb.Requests[last] != 2 || adweb.Requests[last-2] != 1 || adweb.Errors[last-2] != 1 || adweb.Errors[last] != 0 {
+		t.Errorf("adweb: requests %v errors %v; want 1 error 10 minutes (two points) before 2 requests now (start %v)",
+			adweb.Requests, adweb.Errors, start)
+	}
+	if day := r.Chart(Day); len(day.Times) != 24 || day.Series[0].Requests[23]+day.Series[0].Requests[22] != 3 {
+		t.Errorf("day chart = %+v", day)
+	}
+}
