@@ -33,6 +33,11 @@ run: build
 test: lint fuzz
 	@$(call with_samba_dc,$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...,optional)
 
+## screenshots: the console's browser test, saving docs/console-*.png
+.PHONY: screenshots
+screenshots:
+	DIRGATE_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run TestConsoleInABrowser ./test/e2e/console/
+
 ## fuzz: every fuzz target (func Fuzz… in a *_fuzz_test.go) for FUZZTIME
 ## each, one after the other; `make fuzz FUZZTIME=5m` for a longer run
 FUZZTIME ?= 10s

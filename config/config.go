@@ -34,6 +34,8 @@ type Config struct {
 	Domains []Domain `mapstructure:"domains"`
 	// Dialects are keyed by dialect name (see Registry).
 	Dialects map[string]Dialect `mapstructure:"dialects"`
+	// Console is the web console and the API reference pages.
+	Console Console `mapstructure:"console"`
 }
 
 // Log configures the server log (stderr).
@@ -153,6 +155,7 @@ func defaults() Config {
 			ClientAddressHeader: "X-Forwarded-For",
 			Throttle:            throttle.DefaultConfig(),
 		},
+		Console: defaultConsole(),
 	}
 }
 

@@ -16,6 +16,7 @@ var placeholderKeys = []string{
 	"dialects.openapi.config.jwtSecret",
 	"dialects.openapi.config.invitations.secret",
 	"dialects.privacyidea.config.secret",
+	"console.sessionSecret",
 }
 
 // exampleProblems loads the example and returns its problems by key,
@@ -71,6 +72,7 @@ func TestExamplePlaceholderSecretsAreRefused(t *testing.T) {
 	secret("DIRGATE_DIALECTS_OPENAPI_CONFIG_JWTSECRET", strings.Repeat("j", 40))
 	secret("DIRGATE_DIALECTS_OPENAPI_CONFIG_INVITATIONS_SECRET", strings.Repeat("i", 40))
 	secret("DIRGATE_DIALECTS_PRIVACYIDEA_CONFIG_SECRET", strings.Repeat("p", 40))
+	secret("DIRGATE_CONSOLE_SESSIONSECRET", strings.Repeat("c", 40))
 	got = exampleProblems(t)
 	for _, key := range placeholderKeys[1:] {
 		if why, ok := got[key]; ok {

@@ -113,6 +113,14 @@ func setDefaults(v *viper.Viper) {
 
 		"passwordHashing.concurrency": d.PasswordHashing.Concurrency,
 		"passwordHashing.queue":       d.PasswordHashing.Queue,
+
+		"console.enabled":         d.Console.Enabled,
+		"console.sessionSecret":   d.Console.SessionSecret,
+		"console.sessionLifetime": d.Console.SessionLifetime,
+		"console.adminGroups":     []string{},
+		"console.retireAfter":     d.Console.RetireAfter,
+		"console.maxClients":      d.Console.MaxClients,
+		"console.auditEntries":    d.Console.AuditEntries,
 	} {
 		v.SetDefault(strings.ReplaceAll(key, ".", keyDelim), val)
 	}
@@ -129,6 +137,7 @@ type document struct {
 	Server   Server         `mapstructure:"server"`
 	Domains  []any          `mapstructure:"domains"`
 	Dialects map[string]any `mapstructure:"dialects"`
+	Console  Console        `mapstructure:"console"`
 
 	PasswordHashing identity.HashingLimits `mapstructure:"passwordHashing"`
 }
@@ -136,12 +145,12 @@ type document struct {
 func decodeConfig(reg Registry, settings map[string]any) (*Config, error) {
 	var ps problems
 	d := defaults()
-	doc := document{Listen: d.Listen, DataDir: d.DataDir, Log: d.Log, Audit: d.Audit, Server: d.Server}
+	doc := document{Listen: d.Listen, DataDir: d.DataDir, Log: d.Log, Audit: d.Audit, Server: d.Server, Console: d.Console}
 	decodeInto(settings, &doc, "", &ps)
 
 	cfg := &Config{
 		Listen: doc.Listen, DataDir: absolute(doc.DataDir), Log: doc.Log, Audit: doc.Audit, Server: doc.Server,
-		PasswordHashing: doc.PasswordHashing,
+		PasswordHashing: doc.PasswordHashing, Console: doc.Console,
 	}
 	for i, raw := range doc.Domains {
 		cfg.Domains = append(cfg.Domains, decodeDomain(reg, raw, fmt.Sprintf("domains[%d]", i), &ps))

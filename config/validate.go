@@ -42,6 +42,7 @@ func (c *Config) Validate(reg Registry) error {
 	c.validateDialects(reg, &ps)
 	c.validateSecrets(&ps)
 	c.validateGroupRights(&ps)
+	c.validateConsole(&ps)
 	return ps.err()
 }
 

@@ -96,6 +96,7 @@ func (d *Dialect) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		check.Succeeded()
 		c.Set(keyCallerName, "apikey:"+key.name)
+		dialect.SetCredential(c, "apikey:"+key.name)
 		c.Set(keyCallerReadOnly, key.readOnly)
 		c.Set(keyCallerRestore, key.restore)
 		return next(c)

@@ -42,3 +42,7 @@ func (ds *documents) forPrefix(prefix string) ([]byte, error) {
 	ds.byPrefix.Store(prefix, body)
 	return body, nil
 }
+
+// APIDocument is the OpenAPI document this dialect serves, for the
+// console's /api/docs (dialect.Documented).
+func (d *Dialect) APIDocument() []byte { return spec.Document }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/console"
 	"github.com/dirgate/dirgate/internal/quickstart"
 	"github.com/dirgate/dirgate/internal/server"
 	"github.com/dirgate/dirgate/internal/version"
@@ -82,7 +84,14 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 		return err
 	}
 
-	audit, auditFile, err := server.OpenAudit(cfg.Audit)
+	// The console's audit view keeps the latest lines the audit log writes.
+	var auditRing *console.AuditRing
+	var alsoAudit []io.Writer
+	if cfg.Console.Enabled {
+		auditRing = console.NewAuditRing(cfg.Console.AuditEntries)
+		alsoAudit = append(alsoAudit, auditRing)
+	}
+	audit, auditFile, err := server.OpenAudit(cfg.Audit, alsoAudit...)
 	if err != nil {
 		return err
 	}
@@ -96,7 +105,7 @@ func serve(ctx context.Context, cmd *cobra.Command, f *configFlags) error {
 		core.Close()
 		return err
 	}
-	srv, err := server.New(server.Options{Config: cfg, Core: core, Log: log, Metrics: metrics, Version: version.Version, Listeners: listeners})
+	srv, err := server.New(server.Options{Config: cfg, Core: core, Log: log, Metrics: metrics, Version: version.Version, Listeners: listeners, AuditRing: auditRing})
 	if err != nil {
 		core.Close()
 		return err

@@ -24,6 +24,14 @@ type Dialect interface {
 	Mount(g *echo.Group, on Listener)
 }
 
+// Documented is a dialect with a machine-readable contract: the OpenAPI
+// document it serves, which the console renders at /api/docs. The server
+// asks the dialect rather than importing the document, so that it
+// depends on no adapter.
+type Documented interface {
+	APIDocument() []byte
+}
+
 // Listener describes where a request came in.
 type Listener struct {
 	// Network is "tcp" or "unix".

@@ -34,7 +34,8 @@ func ReadBody(c echo.Context) ([]byte, error) {
 
 // Context keys the server and dialects share through echo.Context.
 const (
-	keyRoute = "dirgate.route"
+	keyRoute      = "dirgate.route"
+	keyCredential = "dirgate.credential"
 )
 
 // RequestID returns the request's id (set by the server from X-Request-ID
@@ -59,8 +60,12 @@ func Route(c echo.Context) string {
 	return c.Path()
 }
 
-// Caller builds the core's Caller for a request.
+// Caller builds the core's Caller for a request. It also notes name as
+// the request's credential (Credential), for the server's per-client
+// counts: every dialect names its callers here, so none needs to say it
+// twice.
 func Caller(c echo.Context, dialect, name string, scope identity.Scope) identity.Caller {
+	SetCredential(c, name)
 	return identity.Caller{Name: name, Dialect: dialect, RequestID: RequestID(c), Address: ClientAddr(c), Scope: scope}
 }
 
@@ -81,4 +86,16 @@ func ClientAddr(c echo.Context) netip.Addr {
 		return netip.Addr{}
 	}
 	return addr.Unmap()
+}
+
+// SetCredential names the request's credential where a dialect
+// authenticates a client before (or without) building a Caller: an
+// Artica key on a read that calls no core method.
+func SetCredential(c echo.Context, name string) { c.Set(keyCredential, name) }
+
+// Credential is the name of the last caller the dialect built for this
+// request (an API key id, an account, "socket"), or "" before any.
+func Credential(c echo.Context) string {
+	s, _ := c.Get(keyCredential).(string)
+	return s
 }

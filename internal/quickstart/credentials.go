@@ -84,6 +84,7 @@ func printBanner(w io.Writer, c *Credentials, path string) {
 	fmt.Fprintf(w, "\ndirgate quick start: first start. These credentials are shown once and saved in\n  %s (mode 0600)\n\n", path)
 	fmt.Fprintf(w, "  listen:   http://%s\n", c.Listen)
 	fmt.Fprintf(w, "  admin:    %s / %s\n", c.Admin.Username, c.Admin.Password)
+	fmt.Fprintf(w, "  console:  http://%s/console/ (log in as the admin)\n", c.Listen)
 	for _, name := range slices.Sorted(maps.Keys(c.Dialects)) {
 		section, _ := json.Marshal(c.Dialects[name])
 		fmt.Fprintf(w, "  %-9s %s\n", name+":", section)

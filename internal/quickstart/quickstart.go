@@ -118,5 +118,9 @@ func Generate(reg config.Registry, base *config.Config) (*config.Config, error) 
 		}
 		cfg.Dialects[name] = d
 	}
+	// The console is on in the quick start: a newcomer's browser finds it
+	// at /console/ and logs in as the admin printed below.
+	cfg.Console.Enabled = true
+	cfg.Console.SessionSecret = secret(48)
 	return &cfg, nil
 }

@@ -64,17 +64,17 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 }
 
 // OpenAudit opens the audit log: appended to the configured file
-// (created 0600: it names who changed what), or stdout. The closer closes
-// the file, if any.
-func OpenAudit(cfg config.Audit) (*identity.AuditLog, io.Closer, error) {
+// (created 0600: it names who changed what), or stdout, and to also (the
+// console's ring). The closer closes the file, if any.
+func OpenAudit(cfg config.Audit, also ...io.Writer) (*identity.AuditLog, io.Closer, error) {
 	if cfg.File == "" {
-		return identity.NewAuditLog(os.Stdout), nopCloser{}, nil
+		return identity.NewAuditLog(io.MultiWriter(append([]io.Writer{os.Stdout}, also...)...)), nopCloser{}, nil
 	}
 	f, err := os.OpenFile(cfg.File, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open audit log: %w", err)
 	}
-	return identity.NewAuditLog(f), f, nil
+	return identity.NewAuditLog(io.MultiWriter(append([]io.Writer{f}, also...)...)), f, nil
 }
 
 // NewLogger builds the server log on w (stderr in the binary).

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -31,8 +32,19 @@ func InstrumentDirectory(dir directory.Directory, domain string, m *Metrics) dir
 func (d *instrumented) observe(op string, start time.Time, err error) {
 	d.m.dirOps.WithLabelValues(d.domain, op).Observe(time.Since(start).Seconds())
 	if err != nil {
-		d.m.dirErrors.WithLabelValues(d.domain, op, errorKind(err)).Inc()
+		kind := errorKind(err)
+		d.m.dirErrors.WithLabelValues(d.domain, op, kind).Inc()
+		if directoryFault(err) {
+			d.m.noteDirectoryError(d.domain, op, kind)
+		}
 	}
+}
+
+// directoryFault: the error says the directory is in trouble (it does not
+// answer, it timed out, it failed in a way no sentinel names), not that
+// the request was wrong; only those are a domain's "last error".
+func directoryFault(err error) bool {
+	return errors.Is(err, directory.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || errorKind(err) == "internal"
 }
 
 // errorKind is the error label of a failed operation: the name of its

@@ -47,4 +47,17 @@ dirgate_directory_operation_errors_total{domain="example.com",error="not found",
 	if n := testutil.CollectAndCount(m.dirOps); n != 2 {
 		t.Errorf("%d latency series, want 2 (Health, GetUser)", n)
 	}
+	// A not-found is the request's business, not the directory's trouble:
+	// the console's health view shows no last error for it.
+	if e, ok := m.LastDirectoryError("example.com"); ok {
+		t.Errorf("last directory error after a not-found: %+v", e)
+	}
+	// A closed store does not answer: that is the domain's last error.
+	_ = dir.Close()
+	if _, err := d.GetUser(ctx, directory.ByName("nobody")); err == nil {
+		t.Fatal("a closed store answered")
+	}
+	if e, ok := m.LastDirectoryError("example.com"); !ok || e.Operation != "GetUser" || e.Time.IsZero() {
+		t.Errorf("last directory error after the store closed = %+v, %v", e, ok)
+	}
 }

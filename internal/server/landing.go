@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dirgate/dirgate/internal/console"
 	"github.com/dirgate/dirgate/internal/dialect"
 )
 
@@ -33,6 +34,11 @@ type landing struct {
 	Dialects []served `json:"dialects"`
 	Health   string   `json:"health,omitempty"`
 	Docs     string   `json:"docs"`
+	// Console, APIDocs and Metrics are there when the console is enabled
+	// (main listener).
+	Console string `json:"console,omitempty"`
+	APIDocs string `json:"apiDocs,omitempty"`
+	Metrics string `json:"metrics,omitempty"`
 }
 
 // noteServed records the top-level paths a dialect took on this listener:
@@ -70,6 +76,12 @@ func (ep *endpoint) mountLanding(health bool) {
 		l := landing{Name: "dirgate", Dialects: ep.served, Docs: DocsURL}
 		if health {
 			l.Health = "/healthz"
+		}
+		if ep.consoleLinks {
+			l.Console, l.Metrics = console.PathConsole, "/metrics"
+		}
+		if ep.apiDocs {
+			l.APIDocs = console.PathAPIDocs + "/"
 		}
 		if prefersHTML(c.Request()) {
 			var b strings.Builder
@@ -114,7 +126,8 @@ var landingPage = template.Must(template.New("landing").Parse(`<!doctype html>
 <p>This listener serves:</p>
 <ul>{{range .Dialects}}
 <li><a href="{{.Docs}}">{{.Dialect}}</a>:{{range .Paths}} <code>{{.}}</code>{{end}}</li>{{end}}
-</ul>{{if .Health}}
+</ul>{{if .Console}}
+<p><a href="{{.Console}}">Web console</a> (administrators){{if .APIDocs}} · <a href="{{.APIDocs}}">API reference</a>{{end}} · <a href="{{.Metrics}}">Prometheus metrics</a></p>{{end}}{{if .Health}}
 <p>Health: <code>{{.Health}}</code></p>{{end}}
 <p><a href="{{.Docs}}">Documentation</a></p>
 </html>

@@ -2,9 +2,13 @@ package server
 
 import (
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/dirgate/dirgate/internal/console"
 )
 
 // Metrics holds dirgate's Prometheus collectors in a registry of their
@@ -18,6 +22,11 @@ type Metrics struct {
 	inFlight  prometheus.Gauge
 	dirOps    *prometheus.HistogramVec
 	dirErrors *prometheus.CounterVec
+
+	// lastDirError holds each domain's last directoryFault, for the
+	// console's health view.
+	lastDirMu    sync.Mutex
+	lastDirError map[string]console.DirectoryError
 }
 
 // NewMetrics registers dirgate's collectors, with the Go runtime's and the
@@ -70,4 +79,21 @@ func methodLabel(m string) string {
 		return m
 	}
 	return "OTHER"
+}
+
+func (m *Metrics) noteDirectoryError(domain, op, kind string) {
+	m.lastDirMu.Lock()
+	defer m.lastDirMu.Unlock()
+	if m.lastDirError == nil {
+		m.lastDirError = map[string]console.DirectoryError{}
+	}
+	m.lastDirError[domain] = console.DirectoryError{Time: time.Now(), Operation: op, Kind: kind}
+}
+
+// LastDirectoryError is a domain's last directory fault since the start.
+func (m *Metrics) LastDirectoryError(domain string) (console.DirectoryError, bool) {
+	m.lastDirMu.Lock()
+	defer m.lastDirMu.Unlock()
+	e, ok := m.lastDirError[domain]
+	return e, ok
 }

@@ -155,7 +155,7 @@ var quiet = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
 // observe writes the access log line and the request metrics. It logs the
 // path without its query string: clients put passwords there.
-func observe(log *slog.Logger, m *Metrics) echo.MiddlewareFunc {
+func observe(log *slog.Logger, m *Metrics, count func(echo.Context, string, string, time.Duration)) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
@@ -177,6 +177,7 @@ func observe(log *slog.Logger, m *Metrics) echo.MiddlewareFunc {
 			name := dialectOf(c)
 			m.requests.WithLabelValues(name, route, methodLabel(c.Request().Method), strconv.Itoa(res.Status)).Inc()
 			m.latency.WithLabelValues(name, route).Observe(elapsed.Seconds())
+			count(c, name, route, elapsed)
 
 			level := slog.LevelInfo
 			switch {

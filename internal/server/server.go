@@ -22,6 +22,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/console"
 	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
@@ -36,6 +37,9 @@ type Options struct {
 	// Listeners, when set, are the listeners opened ahead (Listen); Start
 	// opens any the configuration names beyond them.
 	Listeners *Listeners
+	// AuditRing, with console.enabled, is the ring the audit log also
+	// writes to (OpenAudit), for the console's audit view.
+	AuditRing *console.AuditRing
 }
 
 // Server is every listener of one dirgate process.
@@ -47,6 +51,12 @@ type Server struct {
 	// ipExtractor decides every request's client address (trusted proxies).
 	ipExtractor echo.IPExtractor
 	opened      *Listeners
+	// recorder counts each dialect's traffic per client, for the console
+	// and /metrics; nil when the console is off.
+	recorder *console.Recorder
+	// dialects are the enabled dialects' names: only their requests are
+	// counted per client.
+	dialects map[string]bool
 
 	endpoints []*endpoint
 	// closers are the dialects with background work (io.Closer), closed
@@ -68,6 +78,9 @@ type endpoint struct {
 	foldedPrefixes []string
 	// served lists the dialects mounted here, for the landing answer.
 	served []served
+	// consoleLinks and apiDocs: the landing page links the console and
+	// the API pages (main listener, console enabled).
+	consoleLinks, apiDocs bool
 }
 
 // New builds the echo instances and mounts every enabled dialect on its
@@ -79,7 +92,11 @@ func New(o Options) (*Server, error) {
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics(o.Version)
 	}
-	s := &Server{cfg: o.Config, core: o.Core, log: o.Log, metrics: o.Metrics, opened: o.Listeners}
+	s := &Server{cfg: o.Config, core: o.Core, log: o.Log, metrics: o.Metrics, opened: o.Listeners, dialects: map[string]bool{}}
+	if o.Config.Console.Enabled {
+		s.recorder = console.NewRecorder(o.Config.Console.MaxClients)
+		s.metrics.Registry.MustRegister(s.recorder.Collector())
+	}
 	var trusted []netip.Prefix
 	for _, p := range o.Config.Server.TrustedProxies {
 		prefix, err := config.ParsePrefix(p)
@@ -92,7 +109,9 @@ func New(o Options) (*Server, error) {
 	mainEP := s.endpoint(config.Listener{TCP: o.Config.Listen})
 	s.mountHealth(mainEP)
 
+	var apiDoc servedDocument
 	for _, name := range enabledDialects(o.Config) {
+		s.dialects[name] = true
 		dc := o.Config.Dialects[name]
 		d, err := dc.Config.Build(dialect.Deps{
 			Core: o.Core, Log: o.Log.With("dialect", name), Version: o.Version, DataDir: o.Config.DataDir,
@@ -104,12 +123,20 @@ func New(o Options) (*Server, error) {
 			s.closers = append(s.closers, c)
 		}
 		prefix := defaultPrefix(dc, d)
+		if dd, ok := d.(dialect.Documented); ok && apiDoc.document == nil {
+			apiDoc = servedDocument{document: dd.APIDocument(), prefix: prefix}
+		}
 		listeners := dc.Listeners
 		if len(listeners) == 0 {
 			listeners = []config.Listener{mainEP.listener}
 		}
 		for _, l := range listeners {
 			s.endpoint(l).mount(name, prefix, d, s.log)
+		}
+	}
+	if o.Config.Console.Enabled {
+		if err := s.mountConsole(mainEP, o, apiDoc); err != nil {
+			return nil, fmt.Errorf("console: %w", err)
 		}
 	}
 	for _, ep := range s.endpoints {
@@ -168,7 +195,7 @@ func (s *Server) endpoint(l config.Listener) *endpoint {
 		hardenHeaders(),
 		requestID(),
 		tagDialect(routes),
-		observe(s.log, s.metrics),
+		observe(s.log, s.metrics, s.countClient),
 		recoverPanics(s.log),
 		limitBody(s.cfg.Server.BodyLimit),
 	)

@@ -52,7 +52,7 @@ type fallback struct {
 // matrix is every endpoint of every dialect.
 func (e *env) matrix() ([]*endpoint, []*fallback) {
 	var eps []*endpoint
-	for _, f := range []func() []*endpoint{e.articaEndpoints, e.adwebEndpoints, e.privacyIDEAEndpoints, e.kanboardEndpoints, e.openAPIEndpoints, e.serverEndpoints} {
+	for _, f := range []func() []*endpoint{e.articaEndpoints, e.adwebEndpoints, e.privacyIDEAEndpoints, e.kanboardEndpoints, e.openAPIEndpoints, e.serverEndpoints, e.consoleEndpoints} {
 		eps = append(eps, f()...)
 	}
 	fbs := append(append(e.articaFallbacks(), e.openAPIFallbacks()...), e.privacyIDEAFallbacks()...)

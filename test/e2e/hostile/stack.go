@@ -87,6 +87,8 @@ type Stack struct {
 	ArticaKey, ArticaReadOnlyKey         string
 	KanboardToken                        string
 	PrivacyIDEASecret, OpenAPISecret     string
+	// ConsoleSecret signs the web console's sessions.
+	ConsoleSecret string
 }
 
 // Secrets of the stack's configuration.
@@ -97,6 +99,7 @@ const (
 	privacyIDEASecret = "hostile-privacyidea-secret-2c3d4e5f"
 	openAPISecret     = "hostile-openapi-jwt-secret-6a7b8c9d0e1f2a3b"
 	invitationSecret  = "hostile-openapi-invitation-secret-4c5d6e7f8a9b"
+	consoleSecret     = "hostile-console-session-secret-1f2e3d4c5b6a7988"
 )
 
 // Start starts slapd with the seed and dirgate with every dialect.
@@ -110,7 +113,7 @@ func Start(t *testing.T) *Stack {
 		LDAP: srv, Socket: filepath.Join(dir, "artica.sock"), ArticaTCP: e2eutil.FreeAddr(t),
 		AuditFile: filepath.Join(dir, "audit.log"), Leaks: &e2eutil.Leaks{},
 		ArticaKey: articaKey, ArticaReadOnlyKey: articaReadOnlyKey, KanboardToken: kanboardToken,
-		PrivacyIDEASecret: privacyIDEASecret, OpenAPISecret: openAPISecret,
+		PrivacyIDEASecret: privacyIDEASecret, OpenAPISecret: openAPISecret, ConsoleSecret: consoleSecret,
 	}
 	var keys []any
 	for _, k := range []struct {
@@ -136,6 +139,8 @@ func Start(t *testing.T) *Stack {
 		"log":     map[string]any{"level": "debug"},
 		"audit":   map[string]any{"file": s.AuditFile},
 		"domains": []any{map[string]any{"name": Domain, "baseDN": Base, "backend": backend}},
+		// The web console: its routes are in the auth matrix too.
+		"console": map[string]any{"enabled": true, "sessionSecret": consoleSecret},
 		"dialects": map[string]any{
 			"artica": map[string]any{
 				"listeners": []any{map[string]any{"unix": s.Socket, "mode": "0600"}, map[string]any{"tcp": s.ArticaTCP}},
@@ -178,7 +183,7 @@ func Start(t *testing.T) *Stack {
 	for _, a := range Seeded {
 		s.Leaks.Secret(a.Password)
 	}
-	s.Leaks.Secret(articaKey, articaReadOnlyKey, kanboardToken, privacyIDEASecret, openAPISecret, invitationSecret,
+	s.Leaks.Secret(articaKey, articaReadOnlyKey, kanboardToken, privacyIDEASecret, openAPISecret, invitationSecret, consoleSecret,
 		s.ADWebAdmin.Secret, s.ADWebReader.Secret, s.ADWebScoped.Secret)
 	return s
 }
