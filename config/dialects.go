@@ -6,6 +6,7 @@ import (
 	"github.com/dirgate/dirgate/adapters/kanboard"
 	"github.com/dirgate/dirgate/adapters/openapi"
 	"github.com/dirgate/dirgate/adapters/privacyidea"
+	"github.com/dirgate/dirgate/adapters/scim"
 	"github.com/dirgate/dirgate/internal/dialect"
 )
 
@@ -25,4 +26,5 @@ var dialects = map[string]func() dialect.Config{
 	"kanboard":    func() dialect.Config { return kanboard.DefaultConfig() },
 	"openapi":     func() dialect.Config { return openapi.DefaultConfig() },
 	"privacyidea": func() dialect.Config { return privacyidea.DefaultConfig() },
+	"scim":        func() dialect.Config { return scim.DefaultConfig() },
 }

@@ -16,6 +16,9 @@ type UserChange struct {
 	Rename *string
 	// MoveTo, when not empty, is the new parent DN.
 	MoveTo string
+	// Enabled, when not nil, enables or disables the account (a SCIM
+	// "active"), after the other changes and before the password.
+	Enabled *bool
 	// Password, when not nil, is set last (it cannot be undone).
 	Password   *string
 	MustChange bool
@@ -70,6 +73,14 @@ func (d *Domain) ModifyUser(ctx context.Context, c Caller, ref directory.Ref, ch
 			d.finish(c, OpUserMove, orig.DN, nil)
 		}
 	}
+	if ch.Enabled != nil && *ch.Enabled != orig.Enabled {
+		op := enableOp(*ch.Enabled)
+		if err := d.dir.SetEnabled(ctx, ref, *ch.Enabled); err != nil {
+			return fail(op, err)
+		}
+		undo = append(undo, func(ctx context.Context) error { return d.dir.SetEnabled(ctx, ref, orig.Enabled) })
+		d.finish(c, op, orig.DN, nil)
+	}
 	if ch.Password != nil {
 		if err := d.hashing(ctx, func() error { return d.dir.SetPassword(ctx, ref, *ch.Password, ch.MustChange) }); err != nil {
 			return fail(OpPasswordSet, err)
@@ -77,6 +88,14 @@ func (d *Domain) ModifyUser(ctx context.Context, c Caller, ref directory.Ref, ch
 		d.finish(c, OpPasswordSet, orig.DN, nil)
 	}
 	return d.dir.GetUser(ctx, ref)
+}
+
+// enableOp is the operation that sets the account state to enabled.
+func enableOp(enabled bool) Operation {
+	if enabled {
+		return OpUserEnable
+	}
+	return OpUserDisable
 }
 
 // checkChange validates and authorizes every part before anything is
@@ -89,6 +108,7 @@ func (d *Domain) checkChange(ctx context.Context, c Caller, orig *directory.User
 	for _, s := range []step{
 		{!ch.Patch.IsEmpty(), OpUserUpdate}, {ch.Rename != nil, OpUserRename},
 		{ch.MoveTo != "", OpUserMove}, {ch.Password != nil, OpPasswordSet},
+		{ch.Enabled != nil && *ch.Enabled != orig.Enabled, enableOp(ch.Enabled != nil && *ch.Enabled)},
 	} {
 		if s.needed {
 			if err := c.Scope.allows(s.op, orig.DN); err != nil {
