@@ -93,15 +93,26 @@ var GroupFields = []Field{
 type Op string
 
 // Comparisons. String comparisons ignore case, as LDAP's caseIgnoreMatch
-// does.
+// and caseIgnoreOrderingMatch do.
+//
+// The language has no strict "greater" or "less" on purpose: LDAP has only
+// >= and <=, so a dialect that needs them composes them, e.g. SCIM's
+// "gt v" is And{AtLeast(f, v), Not{Eq(f, v)}} and "lt v" is
+// And{AtMost(f, v), Not{Eq(f, v)}}.
 const (
 	OpEq         Op = "eq"         // equal to Values[0]
 	OpContains   Op = "contains"   // contains Values[0]
 	OpStartsWith Op = "startsWith" // starts with Values[0]
+	OpEndsWith   Op = "endsWith"   // ends with Values[0] (strings)
 	OpPresent    Op = "present"    // has a value (no Values)
 	OpIn         Op = "in"         // equal to one of Values
 	OpBefore     Op = "before"     // a time before Values[0] (RFC 3339)
 	OpAfter      Op = "after"      // a time after Values[0] (RFC 3339)
+	// OpAtLeast and OpAtMost order strings (caseIgnoreOrderingMatch),
+	// numbers and times (RFC 3339, as Before and After); only on fields
+	// that are Orderable.
+	OpAtLeast Op = "atLeast" // >= Values[0]
+	OpAtMost  Op = "atMost"  // <= Values[0]
 )
 
 // Filter is a node of the filter language: a Cond, an And, an Or or a Not.
@@ -140,6 +151,16 @@ func Contains(f Field, v string) Cond { return Cond{Field: f, Op: OpContains, Va
 func StartsWith(f Field, v string) Cond {
 	return Cond{Field: f, Op: OpStartsWith, Values: []string{v}}
 }
+
+// EndsWith matches a field ending with v.
+func EndsWith(f Field, v string) Cond { return Cond{Field: f, Op: OpEndsWith, Values: []string{v}} }
+
+// AtLeast matches a field greater than or equal to v: a string in
+// case-insensitive order, a number, or a time (RFC 3339).
+func AtLeast(f Field, v string) Cond { return Cond{Field: f, Op: OpAtLeast, Values: []string{v}} }
+
+// AtMost matches a field less than or equal to v, as AtLeast compares.
+func AtMost(f Field, v string) Cond { return Cond{Field: f, Op: OpAtMost, Values: []string{v}} }
 
 // Present matches a field that has a value.
 func Present(f Field) Cond { return Cond{Field: f, Op: OpPresent} }
@@ -210,7 +231,7 @@ func (c Cond) validate(allowed []Field) error {
 			return fmt.Errorf("%w: %s %s takes no value", ErrInvalidInput, c.Field, c.Op)
 		}
 		return nil
-	case OpEq, OpContains, OpStartsWith, OpBefore, OpAfter:
+	case OpEq, OpContains, OpStartsWith, OpEndsWith, OpBefore, OpAfter, OpAtLeast, OpAtMost:
 		if len(c.Values) != 1 {
 			return fmt.Errorf("%w: %s %s takes one value", ErrInvalidInput, c.Field, c.Op)
 		}
@@ -224,6 +245,16 @@ func (c Cond) validate(allowed []Field) error {
 	if !opFitsKind(c.Op, kind) {
 		return fmt.Errorf("%w: %s cannot be used on %s", ErrInvalidInput, c.Op, c.Field)
 	}
+	if c.Op == OpAtLeast || c.Op == OpAtMost {
+		if !Orderable(c.Field) {
+			return fmt.Errorf("%w: %s has no ordering: %s cannot be used on it", ErrInvalidInput, c.Field, c.Op)
+		}
+		// LDAP servers compare such a value cut at the NUL, which would
+		// move the bound: refused alike on every backend.
+		if strings.IndexByte(c.Values[0], 0) >= 0 {
+			return fmt.Errorf("%w: %s %s: a bound holding NUL", ErrInvalidInput, c.Field, c.Op)
+		}
+	}
 	for _, v := range c.Values {
 		if err := checkValue(kind, v); err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrInvalidInput, c.Field, err)
@@ -232,20 +263,46 @@ func (c Cond) validate(allowed []Field) error {
 	return nil
 }
 
-// opFitsKind: text fields take eq, contains, startsWith and in; numbers and
-// booleans take eq and in; times take before and after. Every kind takes
+// opFitsKind: text fields take eq, contains, startsWith, endsWith and in;
+// numbers and booleans take eq and in; times take before and after;
+// everything but booleans takes atLeast and atMost. Every kind takes
 // present.
 func opFitsKind(op Op, kind Kind) bool {
 	switch op {
-	case OpContains, OpStartsWith:
+	case OpContains, OpStartsWith, OpEndsWith:
 		return kind == KindString
 	case OpEq, OpIn:
 		return kind != KindTime
 	case OpBefore, OpAfter:
 		return kind == KindTime
+	case OpAtLeast, OpAtMost:
+		return kind != KindBool
 	default:
 		return true
 	}
+}
+
+// Orderable reports whether AtLeast and AtMost may be used on a field:
+// numbers and times, and the text fields that every backend can order on
+// the server. In OpenLDAP's standard schema uid, cn, sn, givenName,
+// displayName, mail, title, description, telephoneNumber and mobile have
+// no ORDERING rule, so (uid>=m) is Undefined there and matches nothing,
+// not even negated; those fields are refused on every backend alike.
+// dirgate's own dirgateExternalId and dirgatePrincipalName have one
+// (caseIgnoreOrderingMatch). An extra attribute (AttributeField) orders
+// where the backend's schema says it does; the backend refuses it
+// otherwise.
+func Orderable(f Field) bool {
+	if _, ok := f.Attribute(); ok {
+		return true
+	}
+	switch FieldKind(f) {
+	case KindNumber, KindTime:
+		return true
+	case KindBool:
+		return false
+	}
+	return f == FieldExternalID || f == FieldUserPrincipalName
 }
 
 func checkValue(kind Kind, v string) error {

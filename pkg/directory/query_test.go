@@ -15,6 +15,14 @@ func TestValidateFilter(t *testing.T) {
 		BoolEq(FieldEnabled, false),
 		After(FieldCreated, time.Now()),
 		Eq(AttributeField("pager"), "1"),
+		EndsWith(FieldMail, "@example.com"),
+		AtLeast(FieldUIDNumber, "1000"),
+		AtMost(FieldGIDNumber, "2000"),
+		AtLeast(FieldCreated, "2026-01-01T00:00:00Z"),
+		AtMost(FieldModified, "2026-01-01T00:00:00.5+01:00"),
+		AtLeast(FieldExternalID, "m"),
+		AtMost(FieldUserPrincipalName, "m@"),
+		AtLeast(AttributeField("pager"), "1"), // the backend's schema decides
 	}
 	for _, f := range good {
 		if err := Validate(f, UserFields); err != nil {
@@ -34,6 +42,21 @@ func TestValidateFilter(t *testing.T) {
 		Cond{Field: FieldCreated, Op: OpEq, Values: []string{"2026-01-01T00:00:00Z"}},
 		Cond{Field: FieldUsername, Op: OpBefore, Values: []string{"2026-01-01T00:00:00Z"}},
 		And{Eq(FieldUsername, "a"), Eq(FieldName, "b")}, // name is a group field
+		EndsWith(FieldUIDNumber, "1"),
+		EndsWith(FieldCreated, "Z"),
+		Cond{Field: FieldMail, Op: OpEndsWith, Values: []string{"a", "b"}},
+		AtLeast(FieldEnabled, "true"),
+		AtMost(FieldSystem, "false"),
+		AtLeast(FieldUIDNumber, "many"),
+		AtMost(FieldCreated, "yesterday"),
+		Cond{Field: FieldUIDNumber, Op: OpAtLeast},
+		Cond{Field: FieldUIDNumber, Op: OpAtMost, Values: []string{"1", "2"}},
+		AtLeast(FieldUsername, "m"), // no ORDERING rule for uid in OpenLDAP's schema
+		AtMost(FieldMail, "m"),
+		Not{Filter: AtLeast(FieldDisplayName, "m")},
+		AtLeast(FieldID, "0"),
+		AtLeast(FieldDN, "cn=a"),
+		AtLeast(FieldExternalID, "x\x00y"),
 	}
 	for _, f := range bad {
 		if err := Validate(f, UserFields); !errors.Is(err, ErrInvalidInput) {

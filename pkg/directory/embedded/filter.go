@@ -79,8 +79,11 @@ func compileCond[R any](c directory.Cond, lookup func(directory.Field) (field[R]
 	if !ok {
 		return nil, invalid("unknown field %q", c.Field)
 	}
-	if c.Op == directory.OpPresent {
+	switch c.Op {
+	case directory.OpPresent:
 		return presence(fl), nil
+	case directory.OpAtLeast, directory.OpAtMost:
+		return orderCond(c, fl)
 	}
 	switch fl.kind {
 	case directory.KindString:
@@ -159,6 +162,8 @@ func textCond[R any](c directory.Cond, fl field[R]) (pred[R], error) {
 		match = func(v string) bool { return strings.Contains(v, needles[0]) }
 	case directory.OpStartsWith:
 		match = func(v string) bool { return strings.HasPrefix(v, needles[0]) }
+	case directory.OpEndsWith:
+		match = func(v string) bool { return strings.HasSuffix(v, needles[0]) }
 	default:
 		return nil, invalid("%s cannot be used on %s", c.Op, c.Field)
 	}
