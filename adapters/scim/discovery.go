@@ -171,16 +171,18 @@ func attr(name, desc string, opts ...func(*attribute)) attribute {
 	return a
 }
 
-func typ(t string) func(*attribute)         { return func(a *attribute) { a.Type = t } }
-func multiValued(a *attribute)              { a.MultiValued = true }
-func required(a *attribute)                 { a.Required = true }
-func caseExact(a *attribute)                { a.CaseExact = true }
-func readOnly(a *attribute)                 { a.Mutability = "readOnly" }
-func immutable(a *attribute)                { a.Mutability = "immutable" }
-func writeOnly(a *attribute)                { a.Mutability = "writeOnly"; a.Returned = "never" }
-func returned(r string) func(*attribute)    { return func(a *attribute) { a.Returned = r } }
-func unique(a *attribute)                   { a.Uniqueness = "server" }
-func refs(types ...string) func(*attribute) { return func(a *attribute) { a.Type = "reference"; a.ReferenceTypes = types } }
+func typ(t string) func(*attribute)      { return func(a *attribute) { a.Type = t } }
+func multiValued(a *attribute)           { a.MultiValued = true }
+func required(a *attribute)              { a.Required = true }
+func caseExact(a *attribute)             { a.CaseExact = true }
+func readOnly(a *attribute)              { a.Mutability = "readOnly" }
+func immutable(a *attribute)             { a.Mutability = "immutable" }
+func writeOnly(a *attribute)             { a.Mutability = "writeOnly"; a.Returned = "never" }
+func returned(r string) func(*attribute) { return func(a *attribute) { a.Returned = r } }
+func unique(a *attribute)                { a.Uniqueness = "server" }
+func refs(types ...string) func(*attribute) {
+	return func(a *attribute) { a.Type = "reference"; a.ReferenceTypes = types }
+}
 func canonical(vs ...string) func(*attribute) {
 	return func(a *attribute) { a.CanonicalValues = vs }
 }

@@ -117,3 +117,14 @@ func protectedReason(err error) string {
 	}
 	return "it is not empty"
 }
+
+// searchError maps a failed search: a filter the directory cannot
+// evaluate is the client's invalidFilter, whatever the core found wrong.
+func searchError(err error) *scimError {
+	var validation *identity.ValidationError
+	if errors.Is(err, directory.ErrInvalidInput) && !errors.As(err, &validation) {
+		return &scimError{status: http.StatusBadRequest, scimType: typeInvalidFilter, cause: err,
+			detail: "the directory cannot evaluate this filter"}
+	}
+	return fromCore(err, "")
+}

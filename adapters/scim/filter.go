@@ -222,6 +222,10 @@ func perElement(elems []element, compile func(element) (directory.Filter, error)
 		if err != nil {
 			return nil, err
 		}
+		if c, ok := f.(directory.Cond); ok && c.Op == directory.OpPresent && c.Field == el.field {
+			out = or(out, f) // "the element is there" already
+			continue
+		}
 		out = or(out, and(directory.Present(el.field), f))
 	}
 	return out, nil
@@ -355,20 +359,20 @@ func compareField(t target, op filter.CompareOperator, value any) (directory.Fil
 		if perr != nil {
 			return nil, badRequest(typeInvalidFilter, "%q is not an RFC 3339 date-time", s)
 		}
-		before, after := directory.Before(f, at), directory.After(f, at)
+		ts := at.UTC().Format(time.RFC3339Nano)
 		switch op {
 		case filter.GT:
-			return after, nil
+			return directory.After(f, at), nil
 		case filter.LT:
-			return before, nil
+			return directory.Before(f, at), nil
 		case filter.GE:
-			return not(before), nil
+			return directory.AtLeast(f, ts), nil
 		case filter.LE:
-			return not(after), nil
+			return directory.AtMost(f, ts), nil
 		case filter.EQ:
-			return and(not(before), not(after)), nil
+			return and(directory.AtLeast(f, ts), directory.AtMost(f, ts)), nil
 		case filter.NE:
-			return or(before, after), nil
+			return or(directory.Before(f, at), directory.After(f, at)), nil
 		}
 		return nil, badRequest(typeInvalidFilter, "a date-time compares with eq, ne, gt, ge, lt, le and pr only")
 	}
@@ -380,6 +384,14 @@ func compareField(t target, op filter.CompareOperator, value any) (directory.Fil
 		return nil, badRequest(typeInvalidFilter, "%s compares with eq, ne and pr only", f)
 	}
 	switch op {
+	case filter.GT, filter.GE, filter.LT, filter.LE:
+		if !directory.Orderable(f) {
+			// The directory's schema has no ordering rule for it: an LDAP
+			// server would answer "undefined", matching nothing.
+			return nil, badRequest(typeInvalidFilter, "%s has no ordering in the directory: gt, ge, lt and le cannot be used on it", f)
+		}
+	}
+	switch op {
 	case filter.EQ:
 		return directory.Eq(f, v), nil
 	case filter.NE:
@@ -389,15 +401,15 @@ func compareField(t target, op filter.CompareOperator, value any) (directory.Fil
 	case filter.SW:
 		return directory.StartsWith(f, v), nil
 	case filter.EW:
-		return endsWith(f, v), nil
+		return directory.EndsWith(f, v), nil
 	case filter.GE:
-		return atLeast(f, v), nil
+		return directory.AtLeast(f, v), nil
 	case filter.LE:
-		return atMost(f, v), nil
+		return directory.AtMost(f, v), nil
 	case filter.GT:
-		return and(atLeast(f, v), not(directory.Eq(f, v))), nil
+		return and(directory.AtLeast(f, v), not(directory.Eq(f, v))), nil
 	case filter.LT:
-		return and(atMost(f, v), not(directory.Eq(f, v))), nil
+		return and(directory.AtMost(f, v), not(directory.Eq(f, v))), nil
 	}
 	return nil, badRequest(typeInvalidFilter, "unknown operator %q", op)
 }

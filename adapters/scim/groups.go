@@ -78,7 +78,7 @@ func (d *Dialect) queryGroups(r *request, p listParams) error {
 	}
 	page, err := d.domain.SearchGroups(r.ctx, r.caller, cl.query)
 	if err != nil {
-		return fromCore(err, "")
+		return searchError(err)
 	}
 	resp.TotalResults = page.Total
 	if cl.countOnly {

@@ -15,10 +15,10 @@ import (
 // are ignored, as RFC 7644 section 3.3 allows.
 type userInput struct {
 	userName, externalID, givenName, familyName, displayName, title string
-	mail, telephone                                                  string
-	mobile                                                           []string
-	active                                                           *bool
-	password                                                         *string
+	mail, telephone                                                 string
+	mobile                                                          []string
+	active                                                          *bool
+	password                                                        *string
 	// enterprise holds employeenumber, department and organization;
 	// managerID the manager's id.
 	enterprise map[string]string

@@ -96,7 +96,7 @@ func (d *Dialect) queryUsers(r *request, p listParams) error {
 	}
 	page, err := d.domain.SearchUsers(r.ctx, r.caller, cl.query)
 	if err != nil {
-		return fromCore(err, "")
+		return searchError(err)
 	}
 	resp.TotalResults = page.Total
 	if cl.countOnly {
