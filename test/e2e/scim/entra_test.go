@@ -1,0 +1,151 @@
+package scim_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// disabledMark is how the OpenLDAP profile disables an account (ppolicy's
+// permanent lock).
+const disabledMark = "000001010000Z"
+
+// TestEntraIDProvisioning replays the requests Microsoft Entra ID sends,
+// as its SCIM provisioning guide lists them ("Develop and plan
+// provisioning for a SCIM endpoint"): query by userName before a create,
+// create, PATCH with capitalised ops and value-filter paths, "False" as a
+// string, the manager by id, group create, member add and remove in
+// batches, rename, deletes. Each step is checked in the answer and in
+// slapd.
+func TestEntraIDProvisioning(t *testing.T) {
+	s := start(t)
+	const userName = "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1"
+
+	// Get User by query - zero results: Entra asks before it creates.
+	r := s.do(t, http.MethodGet, "/Users?filter="+q(`userName eq "`+userName+`"`), "")
+	expect(t, r, http.StatusOK, `"totalResults":0`, `"Resources":[]`, "urn:ietf:params:scim:api:messages:2.0:ListResponse")
+
+	r = s.do(t, http.MethodPost, "/Users", `{
+		"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+		"externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
+		"userName": "`+userName+`",
+		"active": true,
+		"emails": [{"primary": true, "type": "work", "value": "Test_User_fd0ea19b@testuser.com"}],
+		"meta": {"resourceType": "User"},
+		"name": {"formatted": "givenName familyName", "familyName": "familyName", "givenName": "givenName"},
+		"roles": []
+	}`)
+	expect(t, r, http.StatusCreated, `"userName":"`+userName+`"`, `"active":true`)
+	user := r.doc(t)
+	id := user["id"].(string)
+	if loc := r.header.Get("Location"); loc != s.url+"/Users/"+id {
+		t.Fatalf("Location %q", loc)
+	}
+	e := s.entry(t, userDN(userName), "mail", "givenName", "sn", "pwdAccountLockedTime", "entryUUID")
+	if e == nil || e.GetAttributeValue("mail") != "Test_User_fd0ea19b@testuser.com" || e.GetAttributeValue("sn") != "familyName" ||
+		e.GetAttributeValue("givenName") != "givenName" || e.GetAttributeValue("entryUUID") != id {
+		t.Fatalf("slapd holds %+v", e)
+	}
+
+	// Get User by query: found, and by id.
+	r = s.do(t, http.MethodGet, "/Users?filter="+q(`userName eq "`+userName+`"`), "")
+	if n, ids := totalResults(t, r); n != 1 || ids[0] != id {
+		t.Fatalf("query by userName: %d %v", n, ids)
+	}
+	expect(t, s.do(t, http.MethodGet, "/Users/"+id, ""), http.StatusOK, `"id":"`+id+`"`)
+	// Get User by query with a filter on the manager's attribute of
+	// another user that does not exist: zero results, not an error.
+	r = s.do(t, http.MethodGet, "/Users?filter="+q(`userName eq "non-existent user"`), "")
+	expect(t, r, http.StatusOK, `"totalResults":0`)
+
+	// Update User [Multi-valued properties].
+	r = s.do(t, http.MethodPatch, "/Users/"+id, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [
+			{"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "updatedEmail@microsoft.com"},
+			{"op": "Replace", "path": "name.familyName", "value": "updatedFamilyName"}]}`)
+	expect(t, r, http.StatusOK, "updatedEmail@microsoft.com")
+	e = s.entry(t, userDN(userName), "mail", "sn")
+	if e.GetAttributeValue("mail") != "updatedEmail@microsoft.com" || e.GetAttributeValue("sn") != "updatedFamilyName" {
+		t.Fatalf("after the multi-valued update slapd holds %+v", e)
+	}
+
+	// The manager, by id, as Entra sends it.
+	r = s.do(t, http.MethodPost, "/Users", `{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "Test_Manager", "active": true}`)
+	expect(t, r, http.StatusCreated)
+	managerID := r.doc(t)["id"].(string)
+	r = s.do(t, http.MethodPatch, "/Users/"+id, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "value": "`+managerID+`"},
+			{"op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber", "value": "701984"}]}`)
+	expect(t, r, http.StatusOK, `"manager":{"value":"`+managerID+`"`)
+	e = s.entry(t, userDN(userName), "manager", "employeeNumber")
+	if !strings.EqualFold(e.GetAttributeValue("manager"), userDN("Test_Manager")) || e.GetAttributeValue("employeeNumber") != "701984" {
+		t.Fatalf("after the manager update slapd holds %+v", e)
+	}
+
+	// Update User [Single-valued properties]: a rename keeps the id.
+	const renamed = "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"
+	r = s.do(t, http.MethodPatch, "/Users/"+id, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "Replace", "path": "userName", "value": "`+renamed+`"}]}`)
+	expect(t, r, http.StatusOK, `"userName":"`+renamed+`"`, `"id":"`+id+`"`)
+	if s.entry(t, userDN(userName)) != nil || s.entry(t, userDN(renamed)) == nil {
+		t.Fatal("the rename did not move the entry")
+	}
+
+	// Disable User, with the boolean as a string as Entra sends it.
+	r = s.do(t, http.MethodPatch, "/Users/"+id, `{"Operations": [{"op": "Replace", "path": "active", "value": "False"}],
+		"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}`)
+	expect(t, r, http.StatusOK, `"active":false`)
+	if got := s.entry(t, userDN(renamed), "pwdAccountLockedTime").GetAttributeValue("pwdAccountLockedTime"); got != disabledMark {
+		t.Fatalf("disabled account: pwdAccountLockedTime %q", got)
+	}
+
+	// Create Group, with Microsoft's own schema URN beside the core one.
+	r = s.do(t, http.MethodPost, "/Groups", `{
+		"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
+		"externalId": "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
+		"displayName": "displayName",
+		"meta": {"resourceType": "Group"}}`)
+	expect(t, r, http.StatusCreated, `"displayName":"displayName"`)
+	gid := r.doc(t)["id"].(string)
+	if s.entry(t, groupDN("displayName")) == nil {
+		t.Fatal("the group is not in slapd")
+	}
+	expect(t, s.do(t, http.MethodGet, "/Groups/"+gid+"?excludedAttributes=members", ""), http.StatusOK, `"id":"`+gid+`"`)
+	r = s.do(t, http.MethodGet, "/Groups?excludedAttributes=members&filter="+q(`displayName eq "displayName"`), "")
+	if n, ids := totalResults(t, r); n != 1 || ids[0] != gid {
+		t.Fatalf("group by displayName: %d %v", n, ids)
+	}
+
+	// Update Group [Add Members], a batch; then [Remove Members].
+	r = s.do(t, http.MethodPatch, "/Groups/"+gid, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "Add", "path": "members", "value": [{"$ref": null, "value": "`+id+`"}, {"$ref": null, "value": "`+managerID+`"}]}]}`)
+	expect(t, r, http.StatusNoContent)
+	members := s.entry(t, groupDN("displayName"), "member").GetAttributeValues("member")
+	if len(members) != 2 {
+		t.Fatalf("members after add: %v", members)
+	}
+	r = s.do(t, http.MethodPatch, "/Groups/"+gid, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "Remove", "path": "members", "value": [{"$ref": null, "value": "`+id+`"}]}]}`)
+	expect(t, r, http.StatusNoContent)
+	members = s.entry(t, groupDN("displayName"), "member").GetAttributeValues("member")
+	if len(members) != 1 || !strings.EqualFold(members[0], userDN("Test_Manager")) {
+		t.Fatalf("members after remove: %v", members)
+	}
+
+	// Update Group [Non-member attributes].
+	r = s.do(t, http.MethodPatch, "/Groups/"+gid, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "Replace", "path": "displayName", "value": "1879db59updatedDisplayName"}]}`)
+	expect(t, r, http.StatusNoContent)
+	if s.entry(t, groupDN("1879db59updatedDisplayName")) == nil {
+		t.Fatal("the group was not renamed in slapd")
+	}
+
+	// Delete Group, Delete User: 204, then gone.
+	expect(t, s.do(t, http.MethodDelete, "/Groups/"+gid, ""), http.StatusNoContent)
+	expect(t, s.do(t, http.MethodGet, "/Groups/"+gid, ""), http.StatusNotFound, `"status":"404"`, "urn:ietf:params:scim:api:messages:2.0:Error")
+	expect(t, s.do(t, http.MethodDelete, "/Users/"+id, ""), http.StatusNoContent)
+	if s.entry(t, userDN(renamed)) != nil {
+		t.Fatal("the user is still in slapd")
+	}
+	expect(t, s.do(t, http.MethodGet, "/Users/"+id, ""), http.StatusNotFound)
+}
