@@ -145,7 +145,7 @@ type compiler struct {
 
 // compileFilter parses and compiles a filter string.
 func (c *compiler) compileFilter(raw string) (directory.Filter, error) {
-	expr, err := filter.ParseFilter([]byte(raw))
+	expr, err := filter.ParseFilter([]byte(literalEscapes(raw)))
 	if err != nil {
 		return nil, badRequest(typeInvalidFilter, "the filter does not parse: %v", err)
 	}

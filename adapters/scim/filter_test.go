@@ -54,6 +54,8 @@ func TestFilterCompiles(t *testing.T) {
 		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "nobody"`, `or()`},
 		{`userName eq "a\"b\\c"`, `username eq ["a\"b\\c"]`},
 		{`userName eq "*)(uid=*"`, `username eq ["*)(uid=*"]`},
+		{`title eq "\u00e9\u003c\u0022\u005c\ud83d\ude00"`, `title eq ["é<\"\\😀"]`},
+		{`title eq "\\u0041"`, `title eq ["\\u0041"]`},
 	} {
 		f, err := c.compileFilter(tc.in)
 		if err != nil {

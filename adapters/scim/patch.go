@@ -56,7 +56,7 @@ func readPatch(body []byte, core string) ([]operation, error) {
 			op.value = normalize(v, core, o.Path == "")
 		}
 		if strings.TrimSpace(o.Path) != "" {
-			p, err := filter.ParsePath([]byte(strings.TrimSpace(o.Path)))
+			p, err := filter.ParsePath([]byte(literalEscapes(strings.TrimSpace(o.Path))))
 			if err != nil {
 				return nil, badRequest(typeInvalidPath, "Operations[%d].path: %q does not parse", i, o.Path)
 			}
