@@ -85,6 +85,14 @@ func testSpecialNames(t *testing.T, e *env) {
 			}
 		}
 		sameSet(t, fmt.Sprintf("SearchUsers(username starts with %q)", "x"+c), usernames(p.Items), want)
+		p = e.searchUsers(t, directory.Query{Filter: directory.EndsWith(directory.FieldUsername, c+e.tok)})
+		want = nil
+		for _, u := range stored {
+			if strings.HasSuffix(u.Username, c+e.tok) {
+				want = append(want, u.Username)
+			}
+		}
+		sameSet(t, fmt.Sprintf("SearchUsers(username ends with %q)", c+e.tok), usernames(p.Items), want)
 	}
 	// Filter syntax in a value is a value: it matches nothing here.
 	for _, probe := range []string{"*", "x*", "x)(uid=*", "*)(|(uid=*", `x\2a` + e.tok, `\`, "x"} {
@@ -93,6 +101,10 @@ func testSpecialNames(t *testing.T, e *env) {
 	}
 	p := e.searchUsers(t, directory.Query{Filter: directory.StartsWith(directory.FieldUsername, "*")})
 	sameSet(t, `SearchUsers(username starts with "*")`, usernames(p.Items), nil)
+	for _, probe := range []string{"*", ")", `\`, "*)(uid=*", `\2a` + e.tok} {
+		p = e.searchUsers(t, directory.Query{Filter: directory.EndsWith(directory.FieldUsername, probe)})
+		sameSet(t, fmt.Sprintf("SearchUsers(username ends with %q)", probe), usernames(p.Items), nil)
+	}
 
 	// Group names with the same characters.
 	u := e.mkUser(t, directory.NewUser{Username: e.name(t, "gm")})
@@ -150,6 +162,12 @@ func testSpecialValues(t *testing.T, e *env) {
 		{directory.Contains(directory.FieldDisplayName, `"`), []*directory.User{v3}},
 		{directory.StartsWith(directory.FieldDescription, "*"), []*directory.User{v2}},
 		{directory.StartsWith(directory.FieldDescription, "a)"), []*directory.User{v1}},
+		{directory.EndsWith(directory.FieldDescription, "=*"), []*directory.User{v1, v2}},
+		{directory.EndsWith(directory.FieldDisplayName, `\2a`), []*directory.User{v2}},
+		{directory.EndsWith(directory.FieldDisplayName, "*"), []*directory.User{v1}},
+		{directory.EndsWith(directory.FieldDescription, `\`), []*directory.User{v4}},
+		{directory.EndsWith(directory.FieldDescription, "(uid=*"), []*directory.User{v1}},
+		{directory.EndsWith(directory.FieldDisplayName, "trailing "), []*directory.User{v5}},
 		{directory.In(directory.FieldDescription, "*", "plain", "a)(uid="), []*directory.User{v3}},
 		{directory.Not{Filter: directory.Eq(directory.FieldDisplayName, "*")}, []*directory.User{v2, v3, v4, v5}},
 	} {
@@ -272,6 +290,10 @@ func testNUL(t *testing.T, e *env) {
 	if !refused(t, "SearchUsers(description with NUL)", err) {
 		sameSet(t, "SearchUsers(description with NUL)", usernames(p2.Items), want)
 	}
+	p2, err = e.dir.SearchUsers(ctx, directory.Query{Base: e.base, Filter: directory.EndsWith(directory.FieldDescription, "\x00y")})
+	if !refused(t, "SearchUsers(description ends with NUL y)", err) {
+		sameSet(t, "SearchUsers(description ends with NUL y)", usernames(p2.Items), want)
+	}
 
 	// A NUL in a name.
 	name := "n\x00" + e.tok
@@ -289,4 +311,9 @@ func testNUL(t *testing.T, e *env) {
 	wantErr(t, `GetUser(name "n")`, err, directory.ErrNotFound)
 	p = e.searchUsers(t, directory.Query{Filter: directory.StartsWith(directory.FieldUsername, "n")})
 	sameSet(t, `SearchUsers(username starts with "n")`, usernames(p.Items), []string{decoy.Username, name})
+	p = e.searchUsers(t, directory.Query{Filter: directory.EndsWith(directory.FieldUsername, "\x00"+e.tok)})
+	sameSet(t, `SearchUsers(username ends with NUL + token)`, usernames(p.Items), []string{name})
+	p = e.searchUsers(t, directory.Query{Filter: directory.EndsWith(directory.FieldUsername, e.tok)})
+	// The user with a NUL in its description, if stored, ends with it too.
+	sameSet(t, `SearchUsers(username ends with token)`, usernames(p.Items), append([]string{decoy.Username, name}, want...))
 }

@@ -13,6 +13,7 @@ import (
 
 var searchTests = []test{
 	{"Operators", testSearchOperators},
+	{"Ordering", testSearchOrdering},
 	{"InvalidQueries", testSearchInvalid},
 	{"Sort", testSearchSort},
 	{"Paging", testSearchPaging},
@@ -74,6 +75,12 @@ func testSearchOperators(t *testing.T, e *env) {
 		{directory.StartsWith(directory.FieldSurname, "berg"), []*directory.User{s1, s2, s4}},
 		{directory.StartsWith(directory.FieldUsername, "b"), []*directory.User{s2}},
 		{directory.StartsWith(directory.FieldDisplayName, "Carla S"), []*directory.User{s3}},
+		{directory.EndsWith(directory.FieldMail, "@EXAMPLE.com"), []*directory.User{s1, s2, s4}},
+		{directory.EndsWith(directory.FieldSurname, "MANN"), []*directory.User{s2}},
+		{directory.EndsWith(directory.FieldUsername, e.tok), all},
+		{directory.EndsWith(directory.FieldMobile, " 3"), []*directory.User{s3}},
+		{directory.EndsWith(directory.FieldDisplayName, "Berg"), []*directory.User{s1, s4}},
+		{directory.Not{Filter: directory.EndsWith(directory.FieldDisplayName, "berg")}, []*directory.User{s2, s3, s5}},
 		{directory.Present(directory.FieldMail), []*directory.User{s1, s2, s4}},
 		{directory.Present(directory.FieldMobile), []*directory.User{s1, s3}},
 		{directory.Present(directory.FieldTitle), []*directory.User{s1, s2}},
@@ -140,6 +147,13 @@ func testSearchInvalid(t *testing.T, e *env) {
 		{Filter: directory.And{directory.Present(directory.FieldMail), directory.Eq("noSuchField", "x")}},
 		{Filter: directory.Not{Filter: directory.Eq("noSuchField", "x")}},
 		{Filter: directory.Eq(directory.AttributeField("dirgateNoSuchAttribute"), "x")},
+		{Filter: directory.EndsWith(directory.FieldUIDNumber, "1")},
+		{Filter: directory.EndsWith(directory.FieldCreated, "Z")},
+		{Filter: directory.AtLeast(directory.FieldUIDNumber, "one")},
+		{Filter: directory.AtMost(directory.FieldCreated, "yesterday")},
+		{Filter: directory.AtLeast(directory.FieldSystem, "false")},
+		{Filter: directory.AtLeast(directory.FieldUsername, "m")},
+		{Filter: directory.AtLeast(directory.FieldExternalID, "x\x00y")},
 		{Sort: []directory.SortKey{{Field: "noSuchField"}}},
 	} {
 		q.Base = e.base

@@ -101,6 +101,7 @@ func adProfile() *profile {
 			escapeEquals:         true,
 			foldsEdgeSpaces:      true,
 			noNUL:                true,
+			ordersEverything:     true,
 			timeFormat:           adTime,
 			exportOmitsPasswords: true,
 		},

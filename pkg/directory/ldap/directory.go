@@ -53,6 +53,7 @@ type Directory struct {
 	turns      allocTurns    // this process's allocations take turns
 	views      sortedViews   // server-side sorted views kept for the next page
 	server     atomic.Pointer[serverInfo]
+	ordering   atomic.Pointer[orderingRules] // read from the schema when first needed (ordering.go)
 	policyRead atomic.Bool
 	noRelax    atomic.Bool // the server refused the Relax control once
 	decoyDN    string      // binds of refused logons (decoy.go)

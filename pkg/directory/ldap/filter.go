@@ -32,6 +32,9 @@ type filterCompiler struct {
 	// rechecks are conditions the server evaluates too broadly, to be
 	// checked on every result (recheck).
 	rechecks []recheck
+	// ordering says which attributes the server can order (ordering.go);
+	// nil refuses every atLeast and atMost.
+	ordering *orderingRules
 }
 
 var userFieldKeys = map[directory.Field]string{
@@ -180,6 +183,14 @@ func (fc *filterCompiler) condOn(attr string, c directory.Cond) (string, error) 
 			return "(" + attr + "=*)", nil
 		}
 		return "(" + attr + "=" + ldap.EscapeFilter(v) + "*)", nil
+	case directory.OpEndsWith:
+		v := fc.substring(c)
+		if v == "" {
+			return "(" + attr + "=*)", nil
+		}
+		return "(" + attr + "=*" + ldap.EscapeFilter(v) + ")", nil
+	case directory.OpAtLeast, directory.OpAtMost:
+		return fc.order(attr, c, kind)
 	case directory.OpBefore, directory.OpAfter:
 		t, err := time.Parse(time.RFC3339Nano, c.Values[0])
 		if err != nil {
@@ -193,6 +204,37 @@ func (fc *filterCompiler) condOn(attr string, c directory.Cond) (string, error) 
 		return fmt.Sprintf("(&(%s>=%s)(!(%s=%s)))", attr, v, attr, v), nil
 	}
 	return "", invalid("unknown operator %q", c.Op)
+}
+
+// order renders atLeast or atMost, where the server's schema gives attr an
+// ordering rule (see ordering.go): elsewhere the server would answer
+// Undefined, an empty result, so the condition is refused instead.
+func (fc *filterCompiler) order(attr string, c directory.Cond, kind directory.Kind) (string, error) {
+	if !fc.ordering.orders(attr) {
+		return "", invalid("%s: this directory's schema has no ordering rule for %s, so %s cannot be evaluated", c.Field, attr, c.Op)
+	}
+	op := ">="
+	if c.Op == directory.OpAtMost {
+		op = "<="
+	}
+	v := c.Values[0]
+	switch kind {
+	case directory.KindNumber:
+		n, err := directory.ParseNumber(v)
+		if err != nil {
+			return "", invalid("%s: %v", c.Field, err)
+		}
+		return fmt.Sprintf("(%s%s%d)", attr, op, n), nil
+	case directory.KindTime:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return "", invalid("%s: %q is not an RFC 3339 date-time", c.Field, v)
+		}
+		return "(" + attr + op + assertionTime(t) + ")", nil
+	case directory.KindString:
+		return "(" + attr + op + ldap.EscapeFilter(v) + ")", nil
+	}
+	return "", invalid("%s cannot be used on %s", c.Op, c.Field)
 }
 
 // eq renders one equality, by the field's kind.
@@ -288,7 +330,8 @@ func assertionTime(t time.Time) string {
 // Samba canonicalises the chunks of a substring filter as it does values
 // for equality: case folded, and spaces at the edges dropped. So
 // "(sAMAccountName=* *)" finds nothing and "(sAMAccountName=x *)" finds
-// every name starting with x. Where the profile says so, such a condition
+// every name starting with x (and "(sAMAccountName=* x)" every name
+// ending with it). Where the profile says so, such a condition
 // is sent without its edge spaces, which makes the server's answer a
 // superset, and each result is then checked against the exact condition
 // (case-insensitively, as the server compares). That is exact wherever
@@ -309,7 +352,7 @@ func (fc *filterCompiler) widened(c directory.Cond) bool {
 	if !fc.d.prof.quirks.foldsEdgeSpaces || fc.loose > 0 || len(c.Values) != 1 {
 		return false
 	}
-	if c.Op != directory.OpContains && c.Op != directory.OpStartsWith {
+	if c.Op != directory.OpContains && c.Op != directory.OpStartsWith && c.Op != directory.OpEndsWith {
 		return false
 	}
 	return c.Values[0] != strings.Trim(c.Values[0], " ")
@@ -339,6 +382,7 @@ func (r recheck) matches(e *ldap.Entry) bool {
 		for _, v := range e.GetEqualFoldAttributeValues(a) {
 			v = strings.ToLower(v)
 			if r.op == directory.OpStartsWith && strings.HasPrefix(v, want) ||
+				r.op == directory.OpEndsWith && strings.HasSuffix(v, want) ||
 				r.op == directory.OpContains && strings.Contains(v, want) {
 				return true
 			}

@@ -29,7 +29,7 @@ var fuzzFields = []directory.Field{
 	directory.AttributeField("employeeNumber"),
 }
 
-var fuzzOps = []directory.Op{directory.OpEq, directory.OpContains, directory.OpStartsWith, directory.OpIn}
+var fuzzOps = []directory.Op{directory.OpEq, directory.OpContains, directory.OpStartsWith, directory.OpIn, directory.OpEndsWith}
 
 // filterSeeds are values a broken escape would turn into filter syntax.
 var filterSeeds = []string{
@@ -108,7 +108,7 @@ func checkCondition(t *testing.T, fc *filterCompiler, c directory.Cond, text str
 		return
 	}
 	switch {
-	case (c.Op == directory.OpContains || c.Op == directory.OpStartsWith) && v == "":
+	case (c.Op == directory.OpContains || c.Op == directory.OpStartsWith || c.Op == directory.OpEndsWith) && v == "":
 		if p.Tag != goldap.FilterPresent || string(p.Data.Bytes()) != attr {
 			t.Fatalf("%s %s \"\" compiled to %q, want presence of %s", c.Field, c.Op, text, attr)
 		}
@@ -127,11 +127,14 @@ func checkCondition(t *testing.T, fc *filterCompiler, c directory.Cond, text str
 			t.Fatalf("%s eq %q compiled to %q: (%s=%q), want (%s=%q)", c.Field, v, text, a, got, attr, want)
 		}
 	default:
-		// One substring assertion: "initial" for startsWith, "any" for
-		// contains, holding the value exactly.
+		// One substring assertion: "initial" for startsWith, "final" for
+		// endsWith, "any" for contains, holding the value exactly.
 		wantTag := goldap.FilterSubstringsAny
-		if c.Op == directory.OpStartsWith {
+		switch c.Op {
+		case directory.OpStartsWith:
 			wantTag = goldap.FilterSubstringsInitial
+		case directory.OpEndsWith:
+			wantTag = goldap.FilterSubstringsFinal
 		}
 		if p.Tag != goldap.FilterSubstrings || len(p.Children) != 2 || len(p.Children[1].Children) != 1 {
 			t.Fatalf("%s %s %q compiled to %q: not one substring assertion", c.Field, c.Op, v, text)
@@ -156,7 +159,9 @@ func FuzzFilterTree(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3}, "*)(uid=*", "2026-01-01T00:00:00Z")
 	f.Add([]byte{4, 4, 5, 0, 7, 1, 1, 9}, `\2a`, "not a time")
 	f.Add([]byte{6, 6, 6, 6, 6, 0}, "true", "12")
-	fc := &filterCompiler{d: testDirectory("employeeNumber"), fields: userFieldKeys, now: time.Unix(1767225600, 0)}
+	f.Add([]byte{0, 2, 4, 3, 9, 1, 4, 4, 15, 10, 1, 0}, "x*)", "12") // uidNumber atLeast 42 and externalId atMost v
+	fc := &filterCompiler{d: testDirectory("employeeNumber"), fields: userFieldKeys, now: time.Unix(1767225600, 0),
+		ordering: parseOrderingRules(openLDAPOrderingSample)}
 	f.Fuzz(func(t *testing.T, shape []byte, v, w string) {
 		r := &treeReader{shape: shape, values: []string{v, w, "true", "false", "42"}}
 		tree := r.filter(0)
@@ -219,7 +224,8 @@ func (r *treeReader) filter(depth int) directory.Filter {
 	all := directory.UserFields
 	field := all[r.next()%len(all)]
 	ops := []directory.Op{directory.OpEq, directory.OpContains, directory.OpStartsWith, directory.OpPresent,
-		directory.OpIn, directory.OpBefore, directory.OpAfter, "bogus"}
+		directory.OpIn, directory.OpBefore, directory.OpAfter, "bogus",
+		directory.OpEndsWith, directory.OpAtLeast, directory.OpAtMost}
 	c := directory.Cond{Field: field, Op: ops[r.next()%len(ops)]}
 	for range r.next() % 3 {
 		c.Values = append(c.Values, r.values[r.next()%len(r.values)])

@@ -19,7 +19,8 @@ func testDirectory(extra ...string) *Directory {
 
 func TestFilterEscapesEveryValueOnce(t *testing.T) {
 	d := testDirectory("employeeNumber")
-	fc := &filterCompiler{d: d, fields: userFieldKeys, now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	fc := &filterCompiler{d: d, fields: userFieldKeys, now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		ordering: parseOrderingRules(openLDAPOrderingSample)}
 	for _, tc := range []struct {
 		f    directory.Filter
 		want string
@@ -36,6 +37,14 @@ func TestFilterEscapesEveryValueOnce(t *testing.T) {
 		{directory.Eq(directory.FieldDN, "UID=A\\2CB, DC=X"), `(entryDN=uid=a\5c,b,dc=x)`},
 		{directory.Before(directory.FieldCreated, time.Date(2026, 1, 1, 12, 0, 0, 500_000_000, time.UTC)),
 			`(&(createTimestamp<=20260101120000.5Z)(!(createTimestamp=20260101120000.5Z)))`},
+		{directory.EndsWith(directory.FieldUsername, "*)(uid=*\\"), `(uid=*\2a\29\28uid=\2a\5c)`},
+		{directory.EndsWith(directory.FieldMail, "@Example.COM"), `(mail=*@Example.COM)`},
+		{directory.AtLeast(directory.FieldUIDNumber, "+0010000"), `(uidNumber>=10000)`},
+		{directory.AtMost(directory.FieldGIDNumber, "20"), `(gidNumber<=20)`},
+		{directory.AtLeast(directory.FieldCreated, "2026-01-01T13:00:00.25+01:00"), `(createTimestamp>=20260101120000.25Z)`},
+		{directory.AtMost(directory.FieldModified, "2026-01-01T12:00:00Z"), `(modifyTimestamp<=20260101120000Z)`},
+		{directory.AtLeast(directory.FieldExternalID, "a*)(x"), `(dirgateExternalId>=a\2a\29\28x)`},
+		{directory.Not{Filter: directory.AtMost(directory.FieldUserPrincipalName, "m@")}, `(!(dirgatePrincipalName<=m@))`},
 		{directory.Or{}, matchNothing},
 		{directory.And{}, ""},
 		{directory.Not{Filter: directory.And{directory.Present(directory.FieldMail), directory.Eq(directory.FieldTitle, "x")}},
@@ -58,6 +67,8 @@ func TestFilterEscapesEveryValueOnce(t *testing.T) {
 	for _, bad := range []directory.Filter{
 		directory.Eq(directory.AttributeField("notAllowed"), "x"),
 		directory.Eq(directory.FieldName, "x"), // a group field in a user search
+		// No ordering rule for employeeNumber in the server's schema.
+		directory.AtLeast(directory.AttributeField("employeeNumber"), "5"),
 	} {
 		if _, err := fc.compile(bad); err == nil {
 			t.Errorf("compile(%v) succeeded", bad)
@@ -72,6 +83,7 @@ func TestFilterEscapesEveryValueOnce(t *testing.T) {
 	}{
 		{directory.Eq(directory.FieldMail, "alice@example.com\x00x"), matchNothing},
 		{directory.Contains(directory.FieldMail, "\x00"), matchNothing},
+		{directory.EndsWith(directory.FieldUsername, "\x00x"), matchNothing},
 		{directory.Eq(directory.FieldDescription, "x\x00y"), matchNothing},
 		{directory.In(directory.FieldMail, "a\x00", "b@x"), "(|(mail=b@x))"},
 	} {

@@ -114,6 +114,9 @@ type quirks struct {
 	// IA5String), so a NUL would cut them short in filters: values
 	// holding one are refused.
 	noNUL bool
+	// ordersEverything: the server orders the values of every syntax
+	// (AD), and its subschema names no matching rules to ask.
+	ordersEverything bool
 	// timeFormat is how GeneralizedTime values are written ("" =
 	// 20060102150405Z; AD wants a fraction).
 	timeFormat string

@@ -76,6 +76,13 @@ func runSearch[T any](ctx context.Context, d *Directory, q directory.Query, ks k
 		return page, err
 	}
 	fc := &filterCompiler{d: d, fields: ks.fields, now: d.now()}
+	if usesOrdering(q.Filter) {
+		rules, err := d.orderingRules(ctx)
+		if err != nil {
+			return page, err
+		}
+		fc.ordering = rules
+	}
 	cond, err := fc.compile(q.Filter)
 	if err != nil {
 		return page, err
