@@ -50,15 +50,12 @@ func TestFilterInjection(t *testing.T) {
 		`userName eq "plain)(|(uid=*"`,
 		`title eq "a*"`,
 		`displayName co "\\2a"`,
+		`userName eq "odd\u0000"`, // escaped as \00: a NUL matches itself, never cuts the value short
 	} {
 		if got := search(f); len(got) != 0 {
 			t.Errorf("%s matched %v, want nothing", f, got)
 		}
 	}
-	// A NUL cannot be sent to LDAP: the filter is refused, not cut short.
-	b, _ := json.Marshal(map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:SearchRequest"},
-		"filter": `userName eq "odd\u0000"`})
-	expect(t, s.do(t, http.MethodPost, "/Users/.search", string(b)), http.StatusBadRequest, `"scimType":"invalidFilter"`)
 	if n := s.count(t, "(objectClass=*)"); n != entries {
 		t.Fatalf("the searches changed the directory: %d entries, were %d", n, entries)
 	}
