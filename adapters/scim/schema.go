@@ -43,7 +43,7 @@ func newUserSchema(extra []string) *userSchema {
 		return ""
 	}
 	return &userSchema{
-		employeeNumber: pick("employeeNumber", "employeeID"),
+		employeeNumber: pick("employeeNumber"),
 		department:     pick("department", "departmentNumber"),
 		organization:   pick("company", "o", "organizationName"),
 		manager:        pick("manager"),
