@@ -83,6 +83,8 @@ func resolveGroup(ns, attr, sub string) (target, bool) {
 		return target{field: directory.FieldCreated, kind: directory.KindTime}, true
 	case "meta.lastmodified":
 		return target{field: directory.FieldModified, kind: directory.KindTime}, true
+	case "members.", "members.value":
+		return target{field: directory.FieldID, members: true}, true
 	}
 	return target{}, false
 }
@@ -92,7 +94,7 @@ func resolveGroup(ns, attr, sub string) (target, bool) {
 // 3.4.2.3).
 func sortField(t target) (directory.Field, bool) {
 	switch {
-	case t.manager:
+	case t.manager, t.members:
 		return "", false
 	case t.elems != nil:
 		if t.sub != "value" {

@@ -115,6 +115,9 @@ type target struct {
 	equalityOnly bool
 	// manager: the value is a user's id, stored as that user's DN.
 	manager bool
+	// members: a group's member, by id; compiled to the ids of the groups
+	// that member is directly in.
+	members bool
 }
 
 // resolver names what an attribute path is for one resource type.
@@ -136,11 +139,13 @@ func pathKey(p filter.AttributePath, core string) (ns, attr, sub string, err err
 }
 
 // compiler compiles one filter; lookupManager turns a user id into the
-// DN the manager attribute holds ("" when there is no such user).
+// DN the manager attribute holds ("" when there is no such user), and
+// lookupGroups a member's id into the ids of its direct groups.
 type compiler struct {
 	core          string
 	resolve       resolver
 	lookupManager func(id string) (string, error)
+	lookupGroups  func(id string) ([]string, error)
 }
 
 // compileFilter parses and compiles a filter string.
@@ -178,6 +183,9 @@ func (c *compiler) compile(expr filter.Expression) (directory.Filter, error) {
 		if err != nil {
 			return nil, err
 		}
+		if t.members {
+			return c.compileMembers(e.ValueFilter)
+		}
 		if t.elems == nil || t.sub != "value" {
 			return nil, badRequest(typeInvalidFilter, "%s is not a multi-valued attribute that takes a value filter", e.AttributePath)
 		}
@@ -195,6 +203,9 @@ func (c *compiler) compile(expr filter.Expression) (directory.Filter, error) {
 		}
 		if t.manager {
 			return c.compareManager(t, e)
+		}
+		if t.members {
+			return c.compareMember(e.Operator, e.CompareValue)
 		}
 		return compareField(t, e.Operator, e.CompareValue)
 	}
@@ -439,6 +450,55 @@ func (c *compiler) compareManager(t target, e *filter.AttributeExpression) (dire
 		return not(f), nil
 	}
 	return f, nil
+}
+
+// compareMember: members eq "id" is the groups that id is directly in,
+// read once (one MemberOf) and compiled as their ids; the member lists
+// themselves are never read.
+func (c *compiler) compareMember(op filter.CompareOperator, value any) (directory.Filter, error) {
+	if c.lookupGroups == nil || op != filter.EQ && op != filter.NE {
+		return nil, badRequest(typeInvalidFilter, "members compares with eq and ne only")
+	}
+	id, err := stringValue(value)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := c.lookupGroups(id)
+	if err != nil {
+		return nil, err
+	}
+	f := matchNone
+	if len(ids) > 0 {
+		f = directory.In(directory.FieldID, ids...)
+	}
+	if op == filter.NE {
+		return not(f), nil
+	}
+	return f, nil
+}
+
+// compileMembers: members[value eq "id"], alone or or-ed and and-ed.
+func (c *compiler) compileMembers(expr filter.Expression) (directory.Filter, error) {
+	switch e := expr.(type) {
+	case *filter.LogicalExpression:
+		l, err := c.compileMembers(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.compileMembers(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		if e.Operator == filter.AND {
+			return and(l, r), nil
+		}
+		return or(l, r), nil
+	case *filter.AttributeExpression:
+		if strings.EqualFold(e.AttributePath.AttributeName, "value") && e.AttributePath.SubAttribute == nil {
+			return c.compareMember(e.Operator, e.CompareValue)
+		}
+	}
+	return nil, badRequest(typeInvalidFilter, "a members filter compares value only")
 }
 
 // stringValue is a compare value that must be a string, its JSON escapes

@@ -9,6 +9,7 @@ import (
 	filter "github.com/scim2/filter-parser/v2"
 
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/identity"
 )
 
 func groupSubject(id string) string { return `Group "` + id + `"` }
@@ -67,7 +68,9 @@ func (d *Dialect) searchGroups(c echo.Context) error {
 }
 
 func (d *Dialect) queryGroups(r *request, p listParams) error {
-	comp := &compiler{core: urnGroup, resolve: resolveGroup}
+	comp := &compiler{core: urnGroup, resolve: resolveGroup, lookupGroups: func(id string) ([]string, error) {
+		return d.directGroups(r, id)
+	}}
 	cl, err := d.compileList(p, comp, directory.FieldName)
 	if err != nil {
 		return err
@@ -148,8 +151,8 @@ type groupPlan struct {
 	steps      []func() error
 }
 
-// replaceGroup is PUT /Groups/{id}: name, externalId and the member list
-// as given. Setting a list needs the current one, so PUT reads the
+// replaceGroup is PUT /Groups/{id}: name, externalId and, when the body
+// has members, the member list as given. Setting a list needs the current one, so PUT reads the
 // members; PATCH adds and removes without reading them.
 func (d *Dialect) replaceGroup(c echo.Context) error {
 	r := newRequest(c)
@@ -175,8 +178,12 @@ func (d *Dialect) replaceGroup(c echo.Context) error {
 	if in.externalID != g.ExternalID {
 		plan.externalID = &in.externalID
 	}
-	if err := d.planSetMembers(r, g, plan, in.members); err != nil {
-		return err
+	// A PUT without members leaves them: clearing a large group because a
+	// client sent only its name would be a costly surprise.
+	if in.hasMembers {
+		if err := d.planSetMembers(r, g, plan, in.members); err != nil {
+			return err
+		}
 	}
 	g, err = d.runGroupPlan(r, g, plan)
 	if err != nil {
@@ -453,4 +460,30 @@ func (d *Dialect) deleteGroup(c echo.Context) error {
 		return fromCore(err, groupSubject(id))
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// directGroups lists the ids of the groups a user or group (by id) is a
+// direct member of: what members[value eq "…"] selects. An id that names
+// nothing the caller may see is a member of nothing.
+func (d *Dialect) directGroups(r *request, id string) ([]string, error) {
+	p, err := d.principal(r.ctx, r.caller, document{"value": id})
+	if err != nil {
+		var se *scimError
+		if errors.As(err, &se) && se.status == http.StatusBadRequest {
+			return nil, nil
+		}
+		if errors.Is(err, identity.ErrForbidden) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	ms, err := d.domain.MemberOf(r.ctx, r.caller, p, false)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.Group.ID)
+	}
+	return ids, nil
 }

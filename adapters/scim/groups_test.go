@@ -87,6 +87,29 @@ func TestGroupLifecycle(t *testing.T) {
 		t.Fatalf("PUT without externalId kept %q", g.ExternalID)
 	}
 
+	// A PUT without members leaves them.
+	expect(t, h.call(http.MethodPut, "/Groups/"+gid, map[string]any{"schemas": []string{urnGroup}, "displayName": "Sales EMEA"}), http.StatusOK)
+	if got := h.memberIDs(gid); !slices.Equal(got, sorted(users[1], users[2])) {
+		t.Fatalf("after a PUT without members: %v", got)
+	}
+	// Groups by member: one read of the member's groups, no member list.
+	before := h.dir.memberReads.Load()
+	for _, f := range []string{`members[value eq "` + users[1] + `"]`, `id eq "` + gid + `" and members eq "` + users[2] + `"`} {
+		a := h.call(http.MethodPost, "/Groups/.search", map[string]any{"schemas": []string{urnSearchRequest}, "filter": f,
+			"excludedAttributes": []string{"members"}})
+		expect(t, a, http.StatusOK)
+		if got := ids(t, a); len(got) != 1 || got[0] != gid {
+			t.Fatalf("%s: %v", f, got)
+		}
+	}
+	a = h.call(http.MethodPost, "/Groups/.search", map[string]any{"schemas": []string{urnSearchRequest}, "filter": `members[value eq "` + users[0] + `"]`})
+	if got := ids(t, a); len(got) != 0 {
+		t.Fatalf("groups of a non-member: %v", got)
+	}
+	if n := h.dir.memberReads.Load() - before; n != 0 {
+		t.Fatalf("a filter by member read %d member lists", n)
+	}
+
 	list := h.call(http.MethodGet, `/Groups?filter=displayName+eq+"Sales%20EMEA"`, nil)
 	expect(t, list, http.StatusOK)
 	if got := ids(t, list); len(got) != 1 || got[0] != gid {
