@@ -120,6 +120,26 @@ var dialects = []dialectOps{
 			return err
 		},
 	},
+	{
+		name:   "SCIM",
+		prefix: "sc",
+		client: func(s *stack) *httpClient {
+			return newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.cr.scimToken))
+		},
+		// Entra ID's and Okta's lookup: a filter on userName.
+		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+			_, err := h.call(ctx, http.MethodGet, "/scim/v2/Users?filter="+url.QueryEscape(`userName eq "`+u+`"`), "", nil,
+				http.StatusOK, `"totalResults":1`, `"userName":"`+u+`"`)
+			return err
+		},
+		create: func(ctx context.Context, h *httpClient, u string) error {
+			_, err := h.postJSON(ctx, "/scim/v2/Users", map[string]any{
+				"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": u, "password": createPassword,
+				"displayName": "Load " + u, "emails": []any{map[string]any{"value": u + "@example.com", "type": "work"}},
+			}, http.StatusCreated, `"userName":"`+u+`"`)
+			return err
+		},
+	},
 }
 
 // getTarget reads random fixture users through the dialect.

@@ -69,7 +69,7 @@ func (r *report) judge() []verdict {
 		add(peak < goalListRSS, "listing: dirgate peak RSS", "< 64 MiB", fmt.Sprintf("%.1f MiB", mib(peak)))
 	}
 	if r.idleRSSLDAP > 0 {
-		add(r.idleRSSLDAP < goalIdleRSS, "idle RSS, LDAP backend, five dialects", "< 25 MiB", fmt.Sprintf("%.1f MiB", mib(r.idleRSSLDAP)))
+		add(r.idleRSSLDAP < goalIdleRSS, "idle RSS, LDAP backend, six dialects", "< 25 MiB", fmt.Sprintf("%.1f MiB", mib(r.idleRSSLDAP)))
 	}
 	if r.idleRSSEmbedded > 0 {
 		add(r.idleRSSEmbedded < goalIdleRSS, "idle RSS, embedded backend (quick start)", "< 25 MiB", fmt.Sprintf("%.1f MiB", mib(r.idleRSSEmbedded)))

@@ -98,10 +98,10 @@ func (r *report) markdown(w io.Writer) {
 		p("## Memory and start-up")
 		p("")
 		if r.idleRSSLDAP > 0 {
-			p("- Idle RSS, LDAP backend with all five dialects, after start and one request of each kind per dialect: %.1f MiB; after every load run: %.1f MiB.", mib(r.idleRSSLDAP), mib(r.endRSSLDAP))
+			p("- Idle RSS, LDAP backend with all six dialects, after start and one request of each kind per dialect: %.1f MiB; after every load run: %.1f MiB.", mib(r.idleRSSLDAP), mib(r.endRSSLDAP))
 		}
 		if r.idleRSSEmbedded > 0 {
-			p("- Idle RSS, embedded backend (quick start, all five dialects), 2 s after start: %.1f MiB.", mib(r.idleRSSEmbedded))
+			p("- Idle RSS, embedded backend (quick start, all six dialects), 2 s after start: %.1f MiB.", mib(r.idleRSSEmbedded))
 		}
 		if len(r.starts) > 0 {
 			var list []string

@@ -158,7 +158,7 @@ func (r *report) printSummary(w io.Writer) {
 			oa.Entries, ls.Took.Round(time.Millisecond), oa.Took.Round(time.Millisecond), oa.Took.Seconds()/ls.Took.Seconds(), mib(max(oa.PeakRSS, oa.HWM)))
 	}
 	if r.idleRSSLDAP > 0 || r.idleRSSEmbedded > 0 {
-		fmt.Fprintf(w, "idle RSS: %.1f MiB (LDAP, five dialects), %.1f MiB (embedded)\n", mib(r.idleRSSLDAP), mib(r.idleRSSEmbedded))
+		fmt.Fprintf(w, "idle RSS: %.1f MiB (LDAP, six dialects), %.1f MiB (embedded)\n", mib(r.idleRSSLDAP), mib(r.idleRSSEmbedded))
 	}
 	if len(r.starts) > 0 {
 		fmt.Fprintf(w, "start to ready (embedded): median %s, first start %s\n", medianDuration(r.starts).Round(time.Microsecond), r.firstStart.Round(time.Microsecond))

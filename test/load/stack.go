@@ -13,7 +13,7 @@ import (
 )
 
 // stack is one slapd loaded with a fixture and one dirgate serving all
-// five dialects on it.
+// six dialects on it.
 type stack struct {
 	fx        fixture
 	srv       *slapd.Server
