@@ -150,6 +150,9 @@ type compiler struct {
 
 // compileFilter parses and compiles a filter string.
 func (c *compiler) compileFilter(raw string) (directory.Filter, error) {
+	if e, ok := parseSimple(raw); ok {
+		return c.compile(e)
+	}
 	expr, err := filter.ParseFilter([]byte(literalEscapes(raw)))
 	if err != nil {
 		return nil, badRequest(typeInvalidFilter, "the filter does not parse: %v", err)

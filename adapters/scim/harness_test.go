@@ -40,7 +40,7 @@ func (c *counting) Members(ctx context.Context, g directory.Ref, indirect bool) 
 // harness is the dialect wired as the server wires it, over the core on
 // a real embedded store.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	e    *echo.Echo
 	env  *inproc.Env
 	dir  *counting
@@ -50,7 +50,7 @@ type harness struct {
 	admin, reader, scoped string
 }
 
-func newHarness(t *testing.T, configure ...func(*Config)) *harness {
+func newHarness(t testing.TB, configure ...func(*Config)) *harness {
 	t.Helper()
 	h := &harness{t: t}
 	cfg := identity.DomainConfig{Name: "example.com", PasswordPolicy: identity.PasswordPolicy{MinLength: 8, MaxLength: 256}}
@@ -102,7 +102,7 @@ type answer struct {
 	raw    string
 }
 
-func (a answer) doc(t *testing.T) map[string]any {
+func (a answer) doc(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal([]byte(a.raw), &m); err != nil {
@@ -145,7 +145,7 @@ func (h *harness) call(method, path string, body any, headers ...string) answer 
 }
 
 // expect checks a status, and for an error the SCIM envelope.
-func expect(t *testing.T, a answer, status int, scimType ...string) {
+func expect(t testing.TB, a answer, status int, scimType ...string) {
 	t.Helper()
 	if a.status != status {
 		t.Fatalf("status %d, want %d: %s", a.status, status, a.raw)
@@ -210,7 +210,7 @@ func op(kind, path string, value any) map[string]any {
 }
 
 // ids lists the ids of a ListResponse's resources.
-func ids(t *testing.T, a answer) []string {
+func ids(t testing.TB, a answer) []string {
 	t.Helper()
 	var lr struct {
 		Resources []map[string]any `json:"Resources"`
