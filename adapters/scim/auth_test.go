@@ -82,6 +82,12 @@ func TestSubtreeToken(t *testing.T) {
 	if got := ids(t, list); len(got) != 1 || got[0] != in.ID {
 		t.Fatalf("the scoped token lists %v, want only %s", got, in.ID)
 	}
+	// A lookup by userName outside the subtree finds nothing.
+	look := h.send(h.scoped, http.MethodGet, `/Users?filter=userName+eq+"outsider"`, nil)
+	expect(t, look, http.StatusOK)
+	if got := ids(t, look); len(got) != 0 || !strings.Contains(look.raw, `"totalResults":0`) {
+		t.Fatalf("the scoped token looked up a user outside: %s", look.raw)
+	}
 	oid := outside["id"].(string)
 	expect(t, h.send(h.scoped, http.MethodGet, "/Users/"+oid, nil), http.StatusForbidden)
 	expect(t, h.send(h.scoped, http.MethodDelete, "/Users/"+oid, nil), http.StatusForbidden)

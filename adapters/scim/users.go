@@ -94,7 +94,12 @@ func (d *Dialect) queryUsers(r *request, p listParams) error {
 	if cl.none {
 		return writeJSON(r.c, http.StatusOK, resp)
 	}
-	page, err := d.domain.SearchUsers(r.ctx, r.caller, cl.query)
+	var page directory.Page[directory.User]
+	if name, ok := userNameLookup(cl.query.Filter); ok {
+		page, err = d.lookupByName(r, name, cl.query.Offset)
+	} else {
+		page, err = d.domain.SearchUsers(r.ctx, r.caller, cl.query)
+	}
 	if err != nil {
 		return searchError(err)
 	}
@@ -262,4 +267,34 @@ func (d *Dialect) deleteUser(c echo.Context) error {
 		return fromCore(err, userSubject(id))
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// userNameLookup recognises a filter that names one user by userName
+// (Entra ID's and Okta's lookup before every create): usernames are
+// unique, so its answer is that user or none.
+func userNameLookup(f directory.Filter) (string, bool) {
+	c, ok := f.(directory.Cond)
+	if !ok || c.Field != directory.FieldUsername || c.Op != directory.OpEq || len(c.Values) != 1 {
+		return "", false
+	}
+	return c.Values[0], true
+}
+
+// lookupByName answers such a filter with the core's lookup by name, the
+// same entry a search would find (or none, also for a user outside the
+// token's subtrees), without the search's paging and count: the one
+// result needs neither.
+func (d *Dialect) lookupByName(r *request, name string, offset int) (directory.Page[directory.User], error) {
+	u, err := d.domain.GetUser(r.ctx, r.caller, directory.ByName(name))
+	switch {
+	case errors.Is(err, directory.ErrNotFound), errors.Is(err, identity.ErrForbidden):
+		return directory.Page[directory.User]{}, nil
+	case err != nil:
+		return directory.Page[directory.User]{}, err
+	}
+	page := directory.Page[directory.User]{Total: 1}
+	if offset == 0 {
+		page.Items = []directory.User{*u}
+	}
+	return page, nil
 }

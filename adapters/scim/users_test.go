@@ -242,6 +242,19 @@ func TestListUsers(t *testing.T) {
 	if total != 2 || strings.Join(names, ",") != "l-cid,l-dan" {
 		t.Fatalf(".search: %d %v", total, names)
 	}
+	// The lookup by userName: any case, one result, paged like any list.
+	total, start, per, names = page(h.call(http.MethodGet, `/Users?filter=USERNAME+eq+"L-BOB"`, nil))
+	if total != 1 || start != 1 || per != 1 || names[0] != "l-bob" {
+		t.Fatalf("lookup: %d %d %d %v", total, start, per, names)
+	}
+	total, _, per, _ = page(h.call(http.MethodGet, `/Users?filter=userName+eq+"l-bob"&startIndex=2`, nil))
+	if total != 1 || per != 0 {
+		t.Fatalf("lookup, page 2: %d %d", total, per)
+	}
+	total, _, _, _ = page(h.call(http.MethodGet, `/Users?filter=userName+eq+"nobody"`, nil))
+	if total != 0 {
+		t.Fatalf("lookup of nobody: %d", total)
+	}
 	expect(t, h.call(http.MethodGet, `/Users?filter=nickName+eq+"x"`, nil), http.StatusBadRequest, typeInvalidFilter)
 	expect(t, h.call(http.MethodGet, `/Users?sortBy=groups`, nil), http.StatusBadRequest, typeInvalidValue)
 	expect(t, h.call(http.MethodGet, `/Users?count=x`, nil), http.StatusBadRequest, typeInvalidValue)
