@@ -49,7 +49,7 @@ func parseFlags() (*options, error) {
 	flag.DurationVar(&o.window, "window", 4*time.Second, "measured time of each run")
 	flag.StringVar(&clients, "clients", "1,16,64", "concurrent clients, comma-separated")
 	flag.StringVar(&phases, "phases", "get,create,list,start", "phases to run: get, create, list, start")
-	flag.StringVar(&only, "only", "", "measure only these targets (comma-separated: raw,artica,adweb,privacyidea,kanboard,openapi,scim)")
+	flag.StringVar(&only, "only", "", "measure only these targets (comma-separated: raw,artica,adweb,privacyidea,kanboard,openapi,scim,scimbyid)")
 	flag.StringVar(&o.pprofDir, "pprof", "", "capture dirgate CPU and allocation profiles of each 16-client run and of the first timed listing into this directory")
 	flag.IntVar(&o.startRuns, "start-runs", 7, "starts of dirgate on the embedded backend to time")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of every target at each concurrency, interleaved; the report gives medians")

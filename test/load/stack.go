@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
@@ -22,6 +23,10 @@ type stack struct {
 	cr        credentials
 	// Tokens of the dialects that log in (privacyIDEA, OpenAPI).
 	piToken, oaToken string
+	// scimIDs maps fixture usernames to SCIM ids, read once (scimID).
+	scimOnce sync.Once
+	scimIDs  map[string]string
+	scimErr  error
 	// slapdLoad is how long slapadd took to load the fixture.
 	slapdLoad time.Duration
 }
