@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/dirgate/dirgate/adapters/scim"
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
@@ -37,29 +38,48 @@ objectClass: organizationalUnit
 ou: groups
 `
 
-// stack is one slapd and one dirgate serving SCIM on it.
+// stack is one directory server and one dirgate serving SCIM on it.
 type stack struct {
-	ldap  *slapd.Server
+	// dial connects to the directory as its administrator; base is the
+	// domain's base there.
+	dial  func(t *testing.T) *ldap.Conn
+	base  string
 	proc  *e2eutil.Process
 	url   string
 	token string
 	hc    *http.Client
 }
 
+// start is one slapd and dirgate on it.
 func start(t *testing.T) *stack {
 	t.Helper()
 	srv, backend := e2eutil.LDAP(t, slapd.Options{LDIF: fixtureLDIF})
+	return startOn(t, "example.com", backend, nil, func(t *testing.T) *ldap.Conn { return srv.Dial(t) }, base)
+}
+
+// startOn starts dirgate on a backend with one SCIM token.
+func startOn(t *testing.T, domain string, backend, domainExtra map[string]any, dial func(*testing.T) *ldap.Conn, base string) *stack {
+	t.Helper()
 	tc, token, err := scim.NewToken("idp", false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := e2eutil.DomainConfig(t, "example.com", backend, map[string]any{
+	extra := map[string]any{
 		"dialects": map[string]any{"scim": map[string]any{
 			"config": map[string]any{"tokens": []any{map[string]any{"name": tc.Name, "tokenHash": tc.TokenHash}}},
 		}},
-	})
-	p := e2eutil.Start(t, e2eutil.Options{Config: cfg})
-	return &stack{ldap: srv, proc: p, url: p.URL + scim.DefaultPrefix, token: token, hc: &http.Client{Timeout: 30 * time.Second}}
+	}
+	dom := map[string]any{"name": domain, "backend": backend}
+	for k, v := range domainExtra {
+		dom[k] = v
+	}
+	extra["domains"] = []any{dom}
+	cfg, err := yaml.Marshal(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e2eutil.Start(t, e2eutil.Options{Config: string(cfg)})
+	return &stack{dial: dial, base: base, proc: p, url: p.URL + scim.DefaultPrefix, token: token, hc: &http.Client{Timeout: 30 * time.Second}}
 }
 
 // response is one answer.
@@ -124,10 +144,10 @@ func expect(t *testing.T, r response, status int, want ...string) {
 // q encodes a filter for a query string.
 func q(filter string) string { return url.QueryEscape(filter) }
 
-// entry reads one entry straight from slapd (nil when absent).
+// entry reads one entry straight from the directory (nil when absent).
 func (s *stack) entry(t *testing.T, dn string, attrs ...string) *ldap.Entry {
 	t.Helper()
-	conn := s.ldap.Dial(t)
+	conn := s.dial(t)
 	res, err := conn.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
 		"(objectClass=*)", attrs, nil))
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
@@ -139,16 +159,36 @@ func (s *stack) entry(t *testing.T, dn string, attrs ...string) *ldap.Entry {
 	return res.Entries[0]
 }
 
-// count is how many entries below base a raw LDAP filter matches.
+// count is how many entries below the base a raw LDAP filter matches.
 func (s *stack) count(t *testing.T, filter string) int {
 	t.Helper()
-	conn := s.ldap.Dial(t)
-	res, err := conn.Search(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
-		filter, []string{"1.1"}, nil))
+	return len(s.search(t, filter, "1.1"))
+}
+
+// find is the one entry below the base a raw LDAP filter matches, nil
+// when none does.
+func (s *stack) find(t *testing.T, filter string, attrs ...string) *ldap.Entry {
+	t.Helper()
+	es := s.search(t, filter, attrs...)
+	switch len(es) {
+	case 0:
+		return nil
+	case 1:
+		return es[0]
+	}
+	t.Fatalf("%s matches %d entries", filter, len(es))
+	return nil
+}
+
+func (s *stack) search(t *testing.T, filter string, attrs ...string) []*ldap.Entry {
+	t.Helper()
+	conn := s.dial(t)
+	res, err := conn.Search(ldap.NewSearchRequest(s.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
+		filter, attrs, nil))
 	if err != nil {
 		t.Fatalf("search %s: %v", filter, err)
 	}
-	return len(res.Entries)
+	return res.Entries
 }
 
 func userDN(uid string) string   { return "uid=" + ldap.EscapeDN(uid) + "," + people }
