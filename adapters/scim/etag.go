@@ -22,16 +22,29 @@ import (
 // lookup 4 % of its CPU.
 type versionWriter struct{ b []byte }
 
+// str writes a string length-prefixed, so that no two field lists write
+// the same bytes.
 func (w *versionWriter) str(s string) *versionWriter {
-	w.b = strconv.AppendInt(w.b, int64(len(s)), 10) // length-prefixed: no two field lists write the same bytes
+	w.b = strconv.AppendInt(w.b, int64(len(s)), 10)
 	w.b = append(w.b, ':')
 	w.b = append(w.b, s...)
 	return w
 }
 
-func (w *versionWriter) num(n int64) *versionWriter { return w.str(strconv.FormatInt(n, 10)) }
+func (w *versionWriter) num(n int64) *versionWriter {
+	w.b = strconv.AppendInt(w.b, n, 10)
+	w.b = append(w.b, ';')
+	return w
+}
 
-func (w *versionWriter) flag(b bool) *versionWriter { return w.str(strconv.FormatBool(b)) }
+func (w *versionWriter) flag(b bool) *versionWriter {
+	if b {
+		w.b = append(w.b, 'T')
+	} else {
+		w.b = append(w.b, 'F')
+	}
+	return w
+}
 
 func (w *versionWriter) time(t time.Time) *versionWriter { return w.num(t.UnixNano()) }
 
@@ -45,29 +58,37 @@ func (w *versionWriter) list(vs []string) *versionWriter {
 
 func (w *versionWriter) tag() string {
 	sum := sha256.Sum256(w.b)
-	return `W/"` + hex.EncodeToString(sum[:12]) + `"`
+	var out [3 + 24 + 1]byte
+	copy(out[:], `W/"`)
+	hex.Encode(out[3:27], sum[:12])
+	out[27] = '"'
+	return string(out[:])
 }
 
 func userVersion(u *directory.User) string {
-	w := &versionWriter{b: make([]byte, 0, 512)}
+	var buf [1024]byte
+	w := &versionWriter{b: buf[:0]}
 	w.str(u.ID).str(u.DN).str(u.Username).num(u.UIDNumber).num(u.GIDNumber).str(u.GivenName).str(u.Surname).
 		str(u.DisplayName).str(u.Mail).str(u.Telephone).list(u.Mobile).str(u.Title).str(u.Description).
 		str(u.UserPrincipalName).str(u.HomeDirectory).str(u.ExternalID).flag(u.Enabled).flag(u.Lock.Locked).
 		str(string(u.Lock.Reason)).time(u.Lock.Since).time(u.Lock.Until).flag(u.MustChangePassword).
 		flag(u.InvitationPending).time(u.InvitationExpiry).flag(u.System).time(u.Created).time(u.Modified)
-	names := make([]string, 0, len(u.Attributes))
-	for name := range u.Attributes {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		w.str(name).list(u.Attributes[name])
+	if len(u.Attributes) > 0 {
+		names := make([]string, 0, len(u.Attributes))
+		for name := range u.Attributes {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			w.str(name).list(u.Attributes[name])
+		}
 	}
 	return w.tag()
 }
 
 func groupVersion(g *directory.Group) string {
-	w := &versionWriter{}
+	var buf [512]byte
+	w := &versionWriter{b: buf[:0]}
 	return w.str(g.ID).str(g.DN).str(g.Name).num(g.GIDNumber).str(g.Description).str(g.ExternalID).
 		flag(g.System).time(g.Created).time(g.Modified).tag()
 }
