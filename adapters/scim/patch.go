@@ -146,11 +146,17 @@ func setAt(doc document, keys []string, v any, op string) {
 	switch old := doc[last].(type) {
 	case []any:
 		if op == "add" {
-			if more, ok := v.([]any); ok {
-				doc[last] = append(old, more...)
-			} else {
-				doc[last] = append(old, v)
+			more := asList(v)
+			if anyPrimary(more) {
+				// One primary at most (RFC 7643 section 2.4): the one
+				// added takes it over.
+				for _, el := range old {
+					if m, ok := el.(document); ok {
+						delete(m, "primary")
+					}
+				}
 			}
+			doc[last] = append(old, more...)
 			return
 		}
 	case document:
@@ -332,6 +338,17 @@ func matches(el document, expr filter.Expression) bool {
 			return err == nil && isAll(f)
 		}
 		return false
+	}
+	return false
+}
+
+func anyPrimary(els []any) bool {
+	for _, el := range els {
+		if m, ok := el.(document); ok {
+			if b, _ := boolValue(m["primary"]); b {
+				return true
+			}
+		}
 	}
 	return false
 }

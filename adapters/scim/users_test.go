@@ -133,6 +133,12 @@ func TestPatchUser(t *testing.T) {
 		t.Fatalf("after remove and add: %+v", got)
 	}
 
+	// An added primary email takes over from the one there.
+	patch(op("add", "emails", []any{map[string]any{"value": "new@example.com", "type": "work", "primary": true}}))
+	if got := h.user(id); got.Mail != "new@example.com" {
+		t.Fatalf("after adding a primary email: %q", got.Mail)
+	}
+
 	patch(op("add", "password", goodPass))
 	if _, err := h.env.Dir.VerifyPassword(t.Context(), directory.ByID(id), goodPass); err != nil {
 		t.Fatalf("PATCH password: %v", err)
