@@ -20,19 +20,23 @@ type dirView struct {
 	stateAttrs  []string
 	idIsUUID    bool
 	// names of the user, its new name and the manager (AD's
-	// sAMAccountName takes at most 20 characters).
-	userName, renamed, manager string
+	// sAMAccountName takes at most 20 characters), and the user's
+	// and the group's externalId (AD keeps them in employeeID, at most 16
+	// characters).
+	userName, renamed, manager, externalID, groupExternalID string
 }
 
 var openLDAPView = dirView{
-	user:       func(n string) string { return "(&(objectClass=inetOrgPerson)(uid=" + ldap.EscapeFilter(n) + "))" },
-	group:      func(n string) string { return "(&(objectClass=groupOfNames)(cn=" + ldap.EscapeFilter(n) + "))" },
-	disabled:   func(e *ldap.Entry) bool { return e.GetAttributeValue("pwdAccountLockedTime") == disabledMark },
-	stateAttrs: []string{"pwdAccountLockedTime"},
-	idIsUUID:   true,
-	userName:   "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1",
-	renamed:    "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com",
-	manager:    "Test_Manager",
+	user:            func(n string) string { return "(&(objectClass=inetOrgPerson)(uid=" + ldap.EscapeFilter(n) + "))" },
+	group:           func(n string) string { return "(&(objectClass=groupOfNames)(cn=" + ldap.EscapeFilter(n) + "))" },
+	disabled:        func(e *ldap.Entry) bool { return e.GetAttributeValue("pwdAccountLockedTime") == disabledMark },
+	stateAttrs:      []string{"pwdAccountLockedTime"},
+	idIsUUID:        true,
+	userName:        "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1",
+	renamed:         "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com",
+	manager:         "Test_Manager",
+	externalID:      "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
+	groupExternalID: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
 }
 
 // TestEntraIDProvisioning replays the requests Microsoft Entra ID sends,
@@ -54,7 +58,7 @@ func runEntra(t *testing.T, s *stack, v dirView) {
 
 	r = s.do(t, http.MethodPost, "/Users", `{
 		"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-		"externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
+		"externalId": "`+v.externalID+`",
 		"userName": "`+userName+`",
 		"active": true,
 		"emails": [{"primary": true, "type": "work", "value": "Test_User_fd0ea19b@testuser.com"}],
@@ -129,7 +133,7 @@ func runEntra(t *testing.T, s *stack, v dirView) {
 	// Create Group, with Microsoft's own schema URN beside the core one.
 	r = s.do(t, http.MethodPost, "/Groups", `{
 		"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
-		"externalId": "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
+		"externalId": "`+v.groupExternalID+`",
 		"displayName": "displayName",
 		"meta": {"resourceType": "Group"}}`)
 	expect(t, r, http.StatusCreated, `"displayName":"displayName"`)

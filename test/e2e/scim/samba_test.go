@@ -13,9 +13,10 @@ import (
 
 // TestEntraIDProvisioningOnSambaAD replays Entra ID's sequence on Active
 // Directory (Samba's AD DC, the ldap backend's "ad" profile): the same
-// requests, with a userName AD takes (sAMAccountName, at most 20
-// characters, as an Entra mapping of mailNickname gives), checked in AD's
-// own attributes (userAccountControl for the account state).
+// requests, with a userName and an externalId AD takes (sAMAccountName
+// holds at most 20 characters, employeeID 16, as an Entra mapping of
+// mailNickname gives), checked in AD's own attributes
+// (userAccountControl for the account state).
 func TestEntraIDProvisioningOnSambaAD(t *testing.T) {
 	srv := samba.Start(t)
 	dial := func(t *testing.T) *ldap.Conn {
@@ -71,9 +72,11 @@ func TestEntraIDProvisioningOnSambaAD(t *testing.T) {
 			uac, _ := strconv.Atoi(e.GetAttributeValue("userAccountControl"))
 			return uac&0x2 != 0 // ACCOUNTDISABLE
 		},
-		stateAttrs: []string{"userAccountControl"},
-		userName:   "Test_User_ab6490ee",
-		renamed:    "5b50642d-79fc",
-		manager:    "Test_Manager",
+		stateAttrs:      []string{"userAccountControl"},
+		userName:        "Test_User_ab6490ee",
+		renamed:         "5b50642d-79fc",
+		manager:         "Test_Manager",
+		externalID:      "0a21f0f2-8d2a",
+		groupExternalID: "8aa1a0c0-c4c3",
 	})
 }
