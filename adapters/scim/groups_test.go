@@ -147,3 +147,35 @@ func TestMembersNotReadWhenExcluded(t *testing.T) {
 		t.Fatalf("a plain GET: %s", got.raw)
 	}
 }
+
+// TestNestedGroups: a group is a member of a group (type Group), shown
+// as such, and a user of the inner group belongs to the outer one
+// indirectly.
+func TestNestedGroups(t *testing.T) {
+	h := newHarness(t)
+	uid := h.createUser(map[string]any{"userName": "nested-u"})["id"].(string)
+	newGroup := func(name string, members ...any) string {
+		a := h.call(http.MethodPost, "/Groups", map[string]any{"schemas": []string{urnGroup}, "displayName": name, "members": members})
+		expect(t, a, http.StatusCreated)
+		return a.doc(t)["id"].(string)
+	}
+	inner := newGroup("inner", map[string]any{"value": uid})
+	outer := newGroup("outer")
+	expect(t, h.call(http.MethodPatch, "/Groups/"+outer, patchBody(op("add", "members", []any{map[string]any{"value": inner}}))), http.StatusNoContent)
+	if got := h.memberIDs(outer); !slices.Equal(got, []string{inner}) {
+		t.Fatalf("outer's members: %v", got)
+	}
+	a := h.call(http.MethodGet, "/Groups/"+outer, nil)
+	expect(t, a, http.StatusOK)
+	if !strings.Contains(a.raw, `"type":"Group"`) || !strings.Contains(a.raw, "/Groups/"+inner) {
+		t.Fatalf("outer: %s", a.raw)
+	}
+	a = h.call(http.MethodGet, "/Users/"+uid+"?attributes=groups", nil)
+	expect(t, a, http.StatusOK)
+	if !strings.Contains(a.raw, `"display":"outer","type":"indirect"`) || !strings.Contains(a.raw, `"display":"inner","type":"direct"`) {
+		t.Fatalf("the user's groups: %s", a.raw)
+	}
+	// A group cannot be its own member: 400, nothing changes.
+	expect(t, h.call(http.MethodPatch, "/Groups/"+outer, patchBody(op("add", "members", []any{map[string]any{"value": outer, "type": "Group"}}))),
+		http.StatusBadRequest)
+}
