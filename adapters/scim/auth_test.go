@@ -112,3 +112,24 @@ func TestThrottledTokens(t *testing.T) {
 		t.Fatal("429 without Retry-After")
 	}
 }
+
+// TestHiddenManagerKept: a token limited to a subtree does not see a
+// manager outside it, and its PATCH of another attribute leaves that
+// manager in place.
+func TestHiddenManagerKept(t *testing.T) {
+	h := newHarness(t)
+	boss := h.createUser(map[string]any{"userName": "far-boss"})
+	a := h.send(h.scoped, http.MethodPost, "/Users", map[string]any{"schemas": []string{urnUser}, "userName": "partner2"})
+	expect(t, a, http.StatusCreated)
+	id := a.doc(t)["id"].(string)
+	expect(t, h.call(http.MethodPatch, "/Users/"+id, patchBody(op("replace", urnEnterprise+":manager", boss["id"]))), http.StatusOK)
+	seen := h.send(h.scoped, http.MethodPatch, "/Users/"+id, patchBody(op("replace", "title", "Partner")))
+	expect(t, seen, http.StatusOK)
+	if strings.Contains(seen.raw, boss["id"].(string)) {
+		t.Fatalf("the scoped token sees a manager outside its subtree: %s", seen.raw)
+	}
+	u := h.user(id)
+	if u.Title != "Partner" || first(u.Attributes, "manager") != h.user(boss["id"].(string)).DN {
+		t.Fatalf("after the scoped PATCH: title %q, manager %q", u.Title, first(u.Attributes, "manager"))
+	}
+}

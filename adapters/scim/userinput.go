@@ -23,6 +23,10 @@ type userInput struct {
 	// managerID the manager's id.
 	enterprise map[string]string
 	managerID  string
+	// keepManager leaves the manager as it is: a PATCH that does not name
+	// it, of a user whose manager the token cannot see (so the resource
+	// read had none).
+	keepManager bool
 }
 
 // readUser reads a User document (a POST or PUT body, or a patched
@@ -242,11 +246,15 @@ func (d *Dialect) change(ctx context.Context, c identity.Caller, orig *directory
 		p.Mobile = directory.Ptr(append([]string{}, in.mobile...))
 	}
 	mgr := first(orig.Attributes, d.schema.manager)
-	if in.managerID == "" {
+	switch {
+	case in.keepManager:
+	case in.managerID == "":
 		mgr = ""
-	} else if cur, err := d.domain.GetUser(ctx, c, directory.ByDN(mgr)); mgr == "" || err != nil || cur.ID != in.managerID {
-		if mgr, err = d.managerDN(ctx, c, in.managerID); err != nil {
-			return ch, err
+	default:
+		if cur, err := d.domain.GetUser(ctx, c, directory.ByDN(mgr)); mgr == "" || err != nil || cur.ID != in.managerID {
+			if mgr, err = d.managerDN(ctx, c, in.managerID); err != nil {
+				return ch, err
+			}
 		}
 	}
 	for name, vs := range d.extraAttributes(in, mgr) {

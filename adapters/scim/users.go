@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -192,7 +193,7 @@ func (d *Dialect) replaceUser(c echo.Context) error {
 	if id, ok := doc["id"].(string); ok && id != orig.ID {
 		return badRequest(typeMutability, "id is immutable: the body names %q", id)
 	}
-	return d.writeBack(r, orig, doc)
+	return d.writeBack(r, orig, doc, false)
 }
 
 // patchUser is PATCH /Users/{id}: the operations are applied to the
@@ -226,15 +227,34 @@ func (d *Dialect) patchUser(c echo.Context) error {
 	if id, _ := doc["id"].(string); id != orig.ID {
 		return badRequest(typeMutability, "id is immutable")
 	}
-	return d.writeBack(r, orig, doc)
+	hidden := first(orig.Attributes, d.schema.manager) != "" && (res.Enterprise == nil || res.Enterprise.Manager == nil)
+	return d.writeBack(r, orig, doc, hidden && !namesManager(ops))
+}
+
+// namesManager reports whether a patch touches the manager.
+func namesManager(ops []operation) bool {
+	for _, op := range ops {
+		if strings.Contains(strings.ToLower(op.raw), "manager") {
+			return true
+		}
+		if v, ok := op.value.(document); ok && op.path == nil {
+			if ext, ok := v[enterpriseKey].(document); ok {
+				if _, ok := ext["manager"]; ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // writeBack applies a whole User document to orig in one core change.
-func (d *Dialect) writeBack(r *request, orig *directory.User, doc document) error {
+func (d *Dialect) writeBack(r *request, orig *directory.User, doc document, keepManager bool) error {
 	in, err := readUser(doc)
 	if err != nil {
 		return err
 	}
+	in.keepManager = keepManager
 	ch, err := d.change(r.ctx, r.caller, orig, in)
 	if err != nil {
 		return err
