@@ -40,16 +40,17 @@ func testSearchOrdering(t *testing.T, e *env) {
 	num := func(n int64) string { return fmt.Sprint(n) }
 	at := func(ts time.Time) string { return ts.UTC().Format(time.RFC3339Nano) }
 	// Times: the users' own, as stored (whole seconds on LDAP servers).
-	createdFrom := func(ts time.Time, atMost bool) []*directory.User {
+	created := func(keep func(time.Time) bool) []*directory.User {
 		var out []*directory.User
 		for _, u := range all {
-			if atMost && !u.Created.After(ts) || !atMost && !u.Created.Before(ts) {
+			if keep(u.Created) {
 				out = append(out, u)
 			}
 		}
 		return out
 	}
 	past, future := time.Now().Add(-25*time.Hour), time.Now().Add(25*time.Hour)
+	half := b.Created.Add(500 * time.Millisecond)
 
 	for _, tc := range []struct {
 		f    directory.Filter
@@ -75,10 +76,18 @@ func testSearchOrdering(t *testing.T, e *env) {
 		{directory.AtLeast(directory.FieldUserPrincipalName, "b"), []*directory.User{b}},
 		{directory.AtMost(directory.FieldUserPrincipalName, "BETA"), []*directory.User{a}},
 
-		// Times, at a user's own creation time and just after it.
-		{directory.AtLeast(directory.FieldCreated, at(b.Created)), createdFrom(b.Created, false)},
-		{directory.AtMost(directory.FieldCreated, at(b.Created)), createdFrom(b.Created, true)},
-		{directory.AtLeast(directory.FieldCreated, at(d.Created.Add(time.Nanosecond))), createdFrom(d.Created.Add(time.Nanosecond), false)},
+		// Times, at a user's own creation time, and half a second and a
+		// nanosecond after it. before and after exclude the bound.
+		{directory.AtLeast(directory.FieldCreated, at(b.Created)), created(func(c time.Time) bool { return !c.Before(b.Created) })},
+		{directory.AtMost(directory.FieldCreated, at(b.Created)), created(func(c time.Time) bool { return !c.After(b.Created) })},
+		{directory.After(directory.FieldCreated, b.Created), created(func(c time.Time) bool { return c.After(b.Created) })},
+		{directory.Before(directory.FieldCreated, b.Created), created(func(c time.Time) bool { return c.Before(b.Created) })},
+		{directory.AtLeast(directory.FieldCreated, at(half)), created(func(c time.Time) bool { return !c.Before(half) })},
+		{directory.AtMost(directory.FieldCreated, at(half)), created(func(c time.Time) bool { return !c.After(half) })},
+		{directory.After(directory.FieldCreated, half), created(func(c time.Time) bool { return c.After(half) })},
+		{directory.Before(directory.FieldCreated, half), created(func(c time.Time) bool { return c.Before(half) })},
+		{directory.AtLeast(directory.FieldCreated, at(d.Created.Add(time.Nanosecond))),
+			created(func(c time.Time) bool { return !c.Before(d.Created.Add(time.Nanosecond)) })},
 		{directory.AtMost(directory.FieldCreated, at(a.Created.Add(-time.Millisecond))), nil},
 		{directory.AtLeast(directory.FieldCreated, at(past)), all},
 		{directory.AtMost(directory.FieldModified, at(future)), all},

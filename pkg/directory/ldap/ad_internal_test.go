@@ -223,3 +223,33 @@ func TestADConfig(t *testing.T) {
 		t.Errorf("attribute overrides on the ad profile: %v", err)
 	}
 }
+
+// Samba compares times to the second and reads 20260101120000Z (without
+// the fraction) as earlier than every time: time conditions go as whole
+// seconds in AD's form, the bound moved so that the meaning stays exact
+// for the whole seconds AD stores.
+func TestADTimeConditions(t *testing.T) {
+	prof := adProfile()
+	d := &Directory{prof: prof, attrs: prof.attrs, now: time.Now}
+	fc := &filterCompiler{d: d, fields: userFieldKeys, ordering: &orderingRules{all: true}}
+	half := time.Date(2026, 1, 1, 12, 0, 0, 500_000_000, time.UTC)
+	whole := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		f    directory.Filter
+		want string
+	}{
+		{directory.Before(directory.FieldCreated, half), "(whenCreated<=20260101120000.0Z)"},
+		{directory.After(directory.FieldCreated, half), "(whenCreated>=20260101120001.0Z)"},
+		{directory.AtLeast(directory.FieldCreated, half.Format(time.RFC3339Nano)), "(whenCreated>=20260101120001.0Z)"},
+		{directory.AtMost(directory.FieldCreated, half.Format(time.RFC3339Nano)), "(whenCreated<=20260101120000.0Z)"},
+		{directory.Before(directory.FieldModified, whole), "(whenChanged<=20260101115959.0Z)"},
+		{directory.After(directory.FieldModified, whole), "(whenChanged>=20260101120001.0Z)"},
+		{directory.AtLeast(directory.FieldModified, "2026-01-01T13:00:00+01:00"), "(whenChanged>=20260101120000.0Z)"},
+		{directory.AtMost(directory.FieldModified, "2026-01-01T12:00:00Z"), "(whenChanged<=20260101120000.0Z)"},
+	} {
+		got, err := fc.compile(tc.f)
+		if err != nil || got != tc.want {
+			t.Errorf("compile(%v) = %q, %v; want %q", tc.f, got, err, tc.want)
+		}
+	}
+}

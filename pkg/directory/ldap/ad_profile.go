@@ -102,6 +102,7 @@ func adProfile() *profile {
 			foldsEdgeSpaces:      true,
 			noNUL:                true,
 			ordersEverything:     true,
+			wholeSecondTimes:     true,
 			timeFormat:           adTime,
 			exportOmitsPasswords: true,
 		},

@@ -196,14 +196,47 @@ func (fc *filterCompiler) condOn(attr string, c directory.Cond) (string, error) 
 		if err != nil {
 			return "", invalid("%s: %q is not an RFC 3339 date-time", c.Field, c.Values[0])
 		}
-		v := assertionTime(t)
-		// Strictly before / after: LDAP has only <= and >=.
-		if c.Op == directory.OpBefore {
-			return fmt.Sprintf("(&(%s<=%s)(!(%s=%s)))", attr, v, attr, v), nil
-		}
-		return fmt.Sprintf("(&(%s>=%s)(!(%s=%s)))", attr, v, attr, v), nil
+		return fc.timeCond(attr, c.Op, t), nil
 	}
 	return "", invalid("unknown operator %q", c.Op)
+}
+
+// timeCond renders before, after, atLeast or atMost on a time attribute.
+// LDAP has only <= and >=: strictly before and after exclude the bound.
+func (fc *filterCompiler) timeCond(attr string, op directory.Op, t time.Time) string {
+	if !fc.d.prof.quirks.wholeSecondTimes {
+		v := assertionTime(t)
+		switch op {
+		case directory.OpBefore:
+			return fmt.Sprintf("(&(%s<=%s)(!(%s=%s)))", attr, v, attr, v)
+		case directory.OpAfter:
+			return fmt.Sprintf("(&(%s>=%s)(!(%s=%s)))", attr, v, attr, v)
+		case directory.OpAtLeast:
+			return "(" + attr + ">=" + v + ")"
+		default:
+			return "(" + attr + "<=" + v + ")"
+		}
+	}
+	// The server holds whole seconds and drops an assertion's fraction,
+	// so the bound is moved to the whole second that keeps the meaning:
+	// for a stored s, s >= 12:00:00.5 is s >= 12:00:01, s < 12:00:00.5
+	// is s <= 12:00:00, s > 12:00:00 is s >= 12:00:01.
+	floor := t.Truncate(time.Second)
+	ceil := floor
+	if !t.Equal(floor) {
+		ceil = floor.Add(time.Second)
+	}
+	at := fc.d.timeValue
+	switch op {
+	case directory.OpBefore:
+		return "(" + attr + "<=" + at(ceil.Add(-time.Second)) + ")"
+	case directory.OpAfter:
+		return "(" + attr + ">=" + at(floor.Add(time.Second)) + ")"
+	case directory.OpAtLeast:
+		return "(" + attr + ">=" + at(ceil) + ")"
+	default:
+		return "(" + attr + "<=" + at(floor) + ")"
+	}
 }
 
 // order renders atLeast or atMost, where the server's schema gives attr an
@@ -230,7 +263,7 @@ func (fc *filterCompiler) order(attr string, c directory.Cond, kind directory.Ki
 		if err != nil {
 			return "", invalid("%s: %q is not an RFC 3339 date-time", c.Field, v)
 		}
-		return "(" + attr + op + assertionTime(t) + ")", nil
+		return fc.timeCond(attr, c.Op, t), nil
 	case directory.KindString:
 		return "(" + attr + op + ldap.EscapeFilter(v) + ")", nil
 	}

@@ -117,6 +117,12 @@ type quirks struct {
 	// ordersEverything: the server orders the values of every syntax
 	// (AD), and its subschema names no matching rules to ask.
 	ordersEverything bool
+	// wholeSecondTimes: the server keeps times in whole seconds and
+	// compares an assertion's value only to the second, ignoring its
+	// fraction (Samba; it also reads a value without the timeFormat
+	// fraction, 20261201000000Z, as earlier than every time). Time
+	// conditions are sent as whole seconds, in timeFormat.
+	wholeSecondTimes bool
 	// timeFormat is how GeneralizedTime values are written ("" =
 	// 20060102150405Z; AD wants a fraction).
 	timeFormat string
