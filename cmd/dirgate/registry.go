@@ -6,6 +6,7 @@ import (
 	"github.com/dirgate/dirgate/adapters/kanboard"
 	"github.com/dirgate/dirgate/adapters/openapi"
 	"github.com/dirgate/dirgate/adapters/privacyidea"
+	"github.com/dirgate/dirgate/adapters/scim"
 	"github.com/dirgate/dirgate/config"
 	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -31,6 +32,7 @@ var registry = config.Registry{
 		"kanboard":    func() dialect.Config { return kanboard.DefaultConfig() },
 		"openapi":     func() dialect.Config { return openapi.DefaultConfig() },
 		"privacyidea": func() dialect.Config { return privacyidea.DefaultConfig() },
+		"scim":        func() dialect.Config { return scim.DefaultConfig() },
 	},
 	Backends: map[string]func() directory.BackendConfig{
 		"embedded": func() directory.BackendConfig { return embedded.NewConfig() },

@@ -89,4 +89,7 @@ type Bootstrap struct {
 	Secret func(n int) string
 	// Listeners are the dialect's own listeners, as configured.
 	Listeners []Listener
+	// Listen is the main listener's host:port, where a dialect without
+	// listeners of its own is served (for the URL its section shows).
+	Listen string
 }

@@ -71,7 +71,7 @@ func provision(ctx context.Context, reg config.Registry, cfg *config.Config, log
 		}
 		boot := &dialect.Bootstrap{
 			DataDir: cfg.DataDir, AdminUsername: AdminUsername, AdminGroup: AdminGroup,
-			Secret: secret, Listeners: listeners,
+			Secret: secret, Listeners: listeners, Listen: cfg.Listen,
 		}
 		section, err := b.Bootstrap(boot)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dirgate/dirgate/adapters/scim"
 	"github.com/dirgate/dirgate/config"
 	"github.com/dirgate/dirgate/internal/server"
 	"github.com/dirgate/dirgate/internal/testenv/registry"
@@ -122,5 +123,28 @@ func TestInterruptedFirstStartIsRedone(t *testing.T) {
 	}
 	if err := login(t, path, old); err == nil {
 		t.Error("the lost password still works")
+	}
+}
+
+// TestSCIMCredentials: the quick start shows the SCIM service's URL and
+// a bearer token once, and keeps only the token's hash in the
+// configuration.
+func TestSCIMCredentials(t *testing.T) {
+	dir := t.TempDir()
+	path, _ := prepare(t, base(t, dir))
+	section, ok := credentials(t, dir)["scim"].(map[string]any)
+	if !ok {
+		t.Fatal("initial-credentials.json has no scim section")
+	}
+	token, _ := section["token"].(string)
+	if section["url"] != "http://127.0.0.1:18081/scim/v2" || len(token) < 32 {
+		t.Fatalf("scim section %v", section)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), token) || !strings.Contains(string(raw), scim.HashToken(token)) {
+		t.Fatal("the configuration does not hold the token's hash, or holds the token")
 	}
 }

@@ -19,6 +19,7 @@ type credentials struct {
 	kanboardToken         string
 	privacyIDEASecret     string
 	openAPISecret         string
+	scimToken             string
 	articaSocket          string
 }
 
@@ -28,6 +29,7 @@ func newCredentials(dataDir string) credentials {
 		kanboardToken:     random(40),
 		privacyIDEASecret: random(48),
 		openAPISecret:     random(48),
+		scimToken:         random(48),
 		articaSocket:      filepath.Join(dataDir, "articarest.sock"),
 	}
 }
@@ -41,12 +43,13 @@ const (
 	piRealm    = "load"
 )
 
-// writeConfig writes dirgate.yaml for the directory srv with all five
+// writeConfig writes dirgate.yaml for the directory srv with all six
 // dialects: Artica on its unix socket only, the others on the main
 // listener. The log is the production default (info, json): the access
 // log line per request is part of what is measured.
 func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, error) {
 	sum := sha256.Sum256([]byte(cr.adwebSecret))
+	scimSum := sha256.Sum256([]byte(cr.scimToken))
 	doc := map[string]any{
 		"log":   map[string]any{"level": "info", "format": "json"},
 		"audit": map[string]any{"file": filepath.Join(dataDir, "audit.log")},
@@ -101,6 +104,9 @@ func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, err
 				"adminDNs":      []string{"uid=" + adminUser + "," + peopleDN},
 				"adminGroup":    adminGroup,
 				"invitations":   map[string]any{"secret": random(48)},
+			}},
+			"scim": map[string]any{"config": map[string]any{
+				"tokens": []any{map[string]any{"name": "load", "tokenHash": "sha256:" + hex.EncodeToString(scimSum[:])}},
 			}},
 		},
 	}

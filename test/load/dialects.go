@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -120,6 +121,83 @@ var dialects = []dialectOps{
 			return err
 		},
 	},
+	{
+		name:   "SCIM",
+		prefix: "sc",
+		client: func(s *stack) *httpClient {
+			return newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.cr.scimToken))
+		},
+		// Entra ID's and Okta's lookup: a filter on userName.
+		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+			_, err := h.call(ctx, http.MethodGet, "/scim/v2/Users?filter="+url.QueryEscape(`userName eq "`+u+`"`), "", nil,
+				http.StatusOK, `"totalResults":1`, `"userName":"`+u+`"`)
+			return err
+		},
+		create: func(ctx context.Context, h *httpClient, u string) error {
+			_, err := h.postJSON(ctx, "/scim/v2/Users", map[string]any{
+				"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": u, "password": createPassword,
+				"displayName": "Load " + u, "emails": []any{map[string]any{"value": u + "@example.com", "type": "work"}},
+			}, http.StatusCreated, `"userName":"`+u+`"`)
+			return err
+		},
+	},
+	{
+		// GET /Users/{id}: the read a provider makes of a user it knows.
+		// Reads only: its creates are SCIM's.
+		name:   "SCIM by id",
+		prefix: "sci",
+		client: func(s *stack) *httpClient {
+			return newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.cr.scimToken))
+		},
+		get: func(ctx context.Context, h *httpClient, s *stack, u string) error {
+			id, err := s.scimID(ctx, h, u)
+			if err != nil {
+				return err
+			}
+			_, err = h.call(ctx, http.MethodGet, "/scim/v2/Users/"+id, "", nil, http.StatusOK, `"userName":"`+u+`"`)
+			return err
+		},
+	},
+}
+
+// scimID is the SCIM id of a fixture user: every id is read once, a page
+// of 1,000 at a time, before the first by-id read.
+func (s *stack) scimID(ctx context.Context, h *httpClient, username string) (string, error) {
+	s.scimOnce.Do(func() {
+		s.scimIDs = map[string]string{}
+		for start := 1; ; start += 1000 {
+			b, err := h.call(ctx, http.MethodGet, fmt.Sprintf("/scim/v2/Users?startIndex=%d&count=1000&attributes=userName", start),
+				"", nil, http.StatusOK)
+			if err != nil {
+				s.scimErr = err
+				return
+			}
+			var page struct {
+				Resources []struct {
+					ID       string `json:"id"`
+					UserName string `json:"userName"`
+				} `json:"Resources"`
+			}
+			if err := json.Unmarshal(b, &page); err != nil {
+				s.scimErr = err
+				return
+			}
+			for _, r := range page.Resources {
+				s.scimIDs[r.UserName] = r.ID
+			}
+			if len(page.Resources) < 1000 {
+				return
+			}
+		}
+	})
+	if s.scimErr != nil {
+		return "", s.scimErr
+	}
+	id, ok := s.scimIDs[username]
+	if !ok {
+		return "", fmt.Errorf("no SCIM id for %s", username)
+	}
+	return id, nil
 }
 
 // getTarget reads random fixture users through the dialect.

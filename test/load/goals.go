@@ -68,8 +68,19 @@ func (r *report) judge() []verdict {
 		}
 		add(peak < goalListRSS, "listing: dirgate peak RSS", "< 64 MiB", fmt.Sprintf("%.1f MiB", mib(peak)))
 	}
+	if len(r.scimList) > 0 && len(r.ldapsearch) > 0 {
+		ls, sc := median(r.ldapsearch), median(r.scimList)
+		x := sc.Took.Seconds() / ls.Took.Seconds()
+		add(x <= goalListRatio && sc.Entries == ls.Entries, fmt.Sprintf("listing %d users: SCIM paging vs ldapsearch", sc.Entries),
+			"≤ 1.5×", fmt.Sprintf("%s vs %s = %.2f×", sc.Took.Round(time.Millisecond), ls.Took.Round(time.Millisecond), x))
+		peak := int64(0)
+		for _, run := range r.scimList {
+			peak = max(peak, run.PeakRSS, run.HWM)
+		}
+		add(peak < goalListRSS, "SCIM listing: dirgate peak RSS", "< 64 MiB", fmt.Sprintf("%.1f MiB", mib(peak)))
+	}
 	if r.idleRSSLDAP > 0 {
-		add(r.idleRSSLDAP < goalIdleRSS, "idle RSS, LDAP backend, five dialects", "< 25 MiB", fmt.Sprintf("%.1f MiB", mib(r.idleRSSLDAP)))
+		add(r.idleRSSLDAP < goalIdleRSS, "idle RSS, LDAP backend, six dialects", "< 25 MiB", fmt.Sprintf("%.1f MiB", mib(r.idleRSSLDAP)))
 	}
 	if r.idleRSSEmbedded > 0 {
 		add(r.idleRSSEmbedded < goalIdleRSS, "idle RSS, embedded backend (quick start)", "< 25 MiB", fmt.Sprintf("%.1f MiB", mib(r.idleRSSEmbedded)))

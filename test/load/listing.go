@@ -79,13 +79,19 @@ func listing(ctx context.Context, o *options, rep *report) error {
 		if err != nil {
 			return err
 		}
+		sc, err := s.scimAll(ctx, pr)
+		if err != nil {
+			return err
+		}
 		slog.Info("listed", "pass", i, "ldapsearch", ls.Took.Round(time.Millisecond), "openapi", oa.Took.Round(time.Millisecond),
-			"entries", fmt.Sprintf("%d/%d", ls.Entries, oa.Entries), "dirgate peak RSS MiB", fmt.Sprintf("%.1f", mib(max(oa.PeakRSS, oa.HWM))))
+			"scim", sc.Took.Round(time.Millisecond), "entries", fmt.Sprintf("%d/%d/%d", ls.Entries, oa.Entries, sc.Entries),
+			"dirgate peak RSS MiB", fmt.Sprintf("%.1f", mib(max(oa.PeakRSS, oa.HWM, sc.PeakRSS, sc.HWM))))
 		if i == 0 {
 			continue
 		}
 		rep.ldapsearch = append(rep.ldapsearch, ls)
 		rep.openAPIList = append(rep.openAPIList, oa)
+		rep.scimList = append(rep.scimList, sc)
 	}
 	return nil
 }
@@ -129,11 +135,42 @@ func (s *stack) ldapsearchAll(ctx context.Context, pr procs) (listRun, error) {
 	return r, nil
 }
 
-// openAPIAll lists every user through GET /api/users, page after page,
-// sampling dirgate's RSS every 5 ms meanwhile.
+// openAPIAll lists every user through GET /api/users, page after page.
 func (s *stack) openAPIAll(ctx context.Context, pr procs) (listRun, error) {
 	h := newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.oaToken))
 	defer h.close()
+	return s.pagedAll(ctx, pr, h, "OpenAPI", func(offset int) string {
+		return fmt.Sprintf("/api/users?page%%5Boffset%%5D=%d&page%%5Blimit%%5D=%d", offset, listPage)
+	}, func(b []byte) (int, int, error) {
+		var page struct {
+			TotalCount int               `json:"totalCount"`
+			Data       []json.RawMessage `json:"data"`
+		}
+		err := json.Unmarshal(b, &page)
+		return len(page.Data), page.TotalCount, err
+	})
+}
+
+// scimAll lists every user through GET /scim/v2/Users, page after page.
+func (s *stack) scimAll(ctx context.Context, pr procs) (listRun, error) {
+	h := newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.cr.scimToken))
+	defer h.close()
+	return s.pagedAll(ctx, pr, h, "SCIM", func(offset int) string {
+		return fmt.Sprintf("/scim/v2/Users?startIndex=%d&count=%d", offset+1, listPage)
+	}, func(b []byte) (int, int, error) {
+		var page struct {
+			TotalResults int               `json:"totalResults"`
+			Resources    []json.RawMessage `json:"Resources"`
+		}
+		err := json.Unmarshal(b, &page)
+		return len(page.Resources), page.TotalResults, err
+	})
+}
+
+// pagedAll lists every user page after page, each page decoded,
+// sampling dirgate's RSS every 5 ms meanwhile.
+func (s *stack) pagedAll(ctx context.Context, pr procs, h *httpClient, name string, pageURL func(offset int) string,
+	decode func([]byte) (n, total int, err error)) (listRun, error) {
 	var r listRun
 	hwm := resetPeakRSS(pr.dirgate) == nil // else VmHWM is the lifetime's peak: sampling only
 	samplerCtx, stopSampler := context.WithCancel(ctx)
@@ -162,21 +199,17 @@ func (s *stack) openAPIAll(ctx context.Context, pr procs) (listRun, error) {
 	start := time.Now()
 	err = func() error {
 		for offset := 0; ; offset += listPage {
-			b, err := h.call(ctx, http.MethodGet, fmt.Sprintf("/api/users?page%%5Boffset%%5D=%d&page%%5Blimit%%5D=%d", offset, listPage),
-				"", nil, http.StatusOK)
+			b, err := h.call(ctx, http.MethodGet, pageURL(offset), "", nil, http.StatusOK)
 			if err != nil {
 				return err
 			}
-			var page struct {
-				TotalCount int               `json:"totalCount"`
-				Data       []json.RawMessage `json:"data"`
-			}
-			if err := json.Unmarshal(b, &page); err != nil {
+			n, total, err := decode(b)
+			if err != nil {
 				return fmt.Errorf("page at %d: %w", offset, err)
 			}
 			r.Pages++
-			r.Entries += len(page.Data)
-			if len(page.Data) < listPage || offset+listPage >= page.TotalCount {
+			r.Entries += n
+			if n < listPage || offset+listPage >= total {
 				return nil
 			}
 		}
@@ -185,7 +218,7 @@ func (s *stack) openAPIAll(ctx context.Context, pr procs) (listRun, error) {
 	stopSampler()
 	wg.Wait()
 	if err != nil {
-		return r, fmt.Errorf("OpenAPI listing: %w", err)
+		return r, fmt.Errorf("%s listing: %w", name, err)
 	}
 	after, err := snapshot(pr)
 	if err != nil {

@@ -1,5 +1,5 @@
 // Command load is dirgate's load test (`make load`): it bulk-loads a
-// private slapd, starts the built dirgate on it with all five dialects and
+// private slapd, starts the built dirgate on it with all six dialects and
 // measures, in one run and side by side, raw LDAP against each dialect —
 // reading one user and creating one — at several concurrencies, with the
 // CPU each process spends per request; then listing 100,000 users through
@@ -49,7 +49,7 @@ func parseFlags() (*options, error) {
 	flag.DurationVar(&o.window, "window", 4*time.Second, "measured time of each run")
 	flag.StringVar(&clients, "clients", "1,16,64", "concurrent clients, comma-separated")
 	flag.StringVar(&phases, "phases", "get,create,list,start", "phases to run: get, create, list, start")
-	flag.StringVar(&only, "only", "", "measure only these targets (comma-separated: raw,artica,adweb,privacyidea,kanboard,openapi)")
+	flag.StringVar(&only, "only", "", "measure only these targets (comma-separated: raw,artica,adweb,privacyidea,kanboard,openapi,scim,scimbyid)")
 	flag.StringVar(&o.pprofDir, "pprof", "", "capture dirgate CPU and allocation profiles of each 16-client run and of the first timed listing into this directory")
 	flag.IntVar(&o.startRuns, "start-runs", 7, "starts of dirgate on the embedded backend to time")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of every target at each concurrency, interleaved; the report gives medians")

@@ -94,14 +94,29 @@ func (r *report) markdown(w io.Writer) {
 			ls.Took.Round(time.Millisecond), oa.Took.Round(time.Millisecond), oa.Took.Seconds()/ls.Took.Seconds(), mib(r.listIdleRSS))
 		p("")
 	}
+	if len(r.scimList) > 0 {
+		ls, sc := median(r.ldapsearch), median(r.scimList)
+		p("SCIM, on the same stack after each OpenAPI pass: `GET /scim/v2/Users?startIndex=…&count=%d` page after page (no filter: the directory's default order), each page decoded.", listPage)
+		p("")
+		p("| pass | ldapsearch | SCIM | × ldapsearch | pages | dirgate CPU | slapd CPU (SCIM) | dirgate peak RSS (sampled / VmHWM) | load avg |")
+		p("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+		for i := range r.scimList {
+			l, o := r.ldapsearch[i], r.scimList[i]
+			p("| %d | %s | %s | %.2f× | %d | %s | %s | %.1f / %.1f MiB | %s |", i+1, l.Took.Round(time.Millisecond), o.Took.Round(time.Millisecond),
+				o.Took.Seconds()/l.Took.Seconds(), o.Pages, o.DirgateCPU, o.SlapdCPU, mib(o.PeakRSS), mib(o.HWM), o.LoadAverage)
+		}
+		p("")
+		p("Median: ldapsearch %s, SCIM %s (%.2f×).", ls.Took.Round(time.Millisecond), sc.Took.Round(time.Millisecond), sc.Took.Seconds()/ls.Took.Seconds())
+		p("")
+	}
 	if r.idleRSSLDAP > 0 || len(r.starts) > 0 {
 		p("## Memory and start-up")
 		p("")
 		if r.idleRSSLDAP > 0 {
-			p("- Idle RSS, LDAP backend with all five dialects, after start and one request of each kind per dialect: %.1f MiB; after every load run: %.1f MiB.", mib(r.idleRSSLDAP), mib(r.endRSSLDAP))
+			p("- Idle RSS, LDAP backend with all six dialects, after start and one request of each kind per dialect: %.1f MiB; after every load run: %.1f MiB.", mib(r.idleRSSLDAP), mib(r.endRSSLDAP))
 		}
 		if r.idleRSSEmbedded > 0 {
-			p("- Idle RSS, embedded backend (quick start, all five dialects), 2 s after start: %.1f MiB.", mib(r.idleRSSEmbedded))
+			p("- Idle RSS, embedded backend (quick start, all six dialects), 2 s after start: %.1f MiB.", mib(r.idleRSSEmbedded))
 		}
 		if len(r.starts) > 0 {
 			var list []string

@@ -85,7 +85,7 @@ func phaseOf(kind string) string {
 func (s *stack) targets(kind string, only map[string]bool) []target {
 	var out []target
 	pick := func(name string) bool {
-		return len(only) == 0 || only[strings.ToLower(strings.ReplaceAll(name, "-", ""))] ||
+		return len(only) == 0 || only[strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(name))] ||
 			(name == "raw LDAP" && only["raw"])
 	}
 	if pick("raw LDAP") {
@@ -99,9 +99,10 @@ func (s *stack) targets(kind string, only map[string]bool) []target {
 		if !pick(d.name) {
 			continue
 		}
-		if kind == kindGet {
+		switch {
+		case kind == kindGet:
 			out = append(out, s.getTarget(d))
-		} else {
+		case d.create != nil:
 			out = append(out, s.createTarget(d))
 		}
 	}

@@ -28,6 +28,7 @@ type report struct {
 	listIdleRSS     int64
 	ldapsearch      []listRun
 	openAPIList     []listRun
+	scimList        []listRun
 	firstStart      time.Duration
 	starts          []time.Duration
 	idleRSSEmbedded int64
@@ -157,8 +158,13 @@ func (r *report) printSummary(w io.Writer) {
 		fmt.Fprintf(w, "\nlisting %d users: ldapsearch %s, OpenAPI %s (%.2f×), dirgate peak RSS %.1f MiB\n",
 			oa.Entries, ls.Took.Round(time.Millisecond), oa.Took.Round(time.Millisecond), oa.Took.Seconds()/ls.Took.Seconds(), mib(max(oa.PeakRSS, oa.HWM)))
 	}
+	if len(r.scimList) > 0 {
+		ls, sc := median(r.ldapsearch), median(r.scimList)
+		fmt.Fprintf(w, "listing %d users: ldapsearch %s, SCIM %s (%.2f×), dirgate peak RSS %.1f MiB\n",
+			sc.Entries, ls.Took.Round(time.Millisecond), sc.Took.Round(time.Millisecond), sc.Took.Seconds()/ls.Took.Seconds(), mib(max(sc.PeakRSS, sc.HWM)))
+	}
 	if r.idleRSSLDAP > 0 || r.idleRSSEmbedded > 0 {
-		fmt.Fprintf(w, "idle RSS: %.1f MiB (LDAP, five dialects), %.1f MiB (embedded)\n", mib(r.idleRSSLDAP), mib(r.idleRSSEmbedded))
+		fmt.Fprintf(w, "idle RSS: %.1f MiB (LDAP, six dialects), %.1f MiB (embedded)\n", mib(r.idleRSSLDAP), mib(r.idleRSSEmbedded))
 	}
 	if len(r.starts) > 0 {
 		fmt.Fprintf(w, "start to ready (embedded): median %s, first start %s\n", medianDuration(r.starts).Round(time.Microsecond), r.firstStart.Round(time.Microsecond))

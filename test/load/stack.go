@@ -7,13 +7,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 )
 
 // stack is one slapd loaded with a fixture and one dirgate serving all
-// five dialects on it.
+// six dialects on it.
 type stack struct {
 	fx        fixture
 	srv       *slapd.Server
@@ -22,6 +23,10 @@ type stack struct {
 	cr        credentials
 	// Tokens of the dialects that log in (privacyIDEA, OpenAPI).
 	piToken, oaToken string
+	// scimIDs maps fixture usernames to SCIM ids, read once (scimID).
+	scimOnce sync.Once
+	scimIDs  map[string]string
+	scimErr  error
 	// slapdLoad is how long slapadd took to load the fixture.
 	slapdLoad time.Duration
 }

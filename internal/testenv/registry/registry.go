@@ -11,6 +11,7 @@ import (
 	"github.com/dirgate/dirgate/adapters/kanboard"
 	"github.com/dirgate/dirgate/adapters/openapi"
 	"github.com/dirgate/dirgate/adapters/privacyidea"
+	"github.com/dirgate/dirgate/adapters/scim"
 	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/directory"
 	"github.com/dirgate/dirgate/pkg/directory/embedded"
@@ -26,6 +27,7 @@ func Dialects() map[string]func() dialect.Config {
 		"kanboard":    func() dialect.Config { return kanboard.DefaultConfig() },
 		"openapi":     func() dialect.Config { return openapi.DefaultConfig() },
 		"privacyidea": func() dialect.Config { return privacyidea.DefaultConfig() },
+		"scim":        func() dialect.Config { return scim.DefaultConfig() },
 	}
 }
 

@@ -52,7 +52,7 @@ func TestAuthMatrix(t *testing.T) {
 	before := s.Snapshot(t)
 	schemes := map[string]scheme{
 		"artica": e.articaTCP(), "adweb": e.adweb(), "privacyidea": e.privacyIDEA(),
-		"kanboard": e.kanboard(), "openapi": e.openAPI(), "console": e.consoleScheme(),
+		"kanboard": e.kanboard(), "openapi": e.openAPI(), "scim": e.scim(), "console": e.consoleScheme(),
 	}
 	probes := 0
 	t.Run("credentials", func(t *testing.T) {

@@ -52,10 +52,10 @@ type fallback struct {
 // matrix is every endpoint of every dialect.
 func (e *env) matrix() ([]*endpoint, []*fallback) {
 	var eps []*endpoint
-	for _, f := range []func() []*endpoint{e.articaEndpoints, e.adwebEndpoints, e.privacyIDEAEndpoints, e.kanboardEndpoints, e.openAPIEndpoints, e.serverEndpoints, e.consoleEndpoints} {
+	for _, f := range []func() []*endpoint{e.articaEndpoints, e.adwebEndpoints, e.privacyIDEAEndpoints, e.kanboardEndpoints, e.openAPIEndpoints, e.scimEndpoints, e.serverEndpoints, e.consoleEndpoints} {
 		eps = append(eps, f()...)
 	}
-	fbs := append(append(e.articaFallbacks(), e.openAPIFallbacks()...), e.privacyIDEAFallbacks()...)
+	fbs := append(append(append(e.articaFallbacks(), e.openAPIFallbacks()...), e.privacyIDEAFallbacks()...), e.scimFallbacks()...)
 	return eps, append(fbs, e.serverFallbacks()...)
 }
 

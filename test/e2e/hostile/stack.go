@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/dirgate/dirgate/adapters/adweb"
+	"github.com/dirgate/dirgate/adapters/scim"
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/test/e2eutil"
 )
@@ -89,6 +90,8 @@ type Stack struct {
 	PrivacyIDEASecret, OpenAPISecret     string
 	// ConsoleSecret signs the web console's sessions.
 	ConsoleSecret string
+	// SCIM bearer tokens: full access, read-only, limited to ScopedDN.
+	SCIMAdmin, SCIMReader, SCIMScoped string
 }
 
 // Secrets of the stack's configuration.
@@ -131,6 +134,21 @@ func Start(t *testing.T) *Stack {
 		keys = append(keys, map[string]any{"name": kc.Name, "key": kc.Key, "secretHash": kc.SecretHash,
 			"readOnly": kc.ReadOnly, "subtrees": kc.Subtrees})
 	}
+	var scimTokens []any
+	for _, k := range []struct {
+		token    *string
+		name     string
+		readOnly bool
+		subtrees []string
+	}{{&s.SCIMAdmin, "hostile-admin", false, nil}, {&s.SCIMReader, "hostile-reader", true, nil},
+		{&s.SCIMScoped, "hostile-scoped", false, []string{ScopedDN}}} {
+		tc, token, err := scim.NewToken(k.name, k.readOnly, k.subtrees)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scimTokens = append(scimTokens, map[string]any{"name": tc.Name, "tokenHash": tc.TokenHash, "readOnly": tc.ReadOnly, "subtrees": tc.Subtrees})
+		*k.token = token
+	}
 	doc := map[string]any{
 		// So is the throttle, for the same reason; test/e2e/throttle
 		// tests it.
@@ -165,6 +183,7 @@ func Start(t *testing.T) *Stack {
 				"jwtSecret": openAPISecret, "adminGroup": AdminGroup,
 				"invitations": map[string]any{"secret": invitationSecret},
 			}},
+			"scim": map[string]any{"config": map[string]any{"tokens": scimTokens}},
 		},
 	}
 	cfg, err := yaml.Marshal(doc)
@@ -184,7 +203,7 @@ func Start(t *testing.T) *Stack {
 		s.Leaks.Secret(a.Password)
 	}
 	s.Leaks.Secret(articaKey, articaReadOnlyKey, kanboardToken, privacyIDEASecret, openAPISecret, invitationSecret, consoleSecret,
-		s.ADWebAdmin.Secret, s.ADWebReader.Secret, s.ADWebScoped.Secret)
+		s.ADWebAdmin.Secret, s.ADWebReader.Secret, s.ADWebScoped.Secret, s.SCIMAdmin, s.SCIMReader, s.SCIMScoped)
 	return s
 }
 

@@ -27,6 +27,7 @@ var sectionKeys = map[string][]string{
 	"adweb":    {"apiKey", "apiSecret"},
 	"kanboard": {"token", "username"},
 	"artica":   {"socket"},
+	"scim":     {"token", "url"},
 }
 
 func TestQuickStartFirstAndSecondStart(t *testing.T) {
@@ -77,6 +78,11 @@ func TestQuickStartFirstAndSecondStart(t *testing.T) {
 		case "kanboard":
 			if s["username"] != "jsonrpc" {
 				t.Errorf("kanboard username = %v", s["username"])
+			}
+			secrets = append(secrets, s["token"].(string))
+		case "scim":
+			if s["url"] != "http://"+first.Listen+"/scim/v2" {
+				t.Errorf("scim url = %v, want http://%s/scim/v2", s["url"], first.Listen)
 			}
 			secrets = append(secrets, s["token"].(string))
 		case "artica":
