@@ -80,55 +80,84 @@ func checkLookAlike(t *testing.T, s *stack, rounds int) {
 
 	for _, ep := range endpoints {
 		t.Run(ep.name, func(t *testing.T) {
-			answers := map[string]string{}
-			took := map[string][]time.Duration{}
-			for round := -1; round < rounds; round++ { // round -1 warms up, untimed
-				order := slices.Clone(cases)
-				rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-				for _, c := range order {
-					r, err := s.do(ep.req(t, s, c.username, c.password))
-					if err != nil {
-						t.Fatalf("%s: %v", c.name, err)
+			// A loaded machine (other tests, other builds) can skew one
+			// sample's medians by a third; a real difference — the
+			// finding was 1.2 ms against 22 ms — persists. So a sample
+			// with a kind outside 30 % is taken again, up to attempts
+			// times, and the test fails only if every sample has one.
+			// The answers must be the same in every sample.
+			const attempts = 3
+			for attempt := 1; ; attempt++ {
+				outside := lookAlikeSample(t, s, ep, cases, active, rounds)
+				if len(outside) == 0 {
+					return
+				}
+				if attempt == attempts {
+					for _, o := range outside {
+						t.Error(o)
 					}
-					if round < 0 {
-						answers[c.name] = answer(r)
-						continue
-					}
-					took[c.name] = append(took[c.name], r.elapsed)
-					if got := answer(r); got != answers[c.name] {
-						t.Errorf("%s: answered %s once and %s another time", c.name, answers[c.name], got)
-					}
+					return
 				}
-				// One wrong password a round: clear them before they lock
-				// the account, between rounds (the write slows whatever
-				// comes next a little, and that is any kind).
-				if (round+2)%(s.lockout-1) == 0 {
-					s.unlock(t, active)
-				}
+				t.Logf("sample %d of %d: %s; measuring again", attempt, attempts, strings.Join(outside, "; "))
 			}
-			s.unlock(t, active)
-			want := answers["wrong password"]
-			if !strings.HasPrefix(want, "HTTP 401") {
-				t.Errorf("a wrong password is answered %s, want 401", want)
-			}
-			ref := median(took["wrong password"])
-			var report strings.Builder
-			for _, c := range cases {
-				if got := answers[c.name]; got != want {
-					t.Errorf("%s is answered\n\t%s\nbut a wrong password\n\t%s", c.name, got, want)
-				}
-				m := median(took[c.name])
-				fmt.Fprintf(&report, "\n\t%-26s median %8v  (%+.0f %%)", c.name, m.Round(10*time.Microsecond), 100*(float64(m)/float64(ref)-1))
-				if ratio := float64(m) / float64(ref); ratio < 1/1.3 || ratio > 1.3 {
-					t.Errorf("%s: median %v, a wrong password's %v: not within 30 %%", c.name, m, ref)
-				}
-			}
-			t.Logf("%d rounds, answer %s; times:%s", rounds, want, report.String())
 		})
 	}
 	if s.locked(t, active) {
 		t.Error("the active account ended locked: its wrong passwords were not all cleared")
 	}
+}
+
+// lookAlikeSample times rounds of every case on ep, round-robin in a
+// shuffled order, checks that every case gets the wrong password's answer
+// every time, and returns the kinds whose median is not within 30 % of a
+// wrong password's.
+func lookAlikeSample(t *testing.T, s *stack, ep endpoint, cases []logonCase, active string, rounds int) (outside []string) {
+	t.Helper()
+	answers := map[string]string{}
+	took := map[string][]time.Duration{}
+	for round := -1; round < rounds; round++ { // round -1 warms up, untimed
+		order := slices.Clone(cases)
+		rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, c := range order {
+			r, err := s.do(ep.req(t, s, c.username, c.password))
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if round < 0 {
+				answers[c.name] = answer(r)
+				continue
+			}
+			took[c.name] = append(took[c.name], r.elapsed)
+			if got := answer(r); got != answers[c.name] {
+				t.Errorf("%s: answered %s once and %s another time", c.name, answers[c.name], got)
+			}
+		}
+		// One wrong password a round: clear them before they lock
+		// the account, between rounds (the write slows whatever
+		// comes next a little, and that is any kind).
+		if (round+2)%(s.lockout-1) == 0 {
+			s.unlock(t, active)
+		}
+	}
+	s.unlock(t, active)
+	want := answers["wrong password"]
+	if !strings.HasPrefix(want, "HTTP 401") {
+		t.Errorf("a wrong password is answered %s, want 401", want)
+	}
+	ref := median(took["wrong password"])
+	var report strings.Builder
+	for _, c := range cases {
+		if got := answers[c.name]; got != want {
+			t.Errorf("%s is answered\n\t%s\nbut a wrong password\n\t%s", c.name, got, want)
+		}
+		m := median(took[c.name])
+		fmt.Fprintf(&report, "\n\t%-26s median %8v  (%+.0f %%)", c.name, m.Round(10*time.Microsecond), 100*(float64(m)/float64(ref)-1))
+		if ratio := float64(m) / float64(ref); ratio < 1/1.3 || ratio > 1.3 {
+			outside = append(outside, fmt.Sprintf("%s: median %v, a wrong password's %v: not within 30 %%", c.name, m, ref))
+		}
+	}
+	t.Logf("%d rounds, answer %s; times:%s", rounds, want, report.String())
+	return outside
 }
 
 // answer is what a client sees of a reply: status, WWW-Authenticate and
