@@ -1,0 +1,23 @@
+package spec
+
+import (
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// TestDocumentIsValid: the document is OpenAPI 3 that a viewer and a
+// validator accept, every $ref resolving.
+func TestDocumentIsValid(t *testing.T) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		t.Fatalf("the document is invalid: %v", err)
+	}
+	if doc.Components.SecuritySchemes["bearer"] == nil || len(doc.Security) == 0 {
+		t.Error("the document does not require the bearer token")
+	}
+}
