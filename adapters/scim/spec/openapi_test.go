@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -19,5 +21,25 @@ func TestDocumentIsValid(t *testing.T) {
 	}
 	if doc.Components.SecuritySchemes["bearer"] == nil || len(doc.Security) == 0 {
 		t.Error("the document does not require the bearer token")
+	}
+}
+
+// TestReadmeListsEveryOperation keeps README.md, the browsable index of
+// the document, in step with it.
+func TestReadmeListsEveryOperation(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			if op := "`" + method + " " + path + "`"; !strings.Contains(string(readme), op) {
+				t.Errorf("README.md does not list %s", op)
+			}
+		}
 	}
 }
