@@ -3,7 +3,10 @@ package scim
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/adapters/scim/spec"
+	"github.com/dirgate/dirgate/internal/testenv/inproc"
 )
 
 // testOrigin is where the harness's requests go (httptest's Host).
@@ -124,4 +128,82 @@ func openAPIPath(p string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// TestDocumentAcceptsWhatClientsSend: the requests of the dialect's guide
+// (docs/dialects/scim.md: Entra ID's and Okta's spellings included) are
+// valid against the document, parameters, headers and bodies, and
+// succeed; the document is not stricter than the dialect.
+func TestDocumentAcceptsWhatClientsSend(t *testing.T) {
+	h := newHarness(t)
+	router, err := apiDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(method, path, body string, status int, headers ...string) answer {
+		t.Helper()
+		req := httptest.NewRequest(method, DefaultPrefix+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+h.admin)
+		if body != "" {
+			req.Header.Set("Content-Type", mediaType)
+		}
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		routed := req.Clone(context.Background())
+		routed.URL.Scheme, routed.URL.Host = "http", req.Host
+		routed.Body = io.NopCloser(strings.NewReader(body))
+		route, params, err := router.FindRoute(routed)
+		if err != nil {
+			t.Fatalf("%s %s: not in the document: %v", method, path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: routed, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+			t.Errorf("%s %s: the request does not match the OpenAPI document: %v\nbody: %s", method, path, err, body)
+		}
+		w := inproc.Serve(h.e, req)
+		a := answer{status: w.Code, header: w.Header(), raw: w.Body.String()}
+		checkAnswer(t, req, a)
+		if a.status != status {
+			t.Fatalf("%s %s: %d, want %d: %s", method, path, a.status, status, a.raw)
+		}
+		return a
+	}
+
+	do(http.MethodGet, "/ServiceProviderConfig", "", http.StatusOK)
+	do(http.MethodGet, "/Schemas/"+urnEnterprise, "", http.StatusOK)
+	do(http.MethodGet, "/Users?"+url.Values{"filter": {`userName eq "bjensen"`}}.Encode(), "", http.StatusOK)
+	created := do(http.MethodPost, "/Users", `{
+		"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+		"userName": "bjensen", "externalId": "701984",
+		"name": {"givenName": "Barbara", "familyName": "Jensen"},
+		"displayName": "Babs Jensen", "title": "Tour Guide", "password": "Bjensen-pw-2026",
+		"emails": [{"value": "bjensen@example.com", "type": "work", "primary": true}],
+		"phoneNumbers": [{"value": "+1 555 555 5555", "type": "work"}],
+		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "701984", "department": "Tours"}}`, http.StatusCreated)
+	user := created.doc(t)
+	id, version := user["id"].(string), created.header.Get("ETag")
+	do(http.MethodGet, "/Users?"+url.Values{"filter": {`emails[type eq "work" and value co "@example.com"] and not (active eq false)`},
+		"attributes": {"userName,emails"}, "sortBy": {"userName"}, "sortOrder": {"descending"}, "startIndex": {"1"}, "count": {"10"}}.Encode(), "", http.StatusOK)
+	do(http.MethodPost, "/Users/.search", `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+		"filter": "name.familyName sw \"Jen\"", "excludedAttributes": ["emails"], "count": 5}`, http.StatusOK)
+	do(http.MethodGet, "/Users/"+id, "", http.StatusNotModified, "If-None-Match", version)
+	do(http.MethodPatch, "/Users/"+id, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+		{"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "babs@example.com"},
+		{"op": "Replace", "path": "active", "value": "False"}]}`, http.StatusOK, "If-Match", version)
+	do(http.MethodPatch, "/Users/"+id, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "replace", "value": {"active": true, "title": "Senior Guide"}}]}`, http.StatusOK)
+	do(http.MethodPut, "/Users/"+id, `{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bjensen", "active": true}`, http.StatusOK)
+
+	group := do(http.MethodPost, "/Groups", `{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Tour Guides"}`, http.StatusCreated).doc(t)
+	gid := group["id"].(string)
+	do(http.MethodPatch, "/Groups/"+gid, `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "Add", "path": "members", "value": [{"value": "`+id+`"}]}]}`, http.StatusNoContent)
+	do(http.MethodPatch, "/Groups/"+gid+"?attributes=members", `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "remove", "path": "members[value eq \"`+id+`\"]"}]}`, http.StatusOK)
+	do(http.MethodGet, "/Groups?"+url.Values{"filter": {`displayName eq "Tour Guides"`}, "excludedAttributes": {"members"}}.Encode(), "", http.StatusOK)
+	do(http.MethodPut, "/Groups/"+gid, `{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Guides", "members": [{"value": "`+id+`"}]}`, http.StatusOK)
+	do(http.MethodDelete, "/Groups/"+gid, "", http.StatusNoContent)
+	do(http.MethodDelete, "/Users/"+id, "", http.StatusNoContent)
 }
