@@ -136,7 +136,9 @@ func (h *harness) send(token, method, path string, body any, headers ...string) 
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	w := inproc.Serve(h.e, req)
-	return answer{status: w.Code, header: w.Header(), raw: w.Body.String()}
+	a := answer{status: w.Code, header: w.Header(), raw: w.Body.String()}
+	checkAnswer(h.t, req, a)
+	return a
 }
 
 func (h *harness) call(method, path string, body any, headers ...string) answer {

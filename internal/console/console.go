@@ -42,11 +42,10 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// DirectoryErrors, when set, tells each domain's last directory error.
 	DirectoryErrors func(domain string) (DirectoryError, bool)
-	// OpenAPIDocument is the OpenAPI document /api/docs renders, with
-	// OpenAPIPrefix, the openapi dialect's prefix, as its server URL;
-	// nil: no /api/docs.
-	OpenAPIDocument []byte
-	OpenAPIPrefix   string
+	// APIDocuments are the OpenAPI documents /api/docs renders, one per
+	// dialect that has one, in the order of the page's selector; none:
+	// no /api/docs.
+	APIDocuments []APIDocument
 }
 
 // DirectoryError is the last error of a domain's directory.
@@ -65,6 +64,8 @@ type Console struct {
 	assets   fs.FS
 	// paths are the routes Mount registered.
 	paths []string
+	// documents are APIDocuments as /api/docs serves them.
+	documents []servedDocument
 }
 
 // New builds the console; nothing is served until Mount.
@@ -83,10 +84,12 @@ func New(o Options) (*Console, error) {
 	if con.assets, err = fs.Sub(files, "assets"); err != nil {
 		return nil, err
 	}
-	if o.OpenAPIDocument != nil {
-		if con.o.OpenAPIDocument, err = apiDocument(o.OpenAPIDocument, o.OpenAPIPrefix); err != nil {
+	for _, d := range o.APIDocuments {
+		served, err := serveDocument(d)
+		if err != nil {
 			return nil, err
 		}
+		con.documents = append(con.documents, served)
 	}
 	return con, nil
 }
@@ -121,10 +124,12 @@ func (con *Console) Mount(e *echo.Echo) {
 	get("/console/health", con.health, con.requireSession)
 	get("/console/audit", con.audit, con.requireSession)
 	get("/console/audit/results", con.auditResults, con.requireSession)
-	if con.o.OpenAPIDocument != nil {
+	if len(con.documents) > 0 {
 		get(PathAPIDocs, func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, PathAPIDocs+"/") })
 		get(PathAPIDocs+"/", con.apiDocs)
-		get(PathAPIDocs+"/openapi.json", con.apiDocument)
+		for _, d := range con.documents {
+			get(d.URL, con.apiDocument(d))
+		}
 	}
 }
 

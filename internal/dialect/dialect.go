@@ -24,10 +24,10 @@ type Dialect interface {
 	Mount(g *echo.Group, on Listener)
 }
 
-// Documented is a dialect with a machine-readable contract: the OpenAPI
-// document it serves, which the console renders at /api/docs. The server
-// asks the dialect rather than importing the document, so that it
-// depends on no adapter.
+// Documented is a dialect with a machine-readable contract: its OpenAPI
+// document, which the console renders at /api/docs beside every other
+// enabled dialect's. The server asks the dialect rather than importing
+// the document, so that it depends on no adapter.
 type Documented interface {
 	APIDocument() []byte
 }

@@ -16,18 +16,12 @@ import (
 // uptime.
 var processStart = time.Now()
 
-// servedDocument is the OpenAPI document of the dialect that serves one
-// (dialect.Documented), and that dialect's prefix.
-type servedDocument struct {
-	document []byte
-	prefix   string
-}
-
 // mountConsole builds the console over this server's core, recorder and
 // audit ring and mounts it on the main listener (console.enabled), with
-// /api/docs when a dialect that serves an OpenAPI document is enabled. Its routes are the
-// server's "console", which the per-client recorder does not count.
-func (s *Server) mountConsole(ep *endpoint, o Options, doc servedDocument) error {
+// /api/docs over docs, the OpenAPI documents of the enabled dialects that
+// have one (dialect.Documented). Its routes are the server's "console",
+// which the per-client recorder does not count.
+func (s *Server) mountConsole(ep *endpoint, o Options, docs []console.APIDocument) error {
 	cc := o.Config.Console
 	var trusted []netip.Prefix
 	for _, p := range o.Config.Server.TrustedProxies {
@@ -48,9 +42,7 @@ func (s *Server) mountConsole(ep *endpoint, o Options, doc servedDocument) error
 		AdminGroups: o.Config.ConsoleAdminGroups(), RetireAfter: cc.RetireAfter,
 		Dialects: enabledDialects(o.Config), TrustedProxies: trusted,
 		DirectoryErrors: s.metrics.LastDirectoryError,
-	}
-	if doc.document != nil {
-		co.OpenAPIDocument, co.OpenAPIPrefix = doc.document, doc.prefix
+		APIDocuments:    docs,
 	}
 	con, err := console.New(co)
 	if err != nil {
@@ -61,7 +53,7 @@ func (s *Server) mountConsole(ep *endpoint, o Options, doc servedDocument) error
 		ep.routes.byPath[p] = "console"
 	}
 	ep.consoleLinks = true
-	ep.apiDocs = co.OpenAPIDocument != nil
+	ep.apiDocs = len(docs) > 0
 	return nil
 }
 

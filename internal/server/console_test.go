@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/dirgate/dirgate/config"
+	"github.com/dirgate/dirgate/internal/dialect"
 )
 
 func withConsole(cfg *config.Config) {
@@ -69,4 +72,57 @@ func grep(text, prefix string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// documented is a dialect with an OpenAPI document and no routes.
+type documented struct{ name string }
+
+func (d documented) Name() string                        { return d.name }
+func (d documented) Mount(*echo.Group, dialect.Listener) {}
+func (d documented) APIDocument() []byte {
+	return []byte(`{"openapi": "3.0.3", "info": {"title": "` + d.name + ` API"}, "paths": {}}`)
+}
+
+type documentedConfig struct{ name string }
+
+func (c documentedConfig) Validate() error                             { return nil }
+func (c documentedConfig) Build(dialect.Deps) (dialect.Dialect, error) { return documented(c), nil }
+
+// TestConsoleRendersEveryDocumentedDialect: every enabled dialect with
+// an OpenAPI document is in /api/docs, with its own configured prefix as
+// the server; a disabled one is not.
+func TestConsoleRendersEveryDocumentedDialect(t *testing.T) {
+	h := start(t, func(cfg *config.Config) {
+		withConsole(cfg)
+		cfg.Dialects["alpha"] = config.Dialect{Enabled: true, Prefix: "/a/v1", Config: documentedConfig{"alpha"}}
+		cfg.Dialects["beta"] = config.Dialect{Enabled: true, Prefix: "/b", Config: documentedConfig{"beta"}}
+		cfg.Dialects["gamma"] = config.Dialect{Enabled: false, Prefix: "/g", Config: documentedConfig{"gamma"}}
+	})
+	get := func(path string) (int, string) {
+		resp, err := http.Get(h.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(b)
+	}
+	status, page := get("/api/docs/")
+	if status != http.StatusOK || !strings.Contains(page, `<option value="/api/docs/alpha.json">alpha API</option><option value="/api/docs/beta.json">beta API</option></select>`) {
+		t.Errorf("GET /api/docs/ = %d; want a selector of alpha and beta:\n%s", status, page)
+	}
+	for name, prefix := range map[string]string{"alpha": "/a/v1", "beta": "/b"} {
+		status, body := get("/api/docs/" + name + ".json")
+		if status != http.StatusOK || !strings.Contains(body, `"servers":[{"description":"this dirgate","url":"`+prefix+`"}]`) {
+			t.Errorf("GET /api/docs/%s.json = %d %s; want the document with server %s", name, status, body, prefix)
+		}
+	}
+	if status, _ := get("/api/docs/gamma.json"); status == http.StatusOK {
+		t.Error("a disabled dialect's document is served")
+	}
+	_, body := get("/")
+	var l landing
+	if err := json.Unmarshal([]byte(body), &l); err != nil || l.APIDocs != "/api/docs/" {
+		t.Errorf("landing = %s (%v); want the API reference linked", body, err)
+	}
 }

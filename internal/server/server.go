@@ -109,7 +109,8 @@ func New(o Options) (*Server, error) {
 	mainEP := s.endpoint(config.Listener{TCP: o.Config.Listen})
 	s.mountHealth(mainEP)
 
-	var apiDoc servedDocument
+	// Every documented dialect's document, in enabledDialects' order.
+	var apiDocs []console.APIDocument
 	for _, name := range enabledDialects(o.Config) {
 		s.dialects[name] = true
 		dc := o.Config.Dialects[name]
@@ -123,8 +124,8 @@ func New(o Options) (*Server, error) {
 			s.closers = append(s.closers, c)
 		}
 		prefix := defaultPrefix(dc, d)
-		if dd, ok := d.(dialect.Documented); ok && apiDoc.document == nil {
-			apiDoc = servedDocument{document: dd.APIDocument(), prefix: prefix}
+		if dd, ok := d.(dialect.Documented); ok {
+			apiDocs = append(apiDocs, console.APIDocument{Dialect: name, Document: dd.APIDocument(), Prefix: prefix})
 		}
 		listeners := dc.Listeners
 		if len(listeners) == 0 {
@@ -135,7 +136,7 @@ func New(o Options) (*Server, error) {
 		}
 	}
 	if o.Config.Console.Enabled {
-		if err := s.mountConsole(mainEP, o, apiDoc); err != nil {
+		if err := s.mountConsole(mainEP, o, apiDocs); err != nil {
 			return nil, fmt.Errorf("console: %w", err)
 		}
 	}

@@ -43,6 +43,7 @@ func (e *env) consoleEndpoints() []*endpoint {
 		{"/api/docs", "/api/docs", `id="swagger-ui"`, "the API reference, like the document it renders"},
 		{"/api/docs/", "/api/docs/", `id="swagger-ui"`, "the API reference"},
 		{"/api/docs/openapi.json", "/api/docs/openapi.json", `"openapi"`, "the OpenAPI document the dialect serves too"},
+		{"/api/docs/scim.json", "/api/docs/scim.json", `"/Users/{id}"`, "the SCIM dialect's OpenAPI document: routes and schemas, no data"},
 	} {
 		eps = append(eps, &endpoint{on: onMain, dialect: "console", method: http.MethodGet, path: pub.path,
 			public: pub.why, build: get(pub.concrete), allowed: map[cred]func(*testing.T, hostile.Reply){credNone: servesPage(pub.want)}})

@@ -64,8 +64,9 @@ func kanboard(t *testing.T, p *e2eutil.Process, method string) {
 // without a session, logged in, the traffic of a legacy client appearing
 // in the migration view (and in its live refresh), the client's write in
 // the audit view, the directory in the health view, and the API reference
-// listing the OpenAPI dialect's operations — with no error or CSP
-// violation reported by the browser on the way.
+// listing the OpenAPI dialect's operations, then the SCIM dialect's, each
+// tried against this server — with no error or CSP violation reported by
+// the browser on the way.
 func TestConsoleInABrowser(t *testing.T) {
 	b := newBrowser(t)
 	p := e2eutil.Start(t, e2eutil.Options{})
@@ -192,6 +193,71 @@ func TestConsoleInABrowser(t *testing.T) {
 	}
 	if got := b.text(t, login+` .live-responses-table tbody .response-col_description`); !strings.Contains(got, `"token"`) {
 		t.Errorf("Try it out: POST /login's answer has no token:\n%s", got)
+	}
+
+	// The selector switches to the SCIM dialect's document: its
+	// operations, with its own prefix as the server.
+	b.do(t, "select the SCIM document",
+		chromedp.WaitVisible(chromedp.ID("api-document")),
+		chromedp.SetValue(chromedp.ID("api-document"), "/api/docs/scim.json"))
+	run(t, b, "announce the choice", chromedp.Evaluate[bool](
+		`document.getElementById("api-document").dispatchEvent(new Event("change"))`))
+	var scimOps []string
+	for deadline := time.Now().Add(10 * time.Second); !contains(scimOps, "/Users"); time.Sleep(250 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the SCIM operations never appeared; the page lists %v", scimOps)
+		}
+		scimOps = run(t, b, "list the SCIM operations", chromedp.Evaluate[[]string](
+			`Array.from(document.querySelectorAll(".opblock-summary-path")).map(e => e.getAttribute("data-path"))`))
+	}
+	for _, want := range []string{"/Users", "/Users/{id}", "/Groups/.search", "/ServiceProviderConfig"} {
+		if !contains(scimOps, want) {
+			t.Errorf("the SCIM reference does not list %s; it lists %v", want, scimOps)
+		}
+	}
+	if contains(scimOps, "/login") {
+		t.Errorf("the SCIM reference still lists the OpenAPI dialect's /login: %v", scimOps)
+	}
+	if servers := b.text(t, ".servers"); !strings.Contains(servers, "/scim/v2") {
+		t.Errorf("the SCIM reference's server is %q, want /scim/v2", servers)
+	}
+	if url := run(t, b, "read the location", chromedp.Location()); !strings.Contains(url, "?api=scim") {
+		t.Errorf("after selecting SCIM the page is at %s, want ?api=scim (a link to it)", url)
+	}
+	b.screenshot(t, "apidocs-scim")
+
+	// "Try it out" with the quick start's bearer token: the SCIM dialect
+	// of this server answers.
+	scimToken := p.Credentials()["scim"].(map[string]any)["token"].(string)
+	b.do(t, "authorize with the SCIM token",
+		chromedp.Click(chromedp.CSS(`.auth-wrapper .authorize`)),
+		chromedp.WaitVisible(chromedp.CSS(`.auth-container input`)),
+		chromedp.SendKeys(chromedp.CSS(`.auth-container input`), scimToken),
+		chromedp.Click(chromedp.CSS(`.auth-btn-wrapper .modal-btn.authorize`)),
+		chromedp.WaitVisible(chromedp.CSS(`.auth-btn-wrapper .btn-done`)),
+		chromedp.Click(chromedp.CSS(`.auth-btn-wrapper .btn-done`)))
+	spc := `.opblock-get:has(.opblock-summary-path[data-path="/ServiceProviderConfig"])`
+	b.do(t, "try GET /ServiceProviderConfig",
+		chromedp.Click(chromedp.CSS(spc+` .opblock-summary-path`)),
+		chromedp.WaitVisible(chromedp.CSS(spc+` .try-out__btn`)),
+		chromedp.Click(chromedp.CSS(spc+` .try-out__btn`)),
+		chromedp.WaitVisible(chromedp.CSS(spc+` .execute`)),
+		chromedp.Click(chromedp.CSS(spc+` .execute`)),
+		chromedp.WaitVisible(chromedp.CSS(spc+` .live-responses-table tbody .response-col_status`)))
+	if got := b.text(t, spc+` .live-responses-table tbody .response-col_status`); !strings.HasPrefix(strings.TrimSpace(got), "200") {
+		t.Errorf("Try it out: GET /ServiceProviderConfig answered %q, want 200", got)
+	}
+	if got := b.text(t, spc+` .live-responses-table tbody .response-col_description`); !strings.Contains(got, "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig") {
+		t.Errorf("Try it out: GET /ServiceProviderConfig's answer is not SCIM's:\n%s", got)
+	}
+
+	// ?api=scim opens the SCIM document directly.
+	b.do(t, "open the SCIM reference by its link",
+		chromedp.Navigate(p.URL+"/api/docs/?api=scim"),
+		chromedp.WaitVisible(chromedp.CSS(".opblock")))
+	if ops := run(t, b, "list the operations", chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll(".opblock-summary-path")).map(e => e.getAttribute("data-path"))`)); !contains(ops, "/Groups/{id}") {
+		t.Errorf("/api/docs/?api=scim lists %v, want the SCIM operations", ops)
 	}
 
 	// Logging out ends the session in this browser.
