@@ -1,0 +1,223 @@
+package readmodel
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// Searching the model as the LDAP backend searches the server
+// (pkg/directory/ldap/search.go): the filter as slapd evaluates it, the
+// order of its sort (missing values last, ties by DN as CompareDN orders
+// them), offset, limit and the total. A query the backend would refuse
+// goes to it, so that the refusal is its own.
+
+// scope selects the entries a query's base and scope cover.
+type scope struct {
+	key      string // "" = the whole domain
+	oneLevel bool
+}
+
+func (s *store) scopeOf(q directory.Query, domainBase string) (scope, error) {
+	if q.Base == "" {
+		if q.Scope == directory.ScopeOneLevel {
+			return scope{key: dnKey(domainBase), oneLevel: true}, nil
+		}
+		return scope{}, nil
+	}
+	if _, err := directory.ParseDN(q.Base); err != nil || !directory.IsUnder(q.Base, domainBase) {
+		return scope{}, errRoute
+	}
+	key := dnKey(q.Base)
+	if key != dnKey(domainBase) && s.byDN[key] == "" {
+		return scope{}, errRoute // the server's answer: no such object
+	}
+	return scope{key: key, oneLevel: q.Scope == directory.ScopeOneLevel}, nil
+}
+
+func (sc scope) covers(e *Entry) bool {
+	switch {
+	case sc.key == "":
+		return true
+	case sc.oneLevel:
+		return e.parentKey == sc.key
+	}
+	return e.dnKey == sc.key || strings.HasSuffix(e.dnKey, ","+sc.key)
+}
+
+// sortKey is one resolved sort key.
+type sortKey struct {
+	field directory.Field
+	kind  directory.Kind
+	desc  bool
+	dn    bool
+}
+
+// sortVal is one entry's value for a key.
+type sortVal struct {
+	missing bool
+	s       string
+	n       int64
+	t       time.Time
+}
+
+type ranked struct {
+	e    *Entry
+	vals []sortVal
+}
+
+// search runs q over entries; allowed are the kind's fields and
+// defaultSort its order when q names none.
+func (s *store) search(entries map[string]*Entry, q directory.Query, m matcher, allowed []directory.Field,
+	defaultSort directory.Field, domainBase string) ([]*Entry, int, error) {
+	if q.Offset < 0 || q.Limit < 0 || directory.Validate(q.Filter, allowed) != nil {
+		return nil, 0, errRoute
+	}
+	sc, err := s.scopeOf(q, domainBase)
+	if err != nil {
+		return nil, 0, err
+	}
+	sorts := q.Sort
+	if len(sorts) == 0 {
+		sorts = []directory.SortKey{{Field: defaultSort}}
+	}
+	keys, err := m.sortKeys(sorts)
+	if err != nil {
+		return nil, 0, err
+	}
+	var hits []ranked
+	for _, e := range entries {
+		if !sc.covers(e) {
+			continue
+		}
+		ok, err := m.match(e, q.Filter)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok {
+			continue
+		}
+		vals, err := sortValues(e, keys)
+		if err != nil {
+			return nil, 0, err
+		}
+		hits = append(hits, ranked{e: e, vals: vals})
+	}
+	slices.SortFunc(hits, func(a, b ranked) int { return compareRanked(keys, a, b) })
+	total := len(hits)
+	if q.Offset >= len(hits) {
+		return nil, total, nil
+	}
+	hits = hits[q.Offset:]
+	if q.Limit > 0 && len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+	}
+	out := make([]*Entry, len(hits))
+	for i, h := range hits {
+		out[i] = h.e
+	}
+	return out, total, nil
+}
+
+func (m matcher) sortKeys(sorts []directory.SortKey) ([]sortKey, error) {
+	var keys []sortKey
+	for _, s := range sorts {
+		if s.Field == directory.FieldDN {
+			keys = append(keys, sortKey{dn: true, desc: s.Descending})
+			continue
+		}
+		if _, ok := m.matching[s.Field]; !ok {
+			return nil, errRoute
+		}
+		keys = append(keys, sortKey{field: s.Field, kind: directory.FieldKind(s.Field), desc: s.Descending})
+	}
+	return keys, nil
+}
+
+// sortValues reads an entry's first value of each key, as the backend's
+// client-side sort does; a text value the server's ordering rule could
+// prepare otherwise (spaces at an end or doubled, anything outside
+// printable ASCII) sends the query to the directory.
+func sortValues(e *Entry, keys []sortKey) ([]sortVal, error) {
+	vals := make([]sortVal, len(keys))
+	for i, k := range keys {
+		if k.dn {
+			continue
+		}
+		vs := e.Values[k.field]
+		if len(vs) == 0 || vs[0] == "" {
+			vals[i].missing = true
+			continue
+		}
+		raw := vs[0]
+		switch k.kind {
+		case directory.KindNumber:
+			n, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil {
+				return nil, errRoute
+			}
+			vals[i].n = n
+		case directory.KindTime:
+			t, ok := parseGeneralizedTime(raw)
+			if !ok {
+				return nil, errRoute
+			}
+			vals[i].t = t
+		default:
+			if !isPlainASCII(raw) || strings.HasPrefix(raw, " ") || strings.HasSuffix(raw, " ") || strings.Contains(raw, "  ") {
+				return nil, errRoute
+			}
+			vals[i].s = strings.ToLower(raw)
+		}
+	}
+	return vals, nil
+}
+
+func compareRanked(keys []sortKey, a, b ranked) int {
+	for i, k := range keys {
+		var c int
+		if k.dn {
+			c = directory.CompareDN(a.e.DN, b.e.DN)
+		} else {
+			c = compareVal(a.vals[i], b.vals[i], k.kind)
+		}
+		if k.desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return directory.CompareDN(a.e.DN, b.e.DN)
+}
+
+func compareVal(a, b sortVal, kind directory.Kind) int {
+	switch {
+	case a.missing && b.missing:
+		return 0
+	case a.missing:
+		return 1
+	case b.missing:
+		return -1
+	}
+	switch kind {
+	case directory.KindNumber:
+		return cmpInt(a.n, b.n)
+	case directory.KindTime:
+		return a.t.Compare(b.t)
+	}
+	return strings.Compare(a.s, b.s)
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
