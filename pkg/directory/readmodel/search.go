@@ -106,7 +106,15 @@ func (s *store) search(entries map[string]*Entry, q directory.Query, m matcher, 
 		}
 		hits = append(hits, ranked{e: e, vals: vals})
 	}
-	slices.SortFunc(hits, func(a, b ranked) int { return compareRanked(keys, a, b) })
+	unsure := false
+	slices.SortFunc(hits, func(a, b ranked) int {
+		c, sure := compareRanked(keys, a, b)
+		unsure = unsure || !sure
+		return c
+	})
+	if unsure {
+		return nil, 0, errRoute
+	}
 	total := len(hits)
 	if q.Offset >= len(hits) {
 		return nil, total, nil
@@ -129,7 +137,11 @@ func (m matcher) sortKeys(sorts []directory.SortKey) ([]sortKey, error) {
 			keys = append(keys, sortKey{dn: true, desc: s.Descending})
 			continue
 		}
-		if _, ok := m.matching[s.Field]; !ok {
+		rule, ok := m.matching[s.Field]
+		if !ok || rule == MatchCaseExact || rule == MatchEqualityExact {
+			// Case-exact text: slapd's sorted view orders it by case, the
+			// backend's own sort without: which one answers depends on the
+			// page asked for.
 			return nil, errRoute
 		}
 		keys = append(keys, sortKey{field: s.Field, kind: directory.FieldKind(s.Field), desc: s.Descending})
@@ -138,9 +150,7 @@ func (m matcher) sortKeys(sorts []directory.SortKey) ([]sortKey, error) {
 }
 
 // sortValues reads an entry's first value of each key, as the backend's
-// client-side sort does; a text value the server's ordering rule could
-// prepare otherwise (spaces at an end or doubled, anything outside
-// printable ASCII) sends the query to the directory.
+// client-side sort does.
 func sortValues(e *Entry, keys []sortKey) ([]sortVal, error) {
 	vals := make([]sortVal, len(keys))
 	for i, k := range keys {
@@ -167,50 +177,77 @@ func sortValues(e *Entry, keys []sortKey) ([]sortVal, error) {
 			}
 			vals[i].t = t
 		default:
-			if !isPlainASCII(raw) || strings.HasPrefix(raw, " ") || strings.HasSuffix(raw, " ") || strings.Contains(raw, "  ") {
-				return nil, errRoute
-			}
 			vals[i].s = strings.ToLower(raw)
 		}
 	}
 	return vals, nil
 }
 
-func compareRanked(keys []sortKey, a, b ranked) int {
+// compareRanked orders two hits; sure is false when the server's sorted
+// view could order them otherwise (compareText).
+func compareRanked(keys []sortKey, a, b ranked) (c int, sure bool) {
 	for i, k := range keys {
-		var c int
+		sure := true
 		if k.dn {
 			c = directory.CompareDN(a.e.DN, b.e.DN)
 		} else {
-			c = compareVal(a.vals[i], b.vals[i], k.kind)
+			c, sure = compareVal(a.vals[i], b.vals[i], k.kind)
+		}
+		if !sure {
+			return c, false
 		}
 		if k.desc {
 			c = -c
 		}
 		if c != 0 {
-			return c
+			return c, true
 		}
 	}
-	return directory.CompareDN(a.e.DN, b.e.DN)
+	return directory.CompareDN(a.e.DN, b.e.DN), true
 }
 
-func compareVal(a, b sortVal, kind directory.Kind) int {
+func compareVal(a, b sortVal, kind directory.Kind) (int, bool) {
 	switch {
 	case a.missing && b.missing:
-		return 0
+		return 0, true
 	case a.missing:
-		return 1
+		return 1, true
 	case b.missing:
-		return -1
+		return -1, true
 	}
 	switch kind {
 	case directory.KindNumber:
-		return cmpInt(a.n, b.n)
+		return cmpInt(a.n, b.n), true
 	case directory.KindTime:
-		return a.t.Compare(b.t)
+		return a.t.Compare(b.t), true
 	}
-	return strings.Compare(a.s, b.s)
+	return compareText(a.s, b.s)
 }
+
+// compareText compares two lowered values as the backend's own sort does
+// (bytewise). The server's sorted view compares them prepared (RFC 4518:
+// spaces at the ends dropped, runs made one, Unicode normalized and
+// folded): the two agree when the first difference is between two
+// printable ASCII characters other than space (or the values are the
+// same). Otherwise sure is false.
+func compareText(a, b string) (int, bool) {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return strings.Compare(a, b), plainByte(a[i]) && plainByte(b[i])
+		}
+	}
+	switch {
+	case len(a) == len(b):
+		return 0, true
+	case len(a) > n:
+		return 1, plainByte(a[n])
+	}
+	return -1, plainByte(b[n])
+}
+
+// plainByte: printable ASCII other than space.
+func plainByte(c byte) bool { return c > 0x20 && c < 0x7f }
 
 func cmpInt(a, b int64) int {
 	switch {
