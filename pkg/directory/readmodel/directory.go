@@ -50,6 +50,7 @@ type Directory struct {
 	// served and routed count the reads the model answered and those it
 	// passed to the directory (Stats).
 	served, routed atomic.Int64
+	loads          atomic.Int64
 
 	stop context.CancelFunc
 	done sync.WaitGroup
@@ -60,11 +61,14 @@ type Stats struct {
 	// Served reads were answered by the model; Routed ones by the
 	// directory (the model not serving, or not answering that query).
 	Served, Routed int64
+	// Loads counts full loads of the model: one at start, and one more
+	// each time the stream could not resume from its cookie.
+	Loads int64
 }
 
 // Stats returns the counters so far.
 func (d *Directory) Stats() Stats {
-	return Stats{Served: d.served.Load(), Routed: d.routed.Load()}
+	return Stats{Served: d.served.Load(), Routed: d.routed.Load(), Loads: d.loads.Load()}
 }
 
 // tally counts a read; it returns whether the model answered.
@@ -187,6 +191,9 @@ func (d *Directory) probe(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		if d.Off() {
+			return
+		}
 		pctx, cancel := context.WithTimeout(ctx, d.maxLag)
 		_ = d.await(pctx)
 		cancel()
@@ -233,6 +240,14 @@ func (d *Directory) Lag() (lag time.Duration, ok bool) {
 	return time.Since(d.lastFresh), true
 }
 
+// Off reports whether the model was turned off for good because the
+// directory offers no change stream.
+func (d *Directory) Off() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.off
+}
+
 // serving reports whether reads may be answered by the model now.
 func (d *Directory) serving() bool {
 	lag, ok := d.Lag()
@@ -267,6 +282,7 @@ func (d *Directory) Health(ctx context.Context) (directory.Health, error) {
 type sink struct{ d *Directory }
 
 func (s sink) Reset() {
+	s.d.loads.Add(1)
 	s.d.mu.Lock()
 	s.d.loaded = false
 	s.d.pos = Position{}
