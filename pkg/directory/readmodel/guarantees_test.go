@@ -11,6 +11,7 @@ import (
 
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/ldap"
 	"github.com/dirgate/dirgate/pkg/directory/readmodel"
 )
 
@@ -264,5 +265,27 @@ func TestWithoutSyncprov(t *testing.T) {
 	}
 	if s := m.Stats(); s.Served != 0 || s.Routed != 1 {
 		t.Fatalf("stats %+v, want the one read routed", s)
+	}
+}
+
+// TestConfigOpensReadModel: the ldap backend's readModel: on opens the
+// backend wrapped in a read model, and off opens it bare.
+func TestConfigOpensReadModel(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{})
+	for _, mode := range []string{"on", "off"} {
+		c := ldap.NewConfig()
+		c.URLs = []string{srv.URL}
+		c.BindDN, c.BindPassword = srv.BindDN, srv.BindPassword
+		c.BaseDN = srv.Suffix
+		c.ReadModel = mode
+		d, err := c.Open(t.Context(), directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix, Log: testLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, isModel := d.(*readmodel.Directory)
+		d.Close()
+		if isModel != (mode == "on") {
+			t.Errorf("readModel %s opened %T", mode, d)
+		}
 	}
 }
