@@ -89,6 +89,17 @@ func (s *store) search(entries map[string]*Entry, q directory.Query, m matcher, 
 		return nil, 0, err
 	}
 	var hits []ranked
+	window := 0 // how many of the best hits to keep; 0 = all
+	if q.Limit > 0 {
+		window = q.Offset + q.Limit
+	}
+	unsure := false
+	cmp := func(a, b ranked) int {
+		c, sure := compareRanked(keys, a, b)
+		unsure = unsure || !sure
+		return c
+	}
+	total := 0
 	for _, e := range entries {
 		if !sc.covers(e) {
 			continue
@@ -104,18 +115,19 @@ func (s *store) search(entries map[string]*Entry, q directory.Query, m matcher, 
 		if err != nil {
 			return nil, 0, err
 		}
+		total++
 		hits = append(hits, ranked{e: e, vals: vals})
+		if window > 0 && len(hits) >= 4*window+64 {
+			// Keep the best window: a page costs O(n) comparisons, not a
+			// sort of every match.
+			slices.SortFunc(hits, cmp)
+			hits = hits[:window]
+		}
 	}
-	unsure := false
-	slices.SortFunc(hits, func(a, b ranked) int {
-		c, sure := compareRanked(keys, a, b)
-		unsure = unsure || !sure
-		return c
-	})
+	slices.SortFunc(hits, cmp)
 	if unsure {
 		return nil, 0, errRoute
 	}
-	total := len(hits)
 	if q.Offset >= len(hits) {
 		return nil, total, nil
 	}

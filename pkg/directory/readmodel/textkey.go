@@ -21,6 +21,9 @@ import (
 // model cannot be certain slapd prepares it the same way.
 func textKey(v string, foldCase bool) (key string, sure bool) {
 	if isPlainASCII(v) {
+		if isPrepared(v, foldCase) {
+			return v, true // most stored values: no copy
+		}
 		return spaceFold(v, foldCase), true
 	}
 	v = norm.NFKC.String(v)
@@ -62,6 +65,21 @@ func assertionKey(v string, foldCase bool) (string, bool) {
 		return strings.ToLower(v), true
 	}
 	return v, true
+}
+
+// isPrepared reports a printable ASCII value that preparation leaves as
+// it is: no space at an end or doubled, and with foldCase no capital.
+func isPrepared(s string, foldCase bool) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' && s[i+1] == ' ' || foldCase && 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // isPlainASCII: printable ASCII only.
