@@ -121,8 +121,10 @@ type Entry struct {
 	// server sees.
 	Values map[directory.Field][]string
 
-	// Set by the store: the comparison keys of DN and parent DN.
+	// Set by the store: the comparison keys of DN and parent DN, and
+	// Values by field slot (fields.go; Values is then dropped).
 	dnKey, parentKey string
+	fields           [][]string
 }
 
 // ErrNoChangeStream: the server offers no change stream (e.g. OpenLDAP

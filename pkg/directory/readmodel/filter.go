@@ -16,168 +16,221 @@ import (
 // exactly — an operator or field it does not know (the language grows:
 // a new Op lands here first as a refusal), a value it cannot prepare as
 // the server would — is errRoute, and the query goes to the directory.
+//
+// A filter is compiled once per query into a predicate, so that the
+// entries a search passes cost no lookups of fields or rules.
 
 // errRoute: the model does not answer this query; the directory does.
 var errRoute = errors.New("readmodel: answered by the directory")
 
-// matcher evaluates filters on entries of one kind.
+// matcher compiles filters for entries of one kind.
 type matcher struct {
 	matching map[directory.Field]Matching
 }
 
-func (m matcher) match(e *Entry, f directory.Filter) (bool, error) {
+// pred is a compiled filter; an error is errRoute.
+type pred func(e *Entry) (bool, error)
+
+func matchAll(*Entry) (bool, error) { return true, nil }
+
+func (m matcher) compile(f directory.Filter) (pred, error) {
 	switch n := f.(type) {
 	case nil:
-		return true, nil
+		return matchAll, nil
 	case directory.Cond:
-		return m.cond(e, n)
-	case directory.And:
-		for _, c := range n {
-			ok, err := m.match(e, c)
-			if err != nil || !ok {
-				return false, err
-			}
+		return m.cond(n)
+	case directory.And, directory.Or:
+		var list []directory.Filter
+		and := false
+		if a, ok := n.(directory.And); ok {
+			list, and = a, true
+		} else {
+			list = n.(directory.Or)
 		}
-		return true, nil
-	case directory.Or:
-		for _, c := range n {
-			ok, err := m.match(e, c)
-			if err != nil || ok {
-				return ok, err
+		kids := make([]pred, len(list))
+		for i, c := range list {
+			p, err := m.compile(c)
+			if err != nil {
+				return nil, err
 			}
+			kids[i] = p
 		}
-		return false, nil
+		return func(e *Entry) (bool, error) {
+			for _, k := range kids {
+				ok, err := k(e)
+				if err != nil {
+					return false, err
+				}
+				if ok != and {
+					return ok, nil // And: a false decides; Or: a true
+				}
+			}
+			return and, nil
+		}, nil
 	case directory.Not:
-		ok, err := m.match(e, n.Filter)
-		return !ok, err
+		inner, err := m.compile(n.Filter)
+		if err != nil {
+			return nil, err
+		}
+		return func(e *Entry) (bool, error) {
+			ok, err := inner(e)
+			return !ok, err
+		}, nil
 	}
-	return false, errRoute
+	return nil, errRoute
 }
 
-func (m matcher) cond(e *Entry, c directory.Cond) (bool, error) {
+func (m matcher) cond(c directory.Cond) (pred, error) {
 	rule, ok := m.matching[c.Field]
-	if !ok {
-		return false, errRoute
+	slot, known := fieldSlots[c.Field]
+	if !ok || !known {
+		return nil, errRoute
 	}
-	vals := e.Values[c.Field]
 	switch c.Op {
 	case directory.OpPresent:
 		if rule == MatchBool {
-			return isTrue(vals), nil
+			return func(e *Entry) (bool, error) { return isTrue(e.field(slot)), nil }, nil
 		}
-		return len(vals) > 0, nil
-	case directory.OpEq:
-		return m.eq(rule, vals, c.Values[0])
-	case directory.OpIn:
+		return func(e *Entry) (bool, error) { return len(e.field(slot)) > 0, nil }, nil
+	case directory.OpEq, directory.OpIn:
+		var eqs []func([]string) (bool, error)
 		for _, v := range c.Values {
-			ok, err := m.eq(rule, vals, v)
-			if err != nil || ok {
-				return ok, err
+			eq, err := equality(rule, v)
+			if err != nil {
+				return nil, err
 			}
+			eqs = append(eqs, eq)
 		}
-		return false, nil
+		return func(e *Entry) (bool, error) {
+			vals := e.field(slot)
+			for _, eq := range eqs {
+				ok, err := eq(vals)
+				if err != nil || ok {
+					return ok, err
+				}
+			}
+			return false, nil
+		}, nil
 	case directory.OpContains, directory.OpStartsWith:
 		if rule != MatchCaseIgnore && rule != MatchCaseExact {
-			return false, errRoute
+			return nil, errRoute
 		}
 		if c.Values[0] == "" {
-			return len(vals) > 0, nil
+			return func(e *Entry) (bool, error) { return len(e.field(slot)) > 0, nil }, nil
 		}
-		want, ok := assertionKey(c.Values[0], rule == MatchCaseIgnore)
+		fold := rule == MatchCaseIgnore
+		want, ok := assertionKey(c.Values[0], fold)
 		if !ok {
-			return false, errRoute
+			return nil, errRoute
 		}
-		for _, v := range vals {
-			key, sure := textKey(v, rule == MatchCaseIgnore)
-			if !sure {
-				return false, errRoute
+		prefix := c.Op == directory.OpStartsWith
+		return func(e *Entry) (bool, error) {
+			for _, v := range e.field(slot) {
+				key, sure := textKey(v, fold)
+				if !sure {
+					return false, errRoute
+				}
+				if prefix && strings.HasPrefix(key, want) || !prefix && strings.Contains(key, want) {
+					return true, nil
+				}
 			}
-			if c.Op == directory.OpStartsWith && strings.HasPrefix(key, want) ||
-				c.Op == directory.OpContains && strings.Contains(key, want) {
-				return true, nil
-			}
-		}
-		return false, nil
+			return false, nil
+		}, nil
 	case directory.OpBefore, directory.OpAfter:
 		if rule != MatchTime {
-			return false, errRoute
+			return nil, errRoute
 		}
 		at, err := time.Parse(time.RFC3339Nano, c.Values[0])
 		if err != nil {
-			return false, errRoute
+			return nil, errRoute
 		}
-		for _, v := range vals {
-			t, ok := parseGeneralizedTime(v)
-			if !ok {
-				return false, errRoute
+		before := c.Op == directory.OpBefore
+		return func(e *Entry) (bool, error) {
+			for _, v := range e.field(slot) {
+				t, ok := parseGeneralizedTime(v)
+				if !ok {
+					return false, errRoute
+				}
+				if before && t.Before(at) || !before && t.After(at) {
+					return true, nil
+				}
 			}
-			if c.Op == directory.OpBefore && t.Before(at) || c.Op == directory.OpAfter && t.After(at) {
-				return true, nil
-			}
-		}
-		return false, nil
+			return false, nil
+		}, nil
 	}
-	return false, errRoute
+	return nil, errRoute
 }
 
-func (m matcher) eq(rule Matching, vals []string, v string) (bool, error) {
+// equality compiles one equality assertion of a rule.
+func equality(rule Matching, v string) (func([]string) (bool, error), error) {
 	switch rule {
 	case MatchBool:
-		return isTrue(vals) == (v == "true"), nil
+		want := v == "true"
+		return func(vals []string) (bool, error) { return isTrue(vals) == want, nil }, nil
 	case MatchNumber:
 		n, err := directory.ParseNumber(v)
 		if err != nil {
-			return false, errRoute
+			return nil, errRoute
 		}
-		for _, s := range vals {
-			k, err := directory.ParseNumber(s)
-			if err != nil {
-				return false, errRoute
+		return func(vals []string) (bool, error) {
+			for _, s := range vals {
+				k, err := directory.ParseNumber(s)
+				if err != nil {
+					return false, errRoute
+				}
+				if k == n {
+					return true, nil
+				}
 			}
-			if k == n {
-				return true, nil
-			}
-		}
-		return false, nil
+			return false, nil
+		}, nil
 	case MatchID:
 		u, err := uuid.Parse(v)
 		if err != nil {
-			return false, nil // the backend sends a filter matching nothing
+			return func([]string) (bool, error) { return false, nil }, nil // the backend sends a filter matching nothing
 		}
-		for _, s := range vals {
-			if strings.EqualFold(s, u.String()) {
-				return true, nil
+		want := u.String()
+		return func(vals []string) (bool, error) {
+			for _, s := range vals {
+				if strings.EqualFold(s, want) {
+					return true, nil
+				}
 			}
-		}
-		return false, nil
+			return false, nil
+		}, nil
 	case MatchDN:
 		want, err := directory.NormalizeDN(v)
 		if err != nil {
-			return false, nil // the backend sends a filter matching nothing
+			return func([]string) (bool, error) { return false, nil }, nil // the backend sends a filter matching nothing
 		}
-		for _, s := range vals {
-			if dnKey(s) == want {
-				return true, nil
+		return func(vals []string) (bool, error) {
+			for _, s := range vals {
+				if dnKey(s) == want {
+					return true, nil
+				}
 			}
-		}
-		return false, nil
+			return false, nil
+		}, nil
 	case MatchCaseIgnore, MatchCaseExact, MatchEqualityExact:
-		want, ok := assertionKey(v, rule == MatchCaseIgnore)
+		fold := rule == MatchCaseIgnore
+		want, ok := assertionKey(v, fold)
 		if !ok {
-			return false, errRoute
+			return nil, errRoute
 		}
-		for _, s := range vals {
-			key, sure := textKey(s, rule == MatchCaseIgnore)
-			if !sure {
-				return false, errRoute
+		return func(vals []string) (bool, error) {
+			for _, s := range vals {
+				key, sure := textKey(s, fold)
+				if !sure {
+					return false, errRoute
+				}
+				if key == want {
+					return true, nil
+				}
 			}
-			if key == want {
-				return true, nil
-			}
-		}
-		return false, nil
+			return false, nil
+		}, nil
 	}
-	return false, errRoute
+	return nil, errRoute
 }
 
 // isTrue: dirgate's booleans are TRUE or absent.

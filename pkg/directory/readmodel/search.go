@@ -50,10 +50,10 @@ func (sc scope) covers(e *Entry) bool {
 
 // sortKey is one resolved sort key.
 type sortKey struct {
-	field directory.Field
-	kind  directory.Kind
-	desc  bool
-	dn    bool
+	slot int
+	kind directory.Kind
+	desc bool
+	dn   bool
 }
 
 // sortVal is one entry's value for a key.
@@ -88,6 +88,10 @@ func (s *store) search(entries map[string]*Entry, q directory.Query, m matcher, 
 	if err != nil {
 		return nil, 0, err
 	}
+	match, err := m.compile(q.Filter)
+	if err != nil {
+		return nil, 0, err
+	}
 	var hits []ranked
 	window := 0 // how many of the best hits to keep; 0 = all
 	if q.Limit > 0 {
@@ -100,19 +104,24 @@ func (s *store) search(entries map[string]*Entry, q directory.Query, m matcher, 
 		return c
 	}
 	total := 0
+	var arena []sortVal // sort values of hits, allocated in blocks
 	for _, e := range entries {
 		if !sc.covers(e) {
 			continue
 		}
-		ok, err := m.match(e, q.Filter)
+		ok, err := match(e)
 		if err != nil {
 			return nil, 0, err
 		}
 		if !ok {
 			continue
 		}
-		vals, err := sortValues(e, keys)
-		if err != nil {
+		if len(arena) < len(keys) {
+			arena = make([]sortVal, 256*len(keys))
+		}
+		vals := arena[:len(keys):len(keys)]
+		arena = arena[len(keys):]
+		if err := sortValues(e, keys, vals); err != nil {
 			return nil, 0, err
 		}
 		total++
@@ -156,20 +165,23 @@ func (m matcher) sortKeys(sorts []directory.SortKey) ([]sortKey, error) {
 			// page asked for.
 			return nil, errRoute
 		}
-		keys = append(keys, sortKey{field: s.Field, kind: directory.FieldKind(s.Field), desc: s.Descending})
+		slot, ok := fieldSlots[s.Field]
+		if !ok {
+			return nil, errRoute
+		}
+		keys = append(keys, sortKey{slot: slot, kind: directory.FieldKind(s.Field), desc: s.Descending})
 	}
 	return keys, nil
 }
 
 // sortValues reads an entry's first value of each key, as the backend's
 // client-side sort does.
-func sortValues(e *Entry, keys []sortKey) ([]sortVal, error) {
-	vals := make([]sortVal, len(keys))
+func sortValues(e *Entry, keys []sortKey, vals []sortVal) error {
 	for i, k := range keys {
 		if k.dn {
 			continue
 		}
-		vs := e.Values[k.field]
+		vs := e.field(k.slot)
 		if len(vs) == 0 || vs[0] == "" {
 			vals[i].missing = true
 			continue
@@ -179,20 +191,20 @@ func sortValues(e *Entry, keys []sortKey) ([]sortVal, error) {
 		case directory.KindNumber:
 			n, err := strconv.ParseInt(raw, 10, 64)
 			if err != nil {
-				return nil, errRoute
+				return errRoute
 			}
 			vals[i].n = n
 		case directory.KindTime:
 			t, ok := parseGeneralizedTime(raw)
 			if !ok {
-				return nil, errRoute
+				return errRoute
 			}
 			vals[i].t = t
 		default:
 			vals[i].s = strings.ToLower(raw)
 		}
 	}
-	return vals, nil
+	return nil
 }
 
 // compareRanked orders two hits; sure is false when the server's sorted

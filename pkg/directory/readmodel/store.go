@@ -80,6 +80,7 @@ func (s *store) put(e Entry) {
 	old := s.byID[e.ID]
 	s.unindex(e.ID)
 	p := &e
+	p.fields, p.Values = slotValues(e.Values), nil
 	p.dnKey = dnKey(e.DN)
 	if parent, err := directory.ParentDN(e.DN); err == nil {
 		p.parentKey = dnKey(parent)
