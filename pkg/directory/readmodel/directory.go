@@ -117,7 +117,7 @@ func New(backend directory.Directory, feed Feed, cfg Config) *Directory {
 		base:      backend.BaseDN(),
 		maxLag:    cfg.MaxLag,
 		log:       cfg.Log.With("readModel", backend.BaseDN()),
-		st:        newStore(),
+		st:        newStore(shape),
 		users:     matcher{matching: shape.Matching},
 		groups:    matcher{matching: shape.Matching},
 		pos:       Position{},

@@ -62,7 +62,7 @@ func (d *Directory) GetGroup(ctx context.Context, ref directory.Ref) (*directory
 func (d *Directory) SearchUsers(ctx context.Context, q directory.Query) (directory.Page[directory.User], error) {
 	if ctx.Err() == nil && d.serving() {
 		d.st.mu.RLock()
-		hits, total, err := d.st.search(d.st.users, q, d.users, directory.UserFields, directory.FieldUsername, d.base)
+		hits, total, err := d.st.search(KindUser, q, d.users, directory.UserFields, directory.FieldUsername, d.base)
 		var page directory.Page[directory.User]
 		if err == nil {
 			now := time.Now()
@@ -88,7 +88,7 @@ func (d *Directory) SearchUsers(ctx context.Context, q directory.Query) (directo
 func (d *Directory) SearchGroups(ctx context.Context, q directory.Query) (directory.Page[directory.Group], error) {
 	if ctx.Err() == nil && d.serving() {
 		d.st.mu.RLock()
-		hits, total, err := d.st.search(d.st.groups, q, d.groups, directory.GroupFields, directory.FieldName, d.base)
+		hits, total, err := d.st.search(KindGroup, q, d.groups, directory.GroupFields, directory.FieldName, d.base)
 		var page directory.Page[directory.Group]
 		if err == nil {
 			page.Total = total
@@ -160,7 +160,7 @@ func (s *store) find(kind Kind, ref directory.Ref, base string) (*Entry, error) 
 		return e, nil
 	case directory.RefName:
 		key, ok := assertionKey(ref.Value, true)
-		if !ok || s.unsureNames > 0 {
+		if !ok || s.unsureNames > 0 || s.nameSlot[kind] < 0 {
 			return nil, errRoute
 		}
 		ids = s.names[kind][key]

@@ -71,7 +71,7 @@ type ranked struct {
 
 // search runs q over entries; allowed are the kind's fields and
 // defaultSort its order when q names none.
-func (s *store) search(entries map[string]*Entry, q directory.Query, m matcher, allowed []directory.Field,
+func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []directory.Field,
 	defaultSort directory.Field, domainBase string) ([]*Entry, int, error) {
 	if q.Offset < 0 || q.Limit < 0 || directory.Validate(q.Filter, allowed) != nil {
 		return nil, 0, errRoute
@@ -105,7 +105,21 @@ func (s *store) search(entries map[string]*Entry, q directory.Query, m matcher, 
 	}
 	total := 0
 	var arena []sortVal // sort values of hits, allocated in blocks
-	for _, e := range entries {
+	entries := s.users
+	if kind == KindGroup {
+		entries = s.groups
+	}
+	scan := func(yield func(*Entry) bool) {
+		for _, e := range entries {
+			if !yield(e) {
+				return
+			}
+		}
+	}
+	if few, ok := s.candidates(kind, q.Filter); ok {
+		scan = slices.Values(few)
+	}
+	for e := range scan {
 		if !sc.covers(e) {
 			continue
 		}

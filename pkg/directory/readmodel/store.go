@@ -24,12 +24,31 @@ type store struct {
 	unsureNames int
 	// holders: member DN key → ids of the groups listing it.
 	holders map[string][]string
+	// nameSlot is, per kind, the field slot of the name (every value of
+	// which the server finds the entry by), -1 when the model does not
+	// know the name's matching rule: then lookups by name go to the
+	// directory.
+	nameSlot map[Kind]int
 }
 
-func newStore() *store {
-	s := &store{}
+func newStore(shape Shape) *store {
+	s := &store{nameSlot: map[Kind]int{KindUser: -1, KindGroup: -1}}
+	for kind, f := range map[Kind]directory.Field{KindUser: directory.FieldUsername, KindGroup: directory.FieldName} {
+		if shape.Matching[f] == MatchCaseIgnore {
+			s.nameSlot[kind] = fieldSlots[f]
+		}
+	}
 	s.reset()
 	return s
+}
+
+// names returns the entry's names: every value of its name attribute, as
+// the server matches (uid=x) or (cn=x) against all of them.
+func (s *store) entryNames(e *Entry) []string {
+	if i := s.nameSlot[e.Kind]; i >= 0 {
+		return e.field(i)
+	}
+	return nil
 }
 
 func (s *store) reset() {
@@ -50,16 +69,6 @@ func dnKey(dn string) string {
 		return dn
 	}
 	return n
-}
-
-func (e *Entry) name() string {
-	switch {
-	case e.User != nil:
-		return e.User.Username
-	case e.Group != nil:
-		return e.Group.Name
-	}
-	return ""
 }
 
 func (e *Entry) number() int64 {
@@ -110,11 +119,15 @@ func (s *store) index(p *Entry) {
 			s.holders[k] = append(s.holders[k], e.ID)
 		}
 	}
-	key, sure := textKey(p.name(), true)
-	if !sure {
-		s.unsureNames++
+	for _, name := range s.entryNames(p) {
+		key, sure := textKey(name, true)
+		if !sure {
+			s.unsureNames++
+		}
+		if !slices.Contains(s.names[e.Kind][key], e.ID) {
+			s.names[e.Kind][key] = append(s.names[e.Kind][key], e.ID)
+		}
 	}
-	s.names[e.Kind][key] = append(s.names[e.Kind][key], e.ID)
 	if n := p.number(); n > 0 {
 		s.numbers[e.Kind][n] = append(s.numbers[e.Kind][n], e.ID)
 	}
@@ -179,13 +192,15 @@ func (s *store) unindex(id string) {
 			}
 		}
 	}
-	key, sure := textKey(old.name(), true)
-	if !sure {
-		s.unsureNames--
-	}
-	s.names[old.Kind][key] = without(s.names[old.Kind][key], id)
-	if len(s.names[old.Kind][key]) == 0 {
-		delete(s.names[old.Kind], key)
+	for _, name := range s.entryNames(old) {
+		key, sure := textKey(name, true)
+		if !sure {
+			s.unsureNames--
+		}
+		s.names[old.Kind][key] = without(s.names[old.Kind][key], id)
+		if len(s.names[old.Kind][key]) == 0 {
+			delete(s.names[old.Kind], key)
+		}
 	}
 	if n := old.number(); n > 0 {
 		s.numbers[old.Kind][n] = without(s.numbers[old.Kind][n], id)
