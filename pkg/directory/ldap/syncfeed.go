@@ -117,6 +117,12 @@ func (f *syncFeed) Run(ctx context.Context, cookie string, sink readmodel.Sink) 
 		return err
 	}
 	defer c.close()
+	// Users are mapped as they arrive, their lock state with the policy's
+	// duration: read it first, as a backend opened while the server was
+	// away has not yet.
+	if err := d.loadPolicy(ctx); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	req := ldap.NewSearchRequest(d.wireDN(d.base), ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,

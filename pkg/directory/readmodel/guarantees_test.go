@@ -289,3 +289,34 @@ func TestConfigOpensReadModel(t *testing.T) {
 		}
 	}
 }
+
+// TestLockRunsOut: a temporary lock that has run out reads as unlocked
+// from the model, as from the backend, though no change came in the
+// stream (slapd lets the next good bind in without writing anything).
+func TestLockRunsOut(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{Lockout: 2, LockoutDuration: 2 * time.Second})
+	m, backend := openModel(t, srv, time.Second)
+	ctx := t.Context()
+	base := freshOU(t, srv)
+	u, err := m.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "runsout", Surname: "R", Password: "Secret-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_, _ = m.VerifyPassword(ctx, directory.ByID(u.ID), "wrong")
+	}
+	got, err := m.GetUser(ctx, directory.ByID(u.ID))
+	if err != nil || !got.Lock.Locked || got.Lock.Until.IsZero() {
+		t.Fatalf("after failed logons: %+v %v, want a temporary lock", got.Lock, err)
+	}
+	time.Sleep(time.Until(got.Lock.Until) + 100*time.Millisecond)
+	before := m.Stats().Served
+	got, err = m.GetUser(ctx, directory.ByID(u.ID))
+	want, wantErr := backend.GetUser(ctx, directory.ByID(u.ID))
+	if err != nil || wantErr != nil || got.Lock != want.Lock || got.Lock.Locked {
+		t.Fatalf("after the lock ran out: model %+v %v, backend %+v %v", got.Lock, err, want.Lock, wantErr)
+	}
+	if m.Stats().Served == before {
+		t.Error("the read went to the directory")
+	}
+}
