@@ -142,7 +142,11 @@ func (d *Directory) Close() error {
 // cookie), until Close.
 func (d *Directory) stream(ctx context.Context) {
 	defer d.done.Done()
-	backoff := 100 * time.Millisecond
+	// Short waits: a retry is one dial, and every moment the stream is
+	// down the domain is unready. The backend's dialer has its own backoff
+	// on top (reconnectBackoff).
+	const firstWait, maxWait = 50 * time.Millisecond, 500 * time.Millisecond
+	backoff := firstWait
 	for {
 		d.mu.Lock()
 		cookie := d.cookie
@@ -172,9 +176,9 @@ func (d *Directory) stream(ctx context.Context) {
 			return
 		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 5*time.Second)
+		backoff = min(backoff*2, maxWait)
 		if err == nil {
-			backoff = 100 * time.Millisecond
+			backoff = firstWait
 		}
 	}
 }
