@@ -92,6 +92,10 @@ func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []direct
 	if err != nil {
 		return nil, 0, err
 	}
+	few, pinned := s.candidates(kind, q.Filter)
+	if !pinned && defaultOrder(q.Sort, defaultSort) {
+		return s.searchSorted(kind, keys[0], sc, q, match)
+	}
 	var hits []ranked
 	window := 0 // how many of the best hits to keep; 0 = all
 	if q.Limit > 0 {
@@ -116,7 +120,7 @@ func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []direct
 			}
 		}
 	}
-	if few, ok := s.candidates(kind, q.Filter); ok {
+	if pinned {
 		scan = slices.Values(few)
 	}
 	for e := range scan {

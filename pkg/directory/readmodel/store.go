@@ -29,6 +29,8 @@ type store struct {
 	// know the name's matching rule: then lookups by name go to the
 	// directory.
 	nameSlot map[Kind]int
+	// views are the sorted views of listings (sortedview.go).
+	views views
 }
 
 func newStore(shape Shape) *store {
@@ -60,6 +62,8 @@ func (s *store) reset() {
 	s.numbers = map[Kind]map[int64][]string{KindUser: {}, KindGroup: {}}
 	s.unsureNames = 0
 	s.holders = map[string][]string{}
+	s.views.drop(KindUser)
+	s.views.drop(KindGroup)
 }
 
 // dnKey is the comparison key of a DN.
@@ -103,6 +107,7 @@ func (s *store) put(e Entry) {
 // index adds an entry whose keys are set to the model and every index.
 func (s *store) index(p *Entry) {
 	e := p
+	s.views.drop(e.Kind)
 	s.byID[e.ID] = p
 	s.byDN[p.dnKey] = e.ID
 	switch e.Kind {
@@ -174,6 +179,7 @@ func (s *store) unindex(id string) {
 	if !ok {
 		return
 	}
+	s.views.drop(old.Kind)
 	delete(s.byID, id)
 	if s.byDN[old.dnKey] == id {
 		delete(s.byDN, old.dnKey)
