@@ -13,7 +13,9 @@
 // An answer from the model is the backend's answer: entries are mapped by
 // the backend's own functions before they reach the model, filters are
 // evaluated with the server's matching rules (filter.go, textkey.go), and
-// sorting and paging follow the backend's (search.go). What the model
+// sorting and paging follow the backend's (search.go; listings in the
+// default order walk a kept sorted view, sortedview.go; searches pinning
+// an id, DN or name start from the indexes, candidates.go). What the model
 // cannot answer identically goes to the backend, per query: an operator
 // or field it does not know (so an Op added to directory/query.go is
 // refused here until taught), account-state fields (enabled, locked,
