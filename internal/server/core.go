@@ -13,6 +13,7 @@ import (
 	"github.com/dirgate/dirgate/config"
 	"github.com/dirgate/dirgate/internal/throttle"
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/readmodel"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -43,6 +44,9 @@ func OpenCore(ctx context.Context, cfg *config.Config, audit *identity.AuditLog,
 			return fail(fmt.Errorf("domain %s: open %s backend: %w", d.Name, d.Backend.Type, err))
 		}
 		opened = append(opened, dir)
+		if rm, ok := dir.(*readmodel.Directory); ok && m != nil {
+			registerReadModel(m, d.Name, rm)
+		}
 		rules := d.Identity()
 		rules.Hashing = hashing
 		rules.AdminGroups = cfg.AdminGroups()

@@ -114,3 +114,23 @@ func FirstRDNValue(dn string) (string, error) {
 	}
 	return parsed.RDNs[0].Attributes[0].Value, nil
 }
+
+// CompareDN orders DNs as a tree walk: by their RDNs from the root down,
+// case-insensitively, so parents come before their children and siblings
+// sort by name. It is the LDAP backend's order of ties in a sorted search,
+// which the read model keeps too.
+func CompareDN(a, b string) int {
+	pa, errA := ldap.ParseDN(a)
+	pb, errB := ldap.ParseDN(b)
+	if errA != nil || errB != nil {
+		return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+	}
+	for i, j := len(pa.RDNs)-1, len(pb.RDNs)-1; i >= 0 && j >= 0; i, j = i-1, j-1 {
+		ra := strings.ToLower(FormatDN(&ldap.DN{RDNs: pa.RDNs[i : i+1]}))
+		rb := strings.ToLower(FormatDN(&ldap.DN{RDNs: pb.RDNs[j : j+1]}))
+		if c := strings.Compare(ra, rb); c != 0 {
+			return c
+		}
+	}
+	return len(pa.RDNs) - len(pb.RDNs)
+}

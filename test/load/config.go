@@ -47,7 +47,7 @@ const (
 // dialects: Artica on its unix socket only, the others on the main
 // listener. The log is the production default (info, json): the access
 // log line per request is part of what is measured.
-func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, error) {
+func writeConfig(dataDir string, srv *slapd.Server, cr credentials, readModel string) (string, error) {
 	sum := sha256.Sum256([]byte(cr.adwebSecret))
 	scimSum := sha256.Sum256([]byte(cr.scimToken))
 	doc := map[string]any{
@@ -74,6 +74,7 @@ func writeConfig(dataDir string, srv *slapd.Server, cr credentials) (string, err
 				// the values it would have written, since slapadd bypasses
 				// it), so nested walks stop at groups that belong to none.
 				"attributes": map[string]any{"memberOf": "memberOf"},
+				"readModel":  readModel,
 			}},
 		}},
 		"dialects": map[string]any{

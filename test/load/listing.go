@@ -38,7 +38,7 @@ func listing(ctx context.Context, o *options, rep *report) error {
 	}
 	fx := fixture{users: o.listUsers, groups: o.groups}
 	slog.Info("starting slapd and dirgate for the listing", "users", fx.users)
-	s, err := startStack(ctx, o.bin, o.workDir, fx, pprofEnv(o))
+	s, err := startStack(ctx, o.bin, o.workDir, o.readModel, fx, pprofEnv(o))
 	if err != nil {
 		return err
 	}

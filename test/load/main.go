@@ -34,6 +34,7 @@ type options struct {
 	rounds            int
 	listRuns          int
 	keepWork          bool
+	readModel         string // the LDAP backend's readModel setting
 }
 
 func parseFlags() (*options, error) {
@@ -55,6 +56,7 @@ func parseFlags() (*options, error) {
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of every target at each concurrency, interleaved; the report gives medians")
 	flag.IntVar(&o.listRuns, "list-runs", 3, "listings of each kind to time")
 	flag.BoolVar(&o.keepWork, "keep", false, "keep the working directory (logs) afterwards")
+	flag.StringVar(&o.readModel, "readmodel", "off", "the LDAP backend's readModel setting for dirgate: off or on (docs/backends.md)")
 	flag.Parse()
 	for f := range strings.SplitSeq(clients, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))

@@ -14,7 +14,7 @@ import (
 func perRequest(ctx context.Context, o *options, rep *report) error {
 	fx := fixture{users: o.users, groups: o.groups}
 	slog.Info("starting slapd and dirgate", "users", fx.users, "groups", fx.groups)
-	s, err := startStack(ctx, o.bin, o.workDir, fx, pprofEnv(o))
+	s, err := startStack(ctx, o.bin, o.workDir, o.readModel, fx, pprofEnv(o))
 	if err != nil {
 		return err
 	}

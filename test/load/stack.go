@@ -33,7 +33,7 @@ type stack struct {
 
 // startStack bulk-loads the fixture into a private slapd (slapadd) and
 // starts dirgate on it.
-func startStack(ctx context.Context, bin, workDir string, fx fixture, env []string) (*stack, error) {
+func startStack(ctx context.Context, bin, workDir, readModel string, fx fixture, env []string) (*stack, error) {
 	s := &stack{fx: fx}
 	start := time.Now()
 	srv, stop, err := slapd.StartStandalone(slapd.Options{LDIF: fx.ldif()})
@@ -47,7 +47,7 @@ func startStack(ctx context.Context, bin, workDir string, fx fixture, env []stri
 		return nil, err
 	}
 	s.cr = newCredentials(dataDir)
-	cfg, err := writeConfig(dataDir, srv, s.cr)
+	cfg, err := writeConfig(dataDir, srv, s.cr, readModel)
 	if err != nil {
 		s.close()
 		return nil, err

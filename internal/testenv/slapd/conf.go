@@ -74,8 +74,10 @@ func renderConfig(o Options, dir, rootPW string, repl *replication) string {
 			}
 		}
 	}
-	if repl != nil {
+	if repl != nil || o.has(SyncProv) {
 		p("moduleload syncprov")
+	}
+	if repl != nil {
 		p("serverID %d", repl.serverID)
 	}
 	if o.has(TLS) {
@@ -110,6 +112,8 @@ func renderConfig(o Options, dir, rootPW string, repl *replication) string {
 				repl.serverID*10+i, peer, rootDN(o.Suffix), rootPW, o.Suffix)
 		}
 		p("multiprovider on")
+	}
+	if repl != nil || o.has(SyncProv) {
 		p("overlay syncprov")
 	}
 	// Overlays run in reverse order of declaration: ppolicy, declared

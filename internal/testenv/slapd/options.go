@@ -39,6 +39,11 @@ const (
 	// TLS: a private CA and server certificate (127.0.0.1, localhost),
 	// an ldaps:// listener (Server.LDAPSURL) and StartTLS on ldap://.
 	TLS
+	// SyncProv: the syncprov overlay (RFC 4533 provider), which feeds
+	// dirgate's read model (pkg/directory/readmodel). Replicated servers
+	// (StartProviders) have it whatever Disable says: they replicate
+	// through it.
+	SyncProv
 )
 
 // Options configures a test server. The zero value is a complete dirgate

@@ -96,6 +96,15 @@ type Config struct {
 	// referral is sent once to the referred server, with the same
 	// credentials).
 	Referrals string `mapstructure:"referrals"`
+	// ReadModel is "off" (the default: every read goes to the server) or
+	// "on": reads are answered from an in-memory copy of the domain kept
+	// coherent by the server's change stream (syncrepl; OpenLDAP with the
+	// syncprov overlay), within ReadModelMaxLag (docs/backends.md).
+	ReadModel string `mapstructure:"readModel"`
+	// ReadModelMaxLag bounds how far behind the server the read model may
+	// be and still answer; past it reads go to the server and the domain
+	// is unready. Default 1s.
+	ReadModelMaxLag time.Duration `mapstructure:"readModelMaxLag"`
 }
 
 // TLSConfig secures connections: ldaps:// URLs always use TLS; StartTLS
@@ -131,6 +140,8 @@ func NewConfig() *Config {
 		GroupModel:          "groupOfNames",
 		Sort:                "auto",
 		Referrals:           "ignore",
+		ReadModel:           "off",
+		ReadModelMaxLag:     time.Second,
 		TLS:                 TLSConfig{MinVersion: "1.2"},
 	}
 }
@@ -206,6 +217,7 @@ func (c *Config) Validate() error {
 	if c.PasswordInAdd && prof != nil && !prof().extendedPasswords() {
 		bad("passwordInAdd", "the %s profile always sets a new user's password in its add; remove passwordInAdd", c.Profile)
 	}
+	errs = append(errs, c.readModelProblems()...)
 	if _, ok := groupModels[c.GroupModel]; !ok {
 		bad("groupModel", "unknown group model %q (known: groupOfNames, posixGroup)", c.GroupModel)
 	} else if prof != nil && prof().groups != nil && c.GroupModel != NewConfig().GroupModel {

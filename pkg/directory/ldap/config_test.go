@@ -77,3 +77,26 @@ func TestConfigRefusesSecurityBearingExtraAttributes(t *testing.T) {
 		t.Errorf("Validate refuses department: %v", err)
 	}
 }
+
+// TestConfigReadModel: readModel is on or off; the ad profile has no
+// change stream yet, and says so instead of starting without one.
+func TestConfigReadModel(t *testing.T) {
+	c := ldap.NewConfig()
+	c.URLs = []string{"ldap://localhost"}
+	if c.ReadModel != "off" {
+		t.Fatalf("readModel defaults to %q, want off", c.ReadModel)
+	}
+	c.ReadModel = "on"
+	if err := c.Validate(); err != nil {
+		t.Fatalf("readModel on with openldap: %v", err)
+	}
+	c.ReadModel = "yes"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "readModel") {
+		t.Fatalf("readModel yes: %v, want a readModel problem", err)
+	}
+	c.ReadModel, c.Profile = "on", "ad"
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "readModel: not yet supported with the ad profile") {
+		t.Fatalf("readModel on with ad: %v, want not yet supported", err)
+	}
+}

@@ -74,8 +74,19 @@ type serverInfo struct {
 // Open connects to the directory. A server that does not answer yet is not
 // an error — the backend connects when it is first used and reports
 // ErrUnavailable until then — but a refused service bind is.
+// With readModel on, the directory returned is a read model over it
+// (pkg/directory/readmodel).
 func (c *Config) Open(ctx context.Context, env directory.BackendEnv) (directory.Directory, error) {
-	return Open(ctx, *c, env)
+	d, err := Open(ctx, *c, env)
+	if err != nil {
+		return nil, err
+	}
+	rm, err := c.withReadModel(ctx, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return rm, nil
 }
 
 // Open is Config.Open with the concrete type.

@@ -243,24 +243,8 @@ func ldapScope(s directory.Scope) int {
 	return ldap.ScopeWholeSubtree
 }
 
-// compareDN orders DNs as a tree walk: by their RDNs from the root down,
-// case-insensitively, so parents come before their children and siblings
-// sort by name.
-func compareDN(a, b string) int {
-	pa, errA := ldap.ParseDN(a)
-	pb, errB := ldap.ParseDN(b)
-	if errA != nil || errB != nil {
-		return strings.Compare(strings.ToLower(a), strings.ToLower(b))
-	}
-	for i, j := len(pa.RDNs)-1, len(pb.RDNs)-1; i >= 0 && j >= 0; i, j = i-1, j-1 {
-		ra := strings.ToLower(directory.FormatDN(&ldap.DN{RDNs: pa.RDNs[i : i+1]}))
-		rb := strings.ToLower(directory.FormatDN(&ldap.DN{RDNs: pb.RDNs[j : j+1]}))
-		if c := strings.Compare(ra, rb); c != 0 {
-			return c
-		}
-	}
-	return len(pa.RDNs) - len(pb.RDNs)
-}
+// compareDN is directory.CompareDN: the read model orders ties alike.
+func compareDN(a, b string) int { return directory.CompareDN(a, b) }
 
 // depth is the number of RDNs of a DN.
 func depth(dn string) int {

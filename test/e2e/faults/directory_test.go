@@ -45,6 +45,12 @@ const slack = 500 * time.Millisecond
 // servers urls (bound as srv's service account) and the Kanboard dialect.
 func ldapConfig(t *testing.T, srv *slapd.Server, urls []string, token string, extra map[string]any) string {
 	t.Helper()
+	return ldapConfigWith(t, srv, urls, token, nil, extra)
+}
+
+// ldapConfigWith is ldapConfig with more keys in the backend block.
+func ldapConfigWith(t *testing.T, srv *slapd.Server, urls []string, token string, backendExtra, extra map[string]any) string {
+	t.Helper()
 	backend := map[string]any{"type": "ldap", "config": map[string]any{
 		"urls":             urls,
 		"bindDN":           srv.BindDN,
@@ -57,6 +63,9 @@ func ldapConfig(t *testing.T, srv *slapd.Server, urls []string, token string, ex
 		"dialTimeout":    dialTimeout.String(),
 		"requestTimeout": requestTimeout.String(),
 	}}
+	for k, v := range backendExtra {
+		backend["config"].(map[string]any)[k] = v
+	}
 	doc := map[string]any{
 		"log":      map[string]any{"level": "warn"},
 		"dialects": map[string]any{"kanboard": map[string]any{"config": map[string]any{"token": token}}},

@@ -1,0 +1,195 @@
+package readmodel_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	goldap "github.com/go-ldap/ldap/v3"
+
+	"github.com/dirgate/dirgate/internal/testenv/slapd"
+	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/readmodel"
+)
+
+const (
+	benchUsers      = 10000
+	benchGroups     = 100
+	benchMembership = 100 // users per group
+)
+
+// benchLDIF is 10,000 users (as pkg/directory/ldap's bulk listing) and
+// 100 groups of 100 members each.
+func benchLDIF(suffix string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dn: ou=bulk,%s\nobjectClass: organizationalUnit\nou: bulk\n\n", suffix)
+	for i := range benchUsers {
+		name := fmt.Sprintf("bulk%05d", i)
+		fmt.Fprintf(&b, "dn: uid=%s,ou=bulk,%s\n", name, suffix)
+		b.WriteString("objectClass: inetOrgPerson\nobjectClass: posixAccount\nobjectClass: shadowAccount\nobjectClass: dirgateObject\n")
+		fmt.Fprintf(&b, "uid: %s\ncn: Bulk User %d\nsn: User%d\ngivenName: Bulk\nmail: %s@example.com\n", name, i, i, name)
+		fmt.Fprintf(&b, "uidNumber: %d\ngidNumber: 100\nhomeDirectory: /home/%s\nloginShell: /bin/bash\n", 100000+i, name)
+		b.WriteString("userPassword: {SSHA}loZ7H7Pl0jmhNF7tX4YEdOpD0t3bA8qz\n\n")
+	}
+	for g := range benchGroups {
+		fmt.Fprintf(&b, "dn: cn=bulkgroup%03d,ou=bulk,%s\nobjectClass: groupOfNames\nobjectClass: posixGroup\ncn: bulkgroup%03d\ngidNumber: %d\n", g, suffix, g, 20000+g)
+		for m := range benchMembership {
+			fmt.Fprintf(&b, "member: uid=bulk%05d,ou=bulk,%s\n", g*benchMembership+m, suffix)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// BenchmarkReadModel compares lookups answered by the read model with the
+// LDAP backend and with raw go-ldap, on one slapd in one run, and
+// reports the model's load time and memory.
+//
+//	go test -run '^$' -bench BenchmarkReadModel -benchmem -benchtime 2s ./pkg/directory/readmodel/
+func BenchmarkReadModel(b *testing.B) {
+	srv := slapd.Start(b, slapd.Options{Disable: slapd.TLS, LDIF: benchLDIF("dc=example,dc=com")})
+	backend := openBackend(b, srv)
+	b.Cleanup(func() { backend.Close() })
+
+	b.Run("Load", func(b *testing.B) {
+		for b.Loop() {
+			runtime.GC()
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			m := openModelOn(b, srv)
+			elapsed := time.Since(start)
+			runtime.GC()
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(elapsed.Seconds()*1000, "ms/load")
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(benchUsers+benchGroups*benchMembership), "heapB/(user+membership)")
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heapMiB")
+			m.Close()
+		}
+	})
+	model := openModelOn(b, srv)
+	name := func(r *rand.Rand) string { return fmt.Sprintf("bulk%05d", r.IntN(benchUsers)) }
+	for _, callers := range []int{1, 16} {
+		b.Run(fmt.Sprintf("GetUser/model/callers=%d", callers), func(b *testing.B) {
+			parallel(b, callers, func(r *rand.Rand) func() error {
+				return func() error {
+					_, err := model.GetUser(context.Background(), directory.ByName(name(r)))
+					return err
+				}
+			})
+		})
+		b.Run(fmt.Sprintf("GetUser/backend/callers=%d", callers), func(b *testing.B) {
+			parallel(b, callers, func(r *rand.Rand) func() error {
+				return func() error {
+					_, err := backend.GetUser(context.Background(), directory.ByName(name(r)))
+					return err
+				}
+			})
+		})
+		b.Run(fmt.Sprintf("GetUser/raw/callers=%d", callers), func(b *testing.B) {
+			parallel(b, callers, func(r *rand.Rand) func() error {
+				conn, err := goldap.DialURL(srv.URL)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := conn.Bind(srv.BindDN, srv.BindPassword); err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { conn.Close() })
+				return func() error {
+					res, err := conn.Search(goldap.NewSearchRequest(srv.Suffix, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases,
+						2, 0, false, "(&(objectClass=inetOrgPerson)(uid="+goldap.EscapeFilter(name(r))+"))", rawUserAttrs, nil))
+					if err == nil && len(res.Entries) != 1 {
+						err = fmt.Errorf("%d entries", len(res.Entries))
+					}
+					return err
+				}
+			})
+		})
+	}
+	user := directory.PrincipalRef{Type: directory.PrincipalUser}
+	for _, d := range []struct {
+		name string
+		dir  directory.Directory
+	}{{"model", model}, {"backend", backend}} {
+		b.Run("MemberOf/"+d.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(3, 4))
+			for b.Loop() {
+				u := user
+				u.Ref = directory.ByName(name(r))
+				ms, err := d.dir.MemberOf(context.Background(), u, true)
+				if err != nil || len(ms) != 1 {
+					b.Fatalf("%v %v", ms, err)
+				}
+			}
+		})
+		b.Run("SearchUsers-page-of-50/"+d.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(5, 6))
+			for b.Loop() {
+				q := directory.Query{Filter: directory.StartsWith(directory.FieldUsername, "bulk0"), Limit: 50, Offset: r.IntN(900)}
+				p, err := d.dir.SearchUsers(context.Background(), q)
+				if err != nil || len(p.Items) != 50 {
+					b.Fatalf("%d %v", len(p.Items), err)
+				}
+			}
+		})
+	}
+	// Reads the model passed on (its proof of freshness older than the
+	// bound on a saturated machine): logged, as they are not the model's
+	// speed.
+	s := model.Stats()
+	b.Logf("model answered %d reads, passed %d to the directory", s.Served, s.Routed)
+}
+
+// rawUserAttrs are the attributes the backend asks for a user.
+var rawUserAttrs = []string{"entryUUID", "createTimestamp", "modifyTimestamp", "uid", "cn", "givenName", "sn",
+	"displayName", "mail", "telephoneNumber", "mobile", "title", "description", "uidNumber", "gidNumber",
+	"homeDirectory", "dirgatePrincipalName", "dirgateExternalId", "dirgateSystem", "dirgateInvitationPending",
+	"dirgateInvitationExpiry", "objectClass", "pwdAccountLockedTime", "pwdFailureTime", "pwdReset",
+	"employeeNumber", "departmentNumber"}
+
+// openModelOn opens a read model over a new backend on srv and waits
+// until it serves; it is closed when b ends.
+func openModelOn(b *testing.B, srv *slapd.Server) *readmodel.Directory {
+	backend := openBackend(b, srv)
+	feed, err := backend.ReadModelFeed()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := readmodel.New(backend, feed, readmodel.Config{MaxLag: time.Second, Log: testLogger()})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := m.WaitServing(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	return m
+}
+
+func parallel(b *testing.B, callers int, setup func(r *rand.Rand) func() error) {
+	ops := make([]func() error, callers)
+	for i := range ops {
+		ops[i] = setup(rand.New(rand.NewPCG(uint64(i), 7)))
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for _, op := range ops {
+		wg.Go(func() {
+			for next.Add(1) <= int64(b.N) {
+				if err := op(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

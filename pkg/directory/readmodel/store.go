@@ -1,0 +1,243 @@
+package readmodel
+
+import (
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// store is the model itself: every entry of the domain by id, and the
+// indexes the lookups use. One lock: readers share it, the feed takes it
+// alone for each change, which is short.
+type store struct {
+	mu      sync.RWMutex
+	byID    map[string]*Entry
+	byDN    map[string]string // normalized DN → id
+	users   map[string]*Entry
+	groups  map[string]*Entry
+	names   map[Kind]map[string][]string // prepared name → ids
+	numbers map[Kind]map[int64][]string  // uidNumber / gidNumber → ids
+	// unsureNames counts entries whose name the model cannot prepare as
+	// slapd does: while any exists, lookups by name go to the directory.
+	unsureNames int
+	// holders: member DN key → ids of the groups listing it.
+	holders map[string][]string
+	// nameSlot is, per kind, the field slot of the name (every value of
+	// which the server finds the entry by), -1 when the model does not
+	// know the name's matching rule: then lookups by name go to the
+	// directory.
+	nameSlot map[Kind]int
+	// views are the sorted views of listings (sortedview.go).
+	views views
+}
+
+func newStore(shape Shape) *store {
+	s := &store{nameSlot: map[Kind]int{KindUser: -1, KindGroup: -1}}
+	for kind, f := range map[Kind]directory.Field{KindUser: directory.FieldUsername, KindGroup: directory.FieldName} {
+		if shape.Matching[f] == MatchCaseIgnore {
+			s.nameSlot[kind] = fieldSlots[f]
+		}
+	}
+	s.reset()
+	return s
+}
+
+// names returns the entry's names: every value of its name attribute, as
+// the server matches (uid=x) or (cn=x) against all of them.
+func (s *store) entryNames(e *Entry) []string {
+	if i := s.nameSlot[e.Kind]; i >= 0 {
+		return e.field(i)
+	}
+	return nil
+}
+
+func (s *store) reset() {
+	s.byID = map[string]*Entry{}
+	s.byDN = map[string]string{}
+	s.users = map[string]*Entry{}
+	s.groups = map[string]*Entry{}
+	s.names = map[Kind]map[string][]string{KindUser: {}, KindGroup: {}}
+	s.numbers = map[Kind]map[int64][]string{KindUser: {}, KindGroup: {}}
+	s.unsureNames = 0
+	s.holders = map[string][]string{}
+	s.views.drop(KindUser)
+	s.views.drop(KindGroup)
+}
+
+// dnKey is the comparison key of a DN.
+func dnKey(dn string) string {
+	n, err := directory.NormalizeDN(dn)
+	if err != nil {
+		return dn
+	}
+	return n
+}
+
+func (e *Entry) number() int64 {
+	switch {
+	case e.User != nil:
+		return e.User.UIDNumber
+	case e.Group != nil:
+		return e.Group.GIDNumber
+	}
+	return 0
+}
+
+// put adds or replaces an entry. An entry that moved keeps its group
+// memberships: the groups' member values follow it, as slapd's refint
+// overlay makes them follow on the server — by an internal modification
+// that syncprov does not stream.
+func (s *store) put(e Entry) {
+	old := s.byID[e.ID]
+	s.unindex(e.ID)
+	p := &e
+	p.fields, p.Values = slotValues(e.Values), nil
+	p.dnKey = dnKey(e.DN)
+	if parent, err := directory.ParentDN(e.DN); err == nil {
+		p.parentKey = dnKey(parent)
+	}
+	s.index(p)
+	if old != nil && old.dnKey != p.dnKey && (p.Kind == KindUser || p.Kind == KindGroup) {
+		s.retarget(old.dnKey, e.DN)
+	}
+}
+
+// index adds an entry whose keys are set to the model and every index.
+func (s *store) index(p *Entry) {
+	e := p
+	s.views.drop(e.Kind)
+	s.byID[e.ID] = p
+	s.byDN[p.dnKey] = e.ID
+	switch e.Kind {
+	case KindUser:
+		s.users[e.ID] = p
+	case KindGroup:
+		s.groups[e.ID] = p
+	default:
+		return
+	}
+	if e.Kind == KindGroup {
+		for _, m := range e.Members {
+			k := dnKey(m)
+			s.holders[k] = append(s.holders[k], e.ID)
+		}
+	}
+	for _, name := range s.entryNames(p) {
+		key, sure := textKey(name, true)
+		if !sure {
+			s.unsureNames++
+		}
+		if !slices.Contains(s.names[e.Kind][key], e.ID) {
+			s.names[e.Kind][key] = append(s.names[e.Kind][key], e.ID)
+		}
+	}
+	if n := p.number(); n > 0 {
+		s.numbers[e.Kind][n] = append(s.numbers[e.Kind][n], e.ID)
+	}
+}
+
+// remove drops an entry and, as refint does on the server, the member
+// values naming it.
+func (s *store) remove(id string) {
+	old, ok := s.byID[id]
+	if !ok {
+		return
+	}
+	s.unindex(id)
+	if old.Kind == KindUser || old.Kind == KindGroup {
+		s.retarget(old.dnKey, "")
+	}
+}
+
+// retarget replaces the member values naming the DN with key oldKey by
+// newDN, or removes them when newDN is empty.
+func (s *store) retarget(oldKey, newDN string) {
+	for _, gid := range slices.Clone(s.holders[oldKey]) {
+		g := s.byID[gid]
+		if g == nil {
+			continue
+		}
+		ng := *g
+		ng.Members = nil
+		for _, m := range g.Members {
+			if dnKey(m) != oldKey {
+				ng.Members = append(ng.Members, m)
+			} else if newDN != "" && !slices.Contains(ng.Members, newDN) {
+				ng.Members = append(ng.Members, newDN)
+			}
+		}
+		s.unindex(gid)
+		s.index(&ng)
+	}
+}
+
+// unindex drops an entry from the model and every index.
+func (s *store) unindex(id string) {
+	old, ok := s.byID[id]
+	if !ok {
+		return
+	}
+	s.views.drop(old.Kind)
+	delete(s.byID, id)
+	if s.byDN[old.dnKey] == id {
+		delete(s.byDN, old.dnKey)
+	}
+	delete(s.users, id)
+	delete(s.groups, id)
+	if old.Kind != KindUser && old.Kind != KindGroup {
+		return
+	}
+	if old.Kind == KindGroup {
+		for _, m := range old.Members {
+			k := dnKey(m)
+			s.holders[k] = without(s.holders[k], id)
+			if len(s.holders[k]) == 0 {
+				delete(s.holders, k)
+			}
+		}
+	}
+	for _, name := range s.entryNames(old) {
+		key, sure := textKey(name, true)
+		if !sure {
+			s.unsureNames--
+		}
+		s.names[old.Kind][key] = without(s.names[old.Kind][key], id)
+		if len(s.names[old.Kind][key]) == 0 {
+			delete(s.names[old.Kind], key)
+		}
+	}
+	if n := old.number(); n > 0 {
+		s.numbers[old.Kind][n] = without(s.numbers[old.Kind][n], id)
+		if len(s.numbers[old.Kind][n]) == 0 {
+			delete(s.numbers[old.Kind], n)
+		}
+	}
+}
+
+func without(ids []string, id string) []string {
+	out := ids[:0:0]
+	for _, x := range ids {
+		if x != id {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (s *store) removeAbsent(present map[string]bool) {
+	for _, id := range slices.Collect(maps.Keys(s.byID)) {
+		if !present[id] {
+			s.remove(id)
+		}
+	}
+}
+
+// byDNEntry returns the entry at dn, if the model holds it.
+func (s *store) byDNEntry(dn string) *Entry {
+	if id, ok := s.byDN[dnKey(dn)]; ok {
+		return s.byID[id]
+	}
+	return nil
+}
