@@ -110,19 +110,7 @@ func (d *Dialect) queryUsers(r *request, p listParams) error {
 	}
 	proj := newProjection(p.attrs, p.excluded, urnUser)
 	view := userView{base: r.base, withGroups: proj.wants("groups", true)}
-	for i := range page.Items {
-		res, err := d.renderUser(r.ctx, r, &page.Items[i], view)
-		if err != nil {
-			return fromCore(err, "")
-		}
-		out, err := proj.apply(res)
-		if err != nil {
-			return err
-		}
-		resp.Resources = append(resp.Resources, out)
-	}
-	resp.ItemsPerPage = len(resp.Resources)
-	return writeJSON(r.c, http.StatusOK, resp)
+	return d.writeUserPage(r, resp, page.Items, view, proj)
 }
 
 // parentFor is where a token creates entries: the domain's container

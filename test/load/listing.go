@@ -59,27 +59,15 @@ func listing(ctx context.Context, o *options, rep *report) error {
 		if err != nil {
 			return err
 		}
-		var profiled sync.WaitGroup
-		if i == 1 && pprofAddr != "" {
-			// The first timed pass, as far as 10 s of it go: its CPU and
-			// its allocations.
-			for _, p := range []struct{ path, file string }{
-				{"/debug/pprof/profile?seconds=10", "list-openapi.cpu.pprof"},
-				{"/debug/pprof/allocs?seconds=10", "list-openapi.allocs.pprof"},
-			} {
-				profiled.Go(func() {
-					if err := fetchProfile("http://"+pprofAddr+p.path, filepath.Join(o.pprofDir, p.file)); err != nil {
-						slog.Warn("listing profile not captured", "profile", p.file, "error", err)
-					}
-				})
-			}
-		}
+		profiled := profileListing(o, i == 1, "openapi")
 		oa, err := s.openAPIAll(ctx, pr)
 		profiled.Wait()
 		if err != nil {
 			return err
 		}
+		profiled = profileListing(o, i == 1, "scim")
 		sc, err := s.scimAll(ctx, pr)
+		profiled.Wait()
 		if err != nil {
 			return err
 		}
@@ -94,6 +82,27 @@ func listing(ctx context.Context, o *options, rep *report) error {
 		rep.scimList = append(rep.scimList, sc)
 	}
 	return nil
+}
+
+// profileListing captures, when profiling and on the first timed pass,
+// dirgate's CPU and allocations over as much as 10 s of one dialect's
+// listing; Wait on the result once the listing is done.
+func profileListing(o *options, first bool, dialect string) *sync.WaitGroup {
+	var profiled sync.WaitGroup
+	if !first || pprofAddr == "" {
+		return &profiled
+	}
+	for _, p := range []struct{ path, file string }{
+		{"/debug/pprof/profile?seconds=10", "list-" + dialect + ".cpu.pprof"},
+		{"/debug/pprof/allocs?seconds=10", "list-" + dialect + ".allocs.pprof"},
+	} {
+		profiled.Go(func() {
+			if err := fetchProfile("http://"+pprofAddr+p.path, filepath.Join(o.pprofDir, p.file)); err != nil {
+				slog.Warn("listing profile not captured", "profile", p.file, "error", err)
+			}
+		})
+	}
+	return &profiled
 }
 
 // ldapsearchAll runs ldapsearch over every user with 1000-entry pages.

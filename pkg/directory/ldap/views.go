@@ -34,7 +34,43 @@ const (
 	// through a listing asks for the next page at once.
 	viewIdle = 15 * time.Second
 	viewAge  = 2 * time.Minute
+	// aheadFresh is how old a page read ahead may be when it is asked
+	// for: older, it is read again.
+	aheadFresh = 500 * time.Millisecond
 )
+
+// Reading ahead. A client walking a listing asks for page after page,
+// each as soon as it has the one before, and meanwhile the server is
+// idle: every page cost the server's time, then dirgate's, then the
+// client's, one after the other. So once a client has asked for a page
+// after the first (it is walking), the next page of the same size is
+// asked for on the view's connection as soon as this one is answered,
+// and served if the client asks for it within aheadFresh. The server
+// then works on the next page while dirgate writes this one and the
+// client reads it (docs/benchmarks.md, SCIM, has the listing's figures
+// before and after). A page read ahead is at most aheadFresh
+// older than one read when asked; one page per view (maxViews) is held,
+// so memory stays flat; a client that stops walking costs the server
+// one page read in vain.
+type readAhead struct {
+	offset, limit int
+	asked         time.Time
+	done          chan struct{} // closed when res, vr and err are set
+	res           *ldap.SearchResult
+	vr            *vlvResponse
+	err           error
+}
+
+// running reports whether the page is still being read: the view's
+// connection is busy.
+func (a *readAhead) running() bool {
+	select {
+	case <-a.done:
+		return false
+	default:
+		return true
+	}
+}
 
 // sortedView is an open view: its search and the connection holding it.
 type sortedView struct {
@@ -43,6 +79,7 @@ type sortedView struct {
 	contextID []byte
 	created   time.Time
 	used      time.Time
+	ahead     *readAhead // the next page, being read or read; nil: none
 }
 
 // sortedViews are the views kept open, least recently used first. The
@@ -112,7 +149,10 @@ func (vs *sortedViews) keep(v *sortedView, now time.Time) {
 func (vs *sortedViews) expire(now time.Time) {
 	kept := vs.open[:0]
 	for _, v := range vs.open {
-		if now.Sub(v.used) > viewIdle || now.Sub(v.created) > viewAge || !v.c.alive() {
+		// A connection reading ahead has the server's answer arriving on
+		// it: alive, which peeks at the socket, would take it for stale.
+		busy := v.ahead != nil && v.ahead.running()
+		if now.Sub(v.used) > viewIdle || now.Sub(v.created) > viewAge || (!busy && !v.c.alive()) {
 			v.c.close()
 			continue
 		}
@@ -158,8 +198,9 @@ func (d *Directory) viewSearch(ctx context.Context, key string, req *ldap.Search
 	defer leave()
 	if q.Offset > 0 {
 		if v := d.views.take(key, d.now()); v != nil {
-			res, vr, err := d.continueView(ctx, v, req, sss, q)
+			res, vr, err := d.nextOnView(ctx, v, req, sss, q)
 			if err == nil {
+				d.readAhead(ctx, v, req, sss, q, vr)
 				d.views.keep(v, d.now())
 				return res, vr, nil
 			}
@@ -186,6 +227,43 @@ func (d *Directory) viewSearch(ctx context.Context, key string, req *ldap.Search
 	}
 	d.views.keep(v, d.now())
 	return res, vr, nil
+}
+
+// nextOnView is continueView, served from the page read ahead when that
+// is the page q names and fresh enough.
+func (d *Directory) nextOnView(ctx context.Context, v *sortedView, req *ldap.SearchRequest, sss ldap.Control, q directory.Query) (*ldap.SearchResult, *vlvResponse, error) {
+	if a := v.ahead; a != nil {
+		v.ahead = nil
+		select {
+		case <-a.done:
+		case <-ctx.Done():
+			return nil, nil, fmt.Errorf("%w: sorted view on %s: %w", directory.ErrUnavailable, v.c.url, context.Cause(ctx))
+		}
+		if a.err == nil && a.offset == q.Offset && a.limit == q.Limit && d.now().Sub(a.asked) <= aheadFresh {
+			return a.res, a.vr, nil
+		}
+	}
+	return d.continueView(ctx, v, req, sss, q)
+}
+
+// readAhead starts reading the page after q on v, unless q's page was
+// the last.
+func (d *Directory) readAhead(ctx context.Context, v *sortedView, req *ldap.SearchRequest, sss ldap.Control, q directory.Query, vr *vlvResponse) {
+	next := q
+	next.Offset += q.Limit
+	if q.Limit <= 0 || vr.targetPosition != q.Offset+1 || next.Offset >= vr.contentCount {
+		return
+	}
+	a := &readAhead{offset: next.Offset, limit: next.Limit, asked: d.now(), done: make(chan struct{})}
+	v.ahead = a
+	// Not the request's context, which ends when this page is answered;
+	// closing the view (expiry, eviction, Close) aborts the read.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), viewIdle)
+	go func() {
+		defer close(a.done)
+		defer cancel()
+		a.res, a.vr, a.err = d.continueView(actx, v, req, sss, next)
+	}()
 }
 
 // busyRetries bounds how often a page of an open view is asked again
