@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/dirgate/dirgate/pkg/directory"
 )
 
 // migrationView is the migration page's table and chart.
@@ -60,6 +62,8 @@ type domainHealth struct {
 	Latency               time.Duration
 	OK                    bool
 	LastError             *DirectoryError
+	Connections           []directory.PoolConnections
+	ReadModel             *directory.ReadModelHealth
 }
 
 type healthView struct {
@@ -87,7 +91,8 @@ func (con *Console) health(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), healthTimeout)
 		h, err := d.Health(ctx)
 		cancel()
-		row := domainHealth{Name: d.Name(), Backend: h.Backend, Server: h.Server, Latency: h.Latency, OK: err == nil}
+		row := domainHealth{Name: d.Name(), Backend: h.Backend, Server: h.Server, Latency: h.Latency, OK: err == nil,
+			Connections: h.Connections, ReadModel: h.ReadModel}
 		if err != nil {
 			// The diagnostic goes to the log, as for /readyz.
 			con.o.Log.Warn("console: directory does not answer", "domain", d.Name(), "error", err)

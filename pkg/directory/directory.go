@@ -173,6 +173,26 @@ type Health struct {
 	// Server is the URL (or file) answering now.
 	Server  string
 	Latency time.Duration
+	// Connections are the backend's pools of connections to the server,
+	// each with how many are open and how many of those wait idle; none
+	// for a backend that holds no connections (embedded).
+	Connections []PoolConnections
+	// ReadModel is the state of the domain's read model, nil without one.
+	ReadModel *ReadModelHealth
+}
+
+// PoolConnections counts one pool's connections.
+type PoolConnections struct {
+	Pool       string
+	Open, Idle int
+}
+
+// ReadModelHealth is a read model's state: whether it answers reads now,
+// and how far behind the directory it is proved to be (Lag, meaningful
+// while Streaming) against the bound past which reads go to the directory.
+type ReadModelHealth struct {
+	Serving, Streaming bool
+	Lag, MaxLag        time.Duration
 }
 
 // ImportResult counts what an Import wrote.

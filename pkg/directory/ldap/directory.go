@@ -337,6 +337,7 @@ func (d *Directory) Health(ctx context.Context) (directory.Health, error) {
 		return err
 	})
 	h.Latency = time.Since(start)
+	h.Connections = []directory.PoolConnections{d.svc.connections(), d.reads.connections(), d.binds.connections()}
 	if err != nil {
 		return h, wrap(err, "health check")
 	}

@@ -198,6 +198,16 @@ func TestFailover(t *testing.T) {
 			t.Errorf("Health.Server = %s, want %s", h.Server, a.URL)
 		}
 		mustUser(t, d, freshOU(t, a), "second-url")
+		// The console shows each pool's connections: the check and the
+		// create have opened some, and none is in use now.
+		h, _ = d.Health(t.Context())
+		pools := map[string]directory.PoolConnections{}
+		for _, p := range h.Connections {
+			pools[p.Pool] = p
+		}
+		if len(pools) != 3 || pools["service"].Open == 0 || pools["service"].Idle != pools["service"].Open {
+			t.Errorf("Health.Connections = %+v, want the service, read and bind pools, the service pool open and idle", h.Connections)
+		}
 	})
 
 	t.Run("serving provider goes away", func(t *testing.T) {

@@ -242,6 +242,14 @@ func (p *pool[C]) put(c C, broken bool) {
 	}
 }
 
+// connections counts the pool's open connections (in use or idle) and
+// the idle ones, for the health check.
+func (p *pool[C]) connections() directory.PoolConnections {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return directory.PoolConnections{Pool: p.name, Open: len(p.gens), Idle: len(p.idle)}
+}
+
 // discard closes a connection and frees its slot.
 func (p *pool[C]) discard(c C) {
 	p.mu.Lock()

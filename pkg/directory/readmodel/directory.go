@@ -263,16 +263,17 @@ func (d *Directory) serving() bool {
 // the domain unready, though reads still work through the directory.
 func (d *Directory) Health(ctx context.Context) (directory.Health, error) {
 	h, err := d.Directory.Health(ctx)
-	if err != nil {
-		return h, err
-	}
 	d.mu.Lock()
 	off := d.off
 	d.mu.Unlock()
 	if off {
-		return h, nil
+		return h, err
 	}
 	lag, ok := d.Lag()
+	h.ReadModel = &directory.ReadModelHealth{Serving: ok && lag <= d.maxLag, Streaming: ok, Lag: lag, MaxLag: d.maxLag}
+	if err != nil {
+		return h, err
+	}
 	if !ok {
 		return h, fmt.Errorf("%w: read model not serving (change stream down or loading)", directory.ErrUnavailable)
 	}

@@ -220,8 +220,12 @@ func waitUnready(t *testing.T, m *readmodel.Directory, bound, within time.Durati
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	if _, err := m.Health(ctx); !errors.Is(err, directory.ErrUnavailable) {
+	h, err := m.Health(ctx)
+	if !errors.Is(err, directory.ErrUnavailable) {
 		t.Fatalf("Health while the model does not answer: %v, want ErrUnavailable", err)
+	}
+	if h.ReadModel == nil || h.ReadModel.Serving {
+		t.Fatalf("Health.ReadModel while the model does not answer: %+v, want not serving", h.ReadModel)
 	}
 }
 
@@ -232,8 +236,12 @@ func waitServing(t *testing.T, m *readmodel.Directory) {
 	if err := m.WaitServing(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Health(ctx); err != nil {
+	h, err := m.Health(ctx)
+	if err != nil {
 		t.Fatalf("serving but unhealthy: %v", err)
+	}
+	if rm := h.ReadModel; rm == nil || !rm.Serving || !rm.Streaming || rm.Lag > rm.MaxLag {
+		t.Fatalf("Health.ReadModel while serving: %+v", rm)
 	}
 }
 

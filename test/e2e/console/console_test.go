@@ -144,6 +144,11 @@ func TestConsoleInABrowser(t *testing.T) {
 	if got := b.text(t, "#domains"); !strings.Contains(got, "example.com") || !strings.Contains(got, "answers") {
 		t.Errorf("the health view does not show the domain answering:\n%s", got)
 	}
+	// The quick start's embedded store holds no connections and has no
+	// read model; the view says so rather than leaving the cells empty.
+	if got := b.text(t, "#domains"); !strings.Contains(got, "none (in-process store)") || !strings.Contains(got, "off") {
+		t.Errorf("the health view does not show the store's connections and read model:\n%s", got)
+	}
 	b.screenshot(t, "health")
 
 	// The API reference lists the OpenAPI dialect's operations, with this
