@@ -294,7 +294,13 @@ func (fc *filterCompiler) eq(attr string, f directory.Field, kind directory.Kind
 		if err != nil {
 			return matchNothing, nil
 		}
-		return "(" + attr + "=" + ldap.EscapeFilter(fc.d.wireDN(n)) + ")", nil
+		wire := fc.d.wireDN(n)
+		if fc.d.prof.quirks.noNUL && hasNUL(wire) {
+			// A DN escape (`\00`) can spell the NUL the raw value does not
+			// hold: the server would compare it cut there, as cond says.
+			return matchNothing, nil
+		}
+		return "(" + attr + "=" + ldap.EscapeFilter(wire) + ")", nil
 	}
 	return "(" + attr + "=" + ldap.EscapeFilter(v) + ")", nil
 }
