@@ -75,16 +75,9 @@ func (d *Dialect) queryGroups(r *request, p listParams) error {
 // createGroup is POST /Groups: the group and its members in one change.
 func (d *Dialect) createGroup(c echo.Context) error {
 	r := newRequest(c)
-	doc, err := readDocument(c, urnGroup)
+	in, err := readWholeGroup(c)
 	if err != nil {
 		return err
-	}
-	in, err := readGroup(doc)
-	if err != nil {
-		return err
-	}
-	if in.displayName == "" {
-		return badRequest(typeInvalidValue, "displayName is required")
 	}
 	members, err := d.principals(r.ctx, r.caller, in.members)
 	if err != nil {
@@ -98,6 +91,23 @@ func (d *Dialect) createGroup(c echo.Context) error {
 		return fromCore(err, `Group "`+in.displayName+`"`)
 	}
 	return d.writeGroup(r, http.StatusCreated, g, projection{})
+}
+
+// readWholeGroup reads the body of a POST or PUT: a whole Group, which
+// must have a displayName.
+func readWholeGroup(c echo.Context) (groupInput, error) {
+	doc, err := readDocument(c, urnGroup)
+	if err != nil {
+		return groupInput{}, err
+	}
+	in, err := readGroup(doc)
+	if err != nil {
+		return groupInput{}, err
+	}
+	if in.displayName == "" {
+		return groupInput{}, badRequest(typeInvalidValue, "displayName is required")
+	}
+	return in, nil
 }
 
 func (d *Dialect) currentGroup(r *request) (*directory.Group, error) {
@@ -128,16 +138,9 @@ func (d *Dialect) replaceGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := readDocument(c, urnGroup)
+	in, err := readWholeGroup(c)
 	if err != nil {
 		return err
-	}
-	in, err := readGroup(doc)
-	if err != nil {
-		return err
-	}
-	if in.displayName == "" {
-		return badRequest(typeInvalidValue, "displayName is required")
 	}
 	plan := &groupPlan{}
 	if in.displayName != g.Name {
