@@ -1,25 +1,21 @@
 package adweb
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/big"
-	"strings"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
 // An API secret is stored only as "sha256:" followed by the hex SHA-256 of
-// the secret. A fast hash is sound here because dirgate generates every
-// secret with 48 random alphanumeric characters (about 285 bits): nobody
-// can guess a preimage, so a slow, salted hash (argon2id, bcrypt) would add
-// nothing but cost, and that cost would be paid on every request, which
-// makes it a denial-of-service lever. See docs/dialects/adweb.md.
-const hashPrefix = "sha256:"
+// the secret (dialect.HashSecret). A fast hash is sound here because
+// dirgate generates every secret with 48 random alphanumeric characters
+// (about 285 bits): nobody can guess a preimage, so a slow, salted hash
+// (argon2id, bcrypt) would add nothing but cost, and that cost would be
+// paid on every request, which makes it a denial-of-service lever. See
+// docs/dialects/adweb.md.
+const hashPrefix = dialect.SecretHashPrefix
 
 // Lengths of generated credentials, alphanumeric like the original's.
 const (
@@ -27,28 +23,17 @@ const (
 	secretLength = 48
 )
 
-const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
 // HashSecret returns the form of an API secret that goes into the
 // configuration.
-func HashSecret(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hashPrefix + hex.EncodeToString(sum[:])
-}
+func HashSecret(secret string) string { return dialect.HashSecret(secret) }
 
 // parseHash reads a stored secret hash.
-func parseHash(s string) ([sha256.Size]byte, error) {
-	var out [sha256.Size]byte
-	h, ok := strings.CutPrefix(s, hashPrefix)
-	if !ok {
-		return out, fmt.Errorf("must start with %q (generate keys with `dirgate apikey create`)", hashPrefix)
+func parseHash(s string) (dialect.SecretHash, error) {
+	h, err := dialect.ParseSecretHash(s)
+	if errors.Is(err, dialect.ErrNoSecretHashPrefix) {
+		return h, fmt.Errorf("must start with %q (generate keys with `dirgate apikey create`)", hashPrefix)
 	}
-	b, err := hex.DecodeString(h)
-	if err != nil || len(b) != sha256.Size {
-		return out, fmt.Errorf("must be %q followed by %d hex digits", hashPrefix, 2*sha256.Size)
-	}
-	copy(out[:], b)
-	return out, nil
+	return h, err
 }
 
 // NewKey generates an API key and its secret. The returned KeyConfig holds
@@ -68,16 +53,11 @@ func NewKey(name string, readOnly bool, subtrees []string) (KeyConfig, string, e
 }
 
 func randomString(n int) (string, error) {
-	b := make([]byte, n)
-	limit := big.NewInt(int64(len(alphanumeric)))
-	for i := range b {
-		j, err := rand.Int(rand.Reader, limit)
-		if err != nil {
-			return "", fmt.Errorf("generate API credentials: %w", err)
-		}
-		b[i] = alphanumeric[j.Int64()]
+	s, err := dialect.RandomAlphanumeric(n)
+	if err != nil {
+		return "", fmt.Errorf("generate API credentials: %w", err)
 	}
-	return string(b), nil
+	return s, nil
 }
 
 // keyring checks presented credentials against the configured keys.
@@ -91,7 +71,7 @@ type keyring struct {
 // apiKey is one configured key, ready to check.
 type apiKey struct {
 	name  string
-	hash  [sha256.Size]byte
+	hash  dialect.SecretHash
 	scope identity.Scope
 }
 
@@ -120,8 +100,7 @@ func (kr *keyring) check(key, secret string) (*apiKey, error) {
 	if !known {
 		k = &kr.decoy
 	}
-	sum := sha256.Sum256([]byte(secret))
-	match := subtle.ConstantTimeCompare(sum[:], k.hash[:]) == 1
+	match := k.hash.Matches(secret)
 	if !known || !match {
 		return nil, errBadCredentials
 	}

@@ -2,8 +2,6 @@ package openapi
 
 import (
 	"errors"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -29,14 +27,7 @@ type handler func(c echo.Context) error
 // endpoint adapts a handler to echo, answering every failure in the
 // dialect's envelope, so no error reaches echo's default handler (whose
 // body would be {"message":…}).
-func (d *Dialect) endpoint(h handler) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if err := h(c); err != nil {
-			return d.respondError(c, err)
-		}
-		return nil
-	}
-}
+func (d *Dialect) endpoint(h handler) echo.HandlerFunc { return dialect.Endpoint(h, d.respondError) }
 
 // respondError writes err as {"error":…}. Server-side failures are logged
 // with their cause; client errors only at debug level.
@@ -50,13 +41,7 @@ func (d *Dialect) respondError(c echo.Context, err error) error {
 	default:
 		api = coreError(err, "")
 	}
-	level := slog.LevelDebug
-	if api.status >= http.StatusInternalServerError {
-		level = slog.LevelError
-	}
-	d.log.Log(c.Request().Context(), level, "request failed",
-		"route", dialect.Route(c), "status", api.status, "request_id", dialect.RequestID(c),
-		"error", fmt.Sprint(api))
+	dialect.LogFailure(d.log, c, api.status, api)
 	if c.Response().Committed {
 		return nil
 	}

@@ -25,11 +25,11 @@ func (s *userSchema) resolve(ns, attr, sub string) (target, bool) {
 		}
 		return str(directory.AttributeField(name))
 	}
-	switch attr + "." + sub {
-	case "id.":
-		return target{field: directory.FieldID, kind: directory.KindString, equalityOnly: true}, true
-	case "externalid.":
-		return str(directory.FieldExternalID)
+	key := attr + "." + sub
+	if t, ok := resolveCommon(key); ok {
+		return t, true
+	}
+	switch key {
 	case "username.":
 		return str(directory.FieldUsername)
 	case "displayname.":
@@ -42,10 +42,6 @@ func (s *userSchema) resolve(ns, attr, sub string) (target, bool) {
 		return str(directory.FieldSurname)
 	case "active.":
 		return target{field: directory.FieldEnabled, kind: directory.KindBool}, true
-	case "meta.created":
-		return target{field: directory.FieldCreated, kind: directory.KindTime}, true
-	case "meta.lastmodified":
-		return target{field: directory.FieldModified, kind: directory.KindTime}, true
 	}
 	switch attr {
 	case "emails":
@@ -67,22 +63,34 @@ func multi(elems []element, sub string) (target, bool) {
 	return target{elems: elems, sub: sub}, true
 }
 
+// resolveCommon maps the attributes every resource has (RFC 7643 section
+// 3.1), by "attribute.sub-attribute".
+func resolveCommon(key string) (target, bool) {
+	switch key {
+	case "id.":
+		return target{field: directory.FieldID, kind: directory.KindString, equalityOnly: true}, true
+	case "externalid.":
+		return target{field: directory.FieldExternalID, kind: directory.KindString}, true
+	case "meta.created":
+		return target{field: directory.FieldCreated, kind: directory.KindTime}, true
+	case "meta.lastmodified":
+		return target{field: directory.FieldModified, kind: directory.KindTime}, true
+	}
+	return target{}, false
+}
+
 // The attribute map, Group.
 func resolveGroup(ns, attr, sub string) (target, bool) {
 	if ns != "" {
 		return target{}, false
 	}
-	switch attr + "." + sub {
-	case "id.":
-		return target{field: directory.FieldID, kind: directory.KindString, equalityOnly: true}, true
-	case "externalid.":
-		return target{field: directory.FieldExternalID, kind: directory.KindString}, true
+	key := attr + "." + sub
+	if t, ok := resolveCommon(key); ok {
+		return t, true
+	}
+	switch key {
 	case "displayname.":
 		return target{field: directory.FieldName, kind: directory.KindString}, true
-	case "meta.created":
-		return target{field: directory.FieldCreated, kind: directory.KindTime}, true
-	case "meta.lastmodified":
-		return target{field: directory.FieldModified, kind: directory.KindTime}, true
 	case "members.", "members.value":
 		return target{field: directory.FieldID, members: true}, true
 	}

@@ -46,15 +46,7 @@ func and(a, b directory.Filter) directory.Filter {
 	case isAll(b):
 		return a
 	}
-	var out directory.And
-	for _, f := range []directory.Filter{a, b} {
-		if inner, ok := f.(directory.And); ok {
-			out = append(out, inner...)
-		} else {
-			out = append(out, f)
-		}
-	}
-	return out
+	return flatten[directory.And](a, b)
 }
 
 func or(a, b directory.Filter) directory.Filter {
@@ -66,9 +58,15 @@ func or(a, b directory.Filter) directory.Filter {
 	case isNone(b):
 		return a
 	}
-	var out directory.Or
+	return flatten[directory.Or](a, b)
+}
+
+// flatten joins a and b into one T (And or Or), splicing in the operands
+// of either that is itself a T.
+func flatten[T ~[]directory.Filter](a, b directory.Filter) T {
+	var out T
 	for _, f := range []directory.Filter{a, b} {
-		if inner, ok := f.(directory.Or); ok {
+		if inner, ok := f.(T); ok {
 			out = append(out, inner...)
 		} else {
 			out = append(out, f)
@@ -163,18 +161,7 @@ func (c *compiler) compileFilter(raw string) (directory.Filter, error) {
 func (c *compiler) compile(expr filter.Expression) (directory.Filter, error) {
 	switch e := expr.(type) {
 	case *filter.LogicalExpression:
-		l, err := c.compile(e.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := c.compile(e.Right)
-		if err != nil {
-			return nil, err
-		}
-		if e.Operator == filter.AND {
-			return and(l, r), nil
-		}
-		return or(l, r), nil
+		return logical(e, c.compile)
 	case *filter.NotExpression:
 		f, err := c.compile(e.Expression)
 		if err != nil {
@@ -215,6 +202,22 @@ func (c *compiler) compile(expr filter.Expression) (directory.Filter, error) {
 	return nil, badRequest(typeInvalidFilter, "unsupported filter expression")
 }
 
+// logical compiles both sides of an and or an or with compile.
+func logical(e *filter.LogicalExpression, compile func(filter.Expression) (directory.Filter, error)) (directory.Filter, error) {
+	l, err := compile(e.Left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := compile(e.Right)
+	if err != nil {
+		return nil, err
+	}
+	if e.Operator == filter.AND {
+		return and(l, r), nil
+	}
+	return or(l, r), nil
+}
+
 func (c *compiler) target(p filter.AttributePath) (target, error) {
 	ns, attr, sub, err := pathKey(p, c.core)
 	if err != nil {
@@ -249,18 +252,7 @@ func perElement(elems []element, compile func(element) (directory.Filter, error)
 func compileIn(expr filter.Expression, el element) (directory.Filter, error) {
 	switch e := expr.(type) {
 	case *filter.LogicalExpression:
-		l, err := compileIn(e.Left, el)
-		if err != nil {
-			return nil, err
-		}
-		r, err := compileIn(e.Right, el)
-		if err != nil {
-			return nil, err
-		}
-		if e.Operator == filter.AND {
-			return and(l, r), nil
-		}
-		return or(l, r), nil
+		return logical(e, func(x filter.Expression) (directory.Filter, error) { return compileIn(x, el) })
 	case *filter.NotExpression:
 		f, err := compileIn(e.Expression, el)
 		if err != nil {
@@ -484,18 +476,7 @@ func (c *compiler) compareMember(op filter.CompareOperator, value any) (director
 func (c *compiler) compileMembers(expr filter.Expression) (directory.Filter, error) {
 	switch e := expr.(type) {
 	case *filter.LogicalExpression:
-		l, err := c.compileMembers(e.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := c.compileMembers(e.Right)
-		if err != nil {
-			return nil, err
-		}
-		if e.Operator == filter.AND {
-			return and(l, r), nil
-		}
-		return or(l, r), nil
+		return logical(e, c.compileMembers)
 	case *filter.AttributeExpression:
 		if strings.EqualFold(e.AttributePath.AttributeName, "value") && e.AttributePath.SubAttribute == nil {
 			return c.compareMember(e.Operator, e.CompareValue)
@@ -541,19 +522,19 @@ func describe(f directory.Filter) string {
 	case directory.Cond:
 		return fmt.Sprintf("%s %s %q", n.Field, n.Op, n.Values)
 	case directory.And:
-		parts := make([]string, len(n))
-		for i, p := range n {
-			parts[i] = describe(p)
-		}
-		return "and(" + strings.Join(parts, ", ") + ")"
+		return describeAll("and", n)
 	case directory.Or:
-		parts := make([]string, len(n))
-		for i, p := range n {
-			parts[i] = describe(p)
-		}
-		return "or(" + strings.Join(parts, ", ") + ")"
+		return describeAll("or", n)
 	case directory.Not:
 		return "not(" + describe(n.Filter) + ")"
 	}
 	return fmt.Sprintf("%T", f)
+}
+
+func describeAll(op string, fs []directory.Filter) string {
+	parts := make([]string, len(fs))
+	for i, p := range fs {
+		parts[i] = describe(p)
+	}
+	return op + "(" + strings.Join(parts, ", ") + ")"
 }

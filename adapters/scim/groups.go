@@ -21,13 +21,10 @@ func (d *Dialect) getGroup(c echo.Context) error {
 	if err != nil {
 		return fromCore(err, groupSubject(id))
 	}
-	v := groupVersion(g)
-	if m := c.Request().Header.Get("If-None-Match"); m != "" && matchesETag(m, v) {
-		c.Response().Header().Set("ETag", v)
+	if notModified(c, groupVersion(g)) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	q := c.QueryParams()
-	return d.writeGroup(r, http.StatusOK, g, newProjection(splitList(q["attributes"]), splitList(q["excludedAttributes"]), urnGroup))
+	return d.writeGroup(r, http.StatusOK, g, queryProjection(c, urnGroup))
 }
 
 func (d *Dialect) writeGroup(r *request, status int, g *directory.Group, proj projection) error {
@@ -35,36 +32,7 @@ func (d *Dialect) writeGroup(r *request, status int, g *directory.Group, proj pr
 	if err != nil {
 		return fromCore(err, groupSubject(g.ID))
 	}
-	out, err := proj.apply(res)
-	if err != nil {
-		return err
-	}
-	h := r.c.Response().Header()
-	h.Set("ETag", res.Meta.Version)
-	if status == http.StatusCreated {
-		h.Set(echo.HeaderLocation, res.Meta.Location)
-	}
-	return writeJSON(r.c, status, out)
-}
-
-func (d *Dialect) listGroups(c echo.Context) error {
-	p, err := paramsFromQuery(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	return d.queryGroups(newRequest(c), p)
-}
-
-func (d *Dialect) searchGroups(c echo.Context) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	p, err := paramsFromBody(body)
-	if err != nil {
-		return err
-	}
-	return d.queryGroups(newRequest(c), p)
+	return writeResource(r, status, res, res.Meta, proj)
 }
 
 func (d *Dialect) queryGroups(r *request, p listParams) error {
@@ -107,16 +75,9 @@ func (d *Dialect) queryGroups(r *request, p listParams) error {
 // createGroup is POST /Groups: the group and its members in one change.
 func (d *Dialect) createGroup(c echo.Context) error {
 	r := newRequest(c)
-	doc, err := readDocument(c, urnGroup)
+	in, err := readWholeGroup(c)
 	if err != nil {
 		return err
-	}
-	in, err := readGroup(doc)
-	if err != nil {
-		return err
-	}
-	if in.displayName == "" {
-		return badRequest(typeInvalidValue, "displayName is required")
 	}
 	members, err := d.principals(r.ctx, r.caller, in.members)
 	if err != nil {
@@ -130,6 +91,23 @@ func (d *Dialect) createGroup(c echo.Context) error {
 		return fromCore(err, `Group "`+in.displayName+`"`)
 	}
 	return d.writeGroup(r, http.StatusCreated, g, projection{})
+}
+
+// readWholeGroup reads the body of a POST or PUT: a whole Group, which
+// must have a displayName.
+func readWholeGroup(c echo.Context) (groupInput, error) {
+	doc, err := readDocument(c, urnGroup)
+	if err != nil {
+		return groupInput{}, err
+	}
+	in, err := readGroup(doc)
+	if err != nil {
+		return groupInput{}, err
+	}
+	if in.displayName == "" {
+		return groupInput{}, badRequest(typeInvalidValue, "displayName is required")
+	}
+	return in, nil
 }
 
 func (d *Dialect) currentGroup(r *request) (*directory.Group, error) {
@@ -160,16 +138,9 @@ func (d *Dialect) replaceGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := readDocument(c, urnGroup)
+	in, err := readWholeGroup(c)
 	if err != nil {
 		return err
-	}
-	in, err := readGroup(doc)
-	if err != nil {
-		return err
-	}
-	if in.displayName == "" {
-		return badRequest(typeInvalidValue, "displayName is required")
 	}
 	plan := &groupPlan{}
 	if in.displayName != g.Name {
@@ -225,7 +196,7 @@ func (d *Dialect) patchGroup(c echo.Context) error {
 		c.Response().Header().Set("ETag", groupVersion(g))
 		return c.NoContent(http.StatusNoContent)
 	}
-	return d.writeGroup(r, http.StatusOK, g, newProjection(splitList(q["attributes"]), splitList(q["excludedAttributes"]), urnGroup))
+	return d.writeGroup(r, http.StatusOK, g, queryProjection(c, urnGroup))
 }
 
 func (d *Dialect) planGroupOp(r *request, g *directory.Group, plan *groupPlan, op operation) error {
@@ -450,8 +421,7 @@ func (d *Dialect) runGroupPlan(r *request, g *directory.Group, plan *groupPlan) 
 func (d *Dialect) deleteGroup(c echo.Context) error {
 	r := newRequest(c)
 	id := c.Param("id")
-	h := c.Request().Header
-	if h.Get("If-Match") != "" || h.Get("If-None-Match") != "" {
+	if conditional(c) {
 		if _, err := d.currentGroup(r); err != nil {
 			return err
 		}

@@ -130,11 +130,10 @@ func applyOne(doc document, op operation) error {
 	return applyFiltered(doc, op)
 }
 
-// setAt adds or replaces the value at keys: an add to a multi-valued
-// attribute appends, an add or replace of a complex value merges its
-// sub-attributes, anything else is set.
-func setAt(doc document, keys []string, v any, op string) {
-	for _, k := range keys[:len(keys)-1] {
+// descend returns the object that keys name under doc, creating the
+// objects on the way that are missing.
+func descend(doc document, keys []string) document {
+	for _, k := range keys {
 		inner, _ := doc[k].(document)
 		if inner == nil {
 			inner = document{}
@@ -142,6 +141,14 @@ func setAt(doc document, keys []string, v any, op string) {
 		}
 		doc = inner
 	}
+	return doc
+}
+
+// setAt adds or replaces the value at keys: an add to a multi-valued
+// attribute appends, an add or replace of a complex value merges its
+// sub-attributes, anything else is set.
+func setAt(doc document, keys []string, v any, op string) {
+	doc = descend(doc, keys[:len(keys)-1])
 	last := keys[len(keys)-1]
 	switch old := doc[last].(type) {
 	case []any:
@@ -219,19 +226,11 @@ func asList(v any) []any {
 // conjunction of equalities, which say what the element is: Entra ID
 // sends replace emails[type eq "work"].value to a user without a mail.
 func applyFiltered(doc document, op operation) error {
-	parent := doc
 	keys := op.keys
 	if len(keys) > 1 && keys[0] != enterpriseKey || len(keys) > 2 {
 		return badRequest(typeInvalidPath, "%s: a value filter applies to a multi-valued attribute", op.raw)
 	}
-	for _, k := range keys[:len(keys)-1] {
-		inner, _ := parent[k].(document)
-		if inner == nil {
-			inner = document{}
-			parent[k] = inner
-		}
-		parent = inner
-	}
+	parent := descend(doc, keys[:len(keys)-1])
 	attr := keys[len(keys)-1]
 	arr, _ := parent[attr].([]any)
 	sub := strings.ToLower(op.path.SubAttributeName())

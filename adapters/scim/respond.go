@@ -3,7 +3,6 @@ package scim
 import (
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -32,14 +31,7 @@ type handler func(c echo.Context) error
 
 // endpoint adapts a handler to echo so that no failure reaches echo's
 // default error handler, whose body is not SCIM's.
-func (d *Dialect) endpoint(h handler) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if err := h(c); err != nil {
-			return d.respondError(c, err)
-		}
-		return nil
-	}
-}
+func (d *Dialect) endpoint(h handler) echo.HandlerFunc { return dialect.Endpoint(h, d.respondError) }
 
 // respondError writes err in the SCIM envelope. Server-side failures are
 // logged with their cause at error level, the client's mistakes at debug.
@@ -53,12 +45,7 @@ func (d *Dialect) respondError(c echo.Context, err error) error {
 	default:
 		se = fromCore(err, "")
 	}
-	level := slog.LevelDebug
-	if se.status >= http.StatusInternalServerError {
-		level = slog.LevelError
-	}
-	d.log.Log(c.Request().Context(), level, "request failed", "route", dialect.Route(c), "status", se.status,
-		"scimType", se.scimType, "request_id", dialect.RequestID(c), "error", se.Error())
+	dialect.LogFailure(d.log, c, se.status, se, "scimType", se.scimType)
 	if c.Response().Committed {
 		return nil
 	}

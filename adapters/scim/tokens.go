@@ -1,63 +1,33 @@
 package scim
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/big"
-	"strings"
 
+	"github.com/dirgate/dirgate/internal/dialect"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
-// A token is stored only as "sha256:" and the hex SHA-256 of the token. A
-// fast hash is sound because dirgate generates every token with 48 random
-// alphanumeric characters (about 285 bits): no preimage can be guessed,
-// and a slow hash would be paid on every request, a denial-of-service
-// lever. The same reasoning as AD-web's API secrets.
-const hashPrefix = "sha256:"
+// A token is stored only as "sha256:" and the hex SHA-256 of the token
+// (dialect.HashSecret): dirgate generates every token with 48 random
+// alphanumeric characters, so a fast hash is sound. The same reasoning as
+// AD-web's API secrets.
+const hashPrefix = dialect.SecretHashPrefix
 
-const (
-	tokenLength  = 48
-	alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-)
+const tokenLength = 48
 
 // HashToken returns the form of a token that goes into the configuration.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hashPrefix + hex.EncodeToString(sum[:])
-}
+func HashToken(token string) string { return dialect.HashSecret(token) }
 
-func parseHash(s string) ([sha256.Size]byte, error) {
-	var out [sha256.Size]byte
-	h, ok := strings.CutPrefix(s, hashPrefix)
-	if !ok {
-		return out, fmt.Errorf("must start with %q", hashPrefix)
-	}
-	b, err := hex.DecodeString(h)
-	if err != nil || len(b) != sha256.Size {
-		return out, fmt.Errorf("must be %q followed by %d hex digits", hashPrefix, 2*sha256.Size)
-	}
-	copy(out[:], b)
-	return out, nil
-}
+func parseHash(s string) (dialect.SecretHash, error) { return dialect.ParseSecretHash(s) }
 
 // NewToken generates a bearer token. The returned TokenConfig holds only
 // its hash; the token is shown once and never stored.
 func NewToken(name string, readOnly bool, subtrees []string) (TokenConfig, string, error) {
-	b := make([]byte, tokenLength)
-	limit := big.NewInt(int64(len(alphanumeric)))
-	for i := range b {
-		j, err := rand.Int(rand.Reader, limit)
-		if err != nil {
-			return TokenConfig{}, "", fmt.Errorf("generate a SCIM token: %w", err)
-		}
-		b[i] = alphanumeric[j.Int64()]
+	token, err := dialect.RandomAlphanumeric(tokenLength)
+	if err != nil {
+		return TokenConfig{}, "", fmt.Errorf("generate a SCIM token: %w", err)
 	}
-	token := string(b)
 	return TokenConfig{Name: name, TokenHash: HashToken(token), ReadOnly: readOnly, Subtrees: subtrees}, token, nil
 }
 
@@ -67,7 +37,7 @@ type tokenring struct{ tokens []*token }
 // token is one configured token, ready to check.
 type token struct {
 	name  string
-	hash  [sha256.Size]byte
+	hash  dialect.SecretHash
 	scope identity.Scope
 }
 
@@ -93,10 +63,9 @@ var errBadToken = errors.New("invalid bearer token")
 // constant time, so the answer's timing says nothing about which token
 // came close.
 func (tr *tokenring) check(presented string) (*token, error) {
-	sum := sha256.Sum256([]byte(presented))
 	var found *token
 	for _, t := range tr.tokens {
-		if subtle.ConstantTimeCompare(sum[:], t.hash[:]) == 1 {
+		if t.hash.Matches(presented) {
 			found = t
 		}
 	}

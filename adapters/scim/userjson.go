@@ -21,10 +21,7 @@ func appendUser(b []byte, res *userResource) []byte {
 	b = appendStrings(b, res.Schemas)
 	b = append(b, `,"id":`...)
 	b = appendString(b, res.ID)
-	if res.ExternalID != "" {
-		b = append(b, `,"externalId":`...)
-		b = appendString(b, res.ExternalID)
-	}
+	b = appendMember(b, 0, "externalId", res.ExternalID)
 	b = append(b, `,"userName":`...)
 	b = appendString(b, res.UserName)
 	if n := res.Name; n != nil {
@@ -35,14 +32,8 @@ func appendUser(b []byte, res *userResource) []byte {
 		b = appendMember(b, mark, "familyName", n.FamilyName)
 		b = append(b, '}')
 	}
-	if res.DisplayName != "" {
-		b = append(b, `,"displayName":`...)
-		b = appendString(b, res.DisplayName)
-	}
-	if res.Title != "" {
-		b = append(b, `,"title":`...)
-		b = appendString(b, res.Title)
-	}
+	b = appendMember(b, 0, "displayName", res.DisplayName)
+	b = appendMember(b, 0, "title", res.Title)
 	b = append(b, `,"active":`...)
 	b = strconv.AppendBool(b, res.Active)
 	if len(res.Emails) > 0 {

@@ -23,14 +23,10 @@ func (d *Dialect) getUser(c echo.Context) error {
 	if err != nil {
 		return fromCore(err, userSubject(id))
 	}
-	v := userVersion(u)
-	if m := c.Request().Header.Get("If-None-Match"); m != "" && matchesETag(m, v) {
-		c.Response().Header().Set("ETag", v)
+	if notModified(c, userVersion(u)) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	q := c.QueryParams()
-	proj := newProjection(splitList(q["attributes"]), splitList(q["excludedAttributes"]), urnUser)
-	return d.writeUser(r, http.StatusOK, u, proj)
+	return d.writeUser(r, http.StatusOK, u, queryProjection(c, urnUser))
 }
 
 // writeUser answers one user, with its ETag.
@@ -39,36 +35,7 @@ func (d *Dialect) writeUser(r *request, status int, u *directory.User, proj proj
 	if err != nil {
 		return fromCore(err, userSubject(u.ID))
 	}
-	out, err := proj.apply(res)
-	if err != nil {
-		return err
-	}
-	h := r.c.Response().Header()
-	h.Set("ETag", res.Meta.Version)
-	if status == http.StatusCreated {
-		h.Set(echo.HeaderLocation, res.Meta.Location)
-	}
-	return writeJSON(r.c, status, out)
-}
-
-func (d *Dialect) listUsers(c echo.Context) error {
-	p, err := paramsFromQuery(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	return d.queryUsers(newRequest(c), p)
-}
-
-func (d *Dialect) searchUsers(c echo.Context) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	p, err := paramsFromBody(body)
-	if err != nil {
-		return err
-	}
-	return d.queryUsers(newRequest(c), p)
+	return writeResource(r, status, res, res.Meta, proj)
 }
 
 // userCompiler compiles filters over Users for one request.
@@ -265,8 +232,7 @@ func (d *Dialect) modify(ctx context.Context, c identity.Caller, orig *directory
 func (d *Dialect) deleteUser(c echo.Context) error {
 	r := newRequest(c)
 	id := c.Param("id")
-	h := c.Request().Header
-	if h.Get("If-Match") != "" || h.Get("If-None-Match") != "" {
+	if conditional(c) {
 		if _, err := d.currentUser(r); err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func TestAttributeMapOverride(t *testing.T) {
 		"invitationPending": "", "invitationExpiry": ""}
 	c.ObjectClasses = map[string][]string{"user": {"top", "inetOrgPerson"}}
 	d := open(t, c)
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	ctx := t.Context()
 
 	u, err := d.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "mapped", Surname: "M", ExternalID: "E-42"})

@@ -112,7 +112,7 @@ func BenchmarkOpenLDAP(b *testing.B) {
 
 	var seq atomic.Int64
 	b.Run("CreateUser/backend", func(b *testing.B) {
-		parent := freshOU(b, srv)
+		parent := srv.FreshOU(b)
 		for b.Loop() {
 			n := seq.Add(1)
 			_, err := d.CreateUser(context.Background(), directory.NewUser{ParentDN: parent,
@@ -124,7 +124,7 @@ func BenchmarkOpenLDAP(b *testing.B) {
 		}
 	})
 	b.Run("CreateUser/raw", func(b *testing.B) {
-		parent := freshOU(b, srv)
+		parent := srv.FreshOU(b)
 		conn := rawConn(b)
 		defer conn.Close()
 		for b.Loop() {

@@ -17,7 +17,7 @@ func TestConformance(t *testing.T) {
 			srv := slapd.Start(t, slapd.Options{Groups: model, Lockout: 3})
 			directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
 				d := open(t, config(srv, model))
-				return directorytest.Fixture{Dir: d, Base: freshOU(t, srv)}
+				return directorytest.Fixture{Dir: d, Base: srv.FreshOU(t)}
 			})
 		})
 	}
@@ -28,7 +28,7 @@ func TestConformance(t *testing.T) {
 		directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
 			c := config(srv, slapd.GroupOfNames)
 			c.Attributes = map[string]string{"memberOf": "memberOf"}
-			return directorytest.Fixture{Dir: open(t, c), Base: freshOU(t, srv)}
+			return directorytest.Fixture{Dir: open(t, c), Base: srv.FreshOU(t)}
 		})
 	})
 	t.Run("passwordInAdd", func(t *testing.T) {
@@ -36,7 +36,7 @@ func TestConformance(t *testing.T) {
 		directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
 			c := config(srv, slapd.GroupOfNames)
 			c.PasswordInAdd = true
-			return directorytest.Fixture{Dir: open(t, c), Base: freshOU(t, srv)}
+			return directorytest.Fixture{Dir: open(t, c), Base: srv.FreshOU(t)}
 		})
 	})
 }

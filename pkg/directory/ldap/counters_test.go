@@ -61,7 +61,7 @@ func TestAllocateIDConcurrently(t *testing.T) {
 func TestAllocateIDSkipsUsedNumbers(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
 	d := open(t, config(srv, slapd.GroupOfNames))
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	ctx := t.Context()
 	for _, n := range []int64{30000, 30001, 30003} {
 		_, err := d.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "u" + itoa(n), Surname: "x",

@@ -69,7 +69,7 @@ func TestServerStopsAndReturns(t *testing.T) {
 	c := config(srv, slapd.GroupOfNames)
 	c.DialTimeout, c.RequestTimeout = time.Second, 2*time.Second
 	d := open(t, c)
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	u := mustUser(t, d, base, "before")
 
 	if err := srv.Stop(); err != nil {
@@ -133,7 +133,7 @@ func TestServerHangs(t *testing.T) {
 	c := config(srv, slapd.GroupOfNames)
 	c.DialTimeout, c.RequestTimeout = 500*time.Millisecond, time.Second
 	d := open(t, c)
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	u := mustUser(t, d, base, "frozen")
 
 	if err := srv.Freeze(); err != nil {
@@ -197,7 +197,7 @@ func TestFailover(t *testing.T) {
 		if h.Server != a.URL {
 			t.Errorf("Health.Server = %s, want %s", h.Server, a.URL)
 		}
-		mustUser(t, d, freshOU(t, a), "second-url")
+		mustUser(t, d, a.FreshOU(t), "second-url")
 		// The console shows each pool's connections: the check and the
 		// create have opened some, and none is in use now.
 		h, _ = d.Health(t.Context())
@@ -215,7 +215,7 @@ func TestFailover(t *testing.T) {
 		c.URLs = []string{a.URL, b.URL}
 		c.DialTimeout, c.RequestTimeout = time.Second, 2*time.Second
 		d := open(t, c)
-		base := freshOU(t, a)
+		base := a.FreshOU(t)
 		u := mustUser(t, d, base, "replicated")
 		// Wait until b holds the user, then take a away.
 		bOnly := c

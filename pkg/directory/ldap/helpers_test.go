@@ -2,15 +2,10 @@ package ldap_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"os"
-	"slices"
 	"testing"
 	"time"
-
-	goldap "github.com/go-ldap/ldap/v3"
 
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -51,71 +46,4 @@ func testLogger() *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-}
-
-// freshOU creates an empty OU under the suffix for one test and removes it
-// with everything below when the test ends (protected OUs included, which
-// the port cannot delete).
-func freshOU(t testing.TB, srv *slapd.Server) string {
-	t.Helper()
-	conn := srv.Dial(t)
-	dn := fmt.Sprintf("ou=t-%08x,%s", rand.Uint32(), srv.Suffix)
-	req := goldap.NewAddRequest(dn, nil)
-	req.Attribute("objectClass", []string{"organizationalUnit"})
-	req.Attribute("ou", []string{dn[3:13]})
-	if err := conn.Add(req); err != nil {
-		t.Fatalf("creating %s: %v", dn, err)
-	}
-	t.Cleanup(func() {
-		if !srv.Running() {
-			return
-		}
-		// Retried: with replication, entries written on another provider
-		// may still arrive while the tree is being removed.
-		var err error
-		for range 5 {
-			if err = deleteTree(srv, dn); err == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Errorf("removing %s: %v", dn, err)
-	})
-	return dn
-}
-
-// deleteTree removes dn and everything below it, deepest first.
-func deleteTree(srv *slapd.Server, dn string) error {
-	conn, err := goldap.DialURL(srv.URL)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if err := conn.Bind(srv.BindDN, srv.BindPassword); err != nil {
-		return err
-	}
-	res, err := conn.SearchWithPaging(goldap.NewSearchRequest(dn, goldap.ScopeWholeSubtree, goldap.NeverDerefAliases,
-		0, 0, false, "(objectClass=*)", []string{"1.1"}, nil), 500)
-	if err != nil {
-		return err
-	}
-	dns := make([]string, len(res.Entries))
-	for i, e := range res.Entries {
-		dns[i] = e.DN
-	}
-	slices.SortFunc(dns, func(a, b string) int { return depth(b) - depth(a) })
-	for _, d := range dns {
-		if err := conn.Del(goldap.NewDelRequest(d, nil)); err != nil && !goldap.IsErrorWithCode(err, goldap.LDAPResultNoSuchObject) {
-			return fmt.Errorf("deleting %s: %w", d, err)
-		}
-	}
-	return nil
-}
-
-func depth(dn string) int {
-	p, err := goldap.ParseDN(dn)
-	if err != nil {
-		return 0
-	}
-	return len(p.RDNs)
 }

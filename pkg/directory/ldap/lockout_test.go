@@ -19,7 +19,7 @@ func TestLockoutFollowsThePolicy(t *testing.T) {
 	if got := d.Capabilities().LockoutThreshold; got != 4 {
 		t.Fatalf("LockoutThreshold = %d, want the policy's 4", got)
 	}
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	const pw = "Right-Password-1"
 	u, err := d.CreateUser(t.Context(), directory.NewUser{ParentDN: base, Username: "locky", Surname: "x", Password: pw})
 	if err != nil {

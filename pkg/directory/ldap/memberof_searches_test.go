@@ -26,7 +26,7 @@ func TestMemberOfSearches(t *testing.T) {
 	kept.Attributes = map[string]string{"memberOf": "memberOf"}
 	dirs := map[string]*ldap.Directory{"plain": open(t, plain), "memberOf": open(t, kept)}
 
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	ctx := t.Context()
 	d := dirs["plain"]
 	user := func(name string) *directory.User {

@@ -16,7 +16,7 @@ func TestPasswordInAddIsHashedByTheServer(t *testing.T) {
 	c := config(srv, slapd.GroupOfNames)
 	c.PasswordInAdd = true
 	d := open(t, c)
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	const pw = "In-The-Add-1"
 	u, err := d.CreateUser(t.Context(), directory.NewUser{ParentDN: base, Username: "inadd", Surname: "x",
 		Password: pw, MustChangePassword: true})

@@ -16,7 +16,7 @@ import (
 func TestPasswordSetKeepsADisabledAccountShut(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
 	d := open(t, config(srv, slapd.GroupOfNames))
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	u, err := d.CreateUser(t.Context(), directory.NewUser{ParentDN: base, Username: "shut", Surname: "x", Password: "Old-Password-1"})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func TestPasswordSetKeepsADisabledAccountShut(t *testing.T) {
 func TestInterruptedPasswordSetStaysShut(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
 	d := open(t, config(srv, slapd.GroupOfNames))
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	u, err := d.CreateUser(t.Context(), directory.NewUser{ParentDN: base, Username: "halfway", Surname: "x", Password: "Some-Password-1"})
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ func TestConformance(t *testing.T) {
 	directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
 		m, _ := openModel(t, srv, 2*time.Second)
 		models = append(models, m)
-		return directorytest.Fixture{Dir: m, Base: freshOU(t, srv)}
+		return directorytest.Fixture{Dir: m, Base: srv.FreshOU(t)}
 	})
 	var served, routed int64
 	for _, m := range models {

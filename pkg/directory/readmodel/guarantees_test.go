@@ -22,7 +22,7 @@ func TestReadYourWrites(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Lockout: 2})
 	m, _ := openModel(t, srv, time.Second)
 	ctx := t.Context()
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	u, err := m.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "ryw", Surname: "R", Password: "Secret-123"})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestOutsideChangesWithinASecond(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{})
 	m, _ := openModel(t, srv, time.Second)
 	ctx := t.Context()
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	u, err := m.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "outside", Surname: "O"})
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestStreamDownNeverStale(t *testing.T) {
 	const bound = 500 * time.Millisecond
 	m, _ := openModel(t, srv, bound)
 	ctx := t.Context()
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	u, err := m.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "down", Surname: "D"})
 	if err != nil {
 		t.Fatal(err)
@@ -305,7 +305,7 @@ func TestLockRunsOut(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Lockout: 2, LockoutDuration: 2 * time.Second})
 	m, backend := openModel(t, srv, time.Second)
 	ctx := t.Context()
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	u, err := m.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "runsout", Surname: "R", Password: "Secret-123"})
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func TestSameAnswers(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{})
 	m, backend := openModel(t, srv, 2*time.Second)
 	ctx := t.Context()
-	base := freshOU(t, srv)
+	base := srv.FreshOU(t)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 1))

@@ -48,6 +48,14 @@ func (sc scope) covers(e *Entry) bool {
 	return e.dnKey == sc.key || strings.HasSuffix(e.dnKey, ","+sc.key)
 }
 
+// selects reports whether e is in the scope and matches the filter.
+func (sc scope) selects(e *Entry, match pred) (bool, error) {
+	if !sc.covers(e) {
+		return false, nil
+	}
+	return match(e)
+}
+
 // sortKey is one resolved sort key.
 type sortKey struct {
 	slot int
@@ -124,10 +132,7 @@ func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []direct
 		scan = slices.Values(few)
 	}
 	for e := range scan {
-		if !sc.covers(e) {
-			continue
-		}
-		ok, err := match(e)
+		ok, err := sc.selects(e, match)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -117,10 +117,7 @@ func (s *store) searchSorted(kind Kind, key sortKey, sc scope, q directory.Query
 	var out []*Entry
 	total, last := 0, -1
 	for i, e := range v.entries {
-		if !sc.covers(e) {
-			continue
-		}
-		ok, err := match(e)
+		ok, err := sc.selects(e, match)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -33,6 +33,12 @@ func (d *Directory) settle(ctx context.Context) {
 	}
 }
 
+// settledErr is settled for a write that returns only an error.
+func (d *Directory) settledErr(ctx context.Context, err error) error {
+	d.settle(ctx)
+	return err
+}
+
 func settled[T any](d *Directory, ctx context.Context, v T, err error) (T, error) {
 	d.settle(ctx)
 	return v, err
@@ -59,21 +65,15 @@ func (d *Directory) MoveUser(ctx context.Context, ref directory.Ref, parent stri
 }
 
 func (d *Directory) DeleteUser(ctx context.Context, ref directory.Ref) error {
-	err := d.Directory.DeleteUser(ctx, ref)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.DeleteUser(ctx, ref))
 }
 
 func (d *Directory) SetPassword(ctx context.Context, ref directory.Ref, password string, mustChange bool) error {
-	err := d.Directory.SetPassword(ctx, ref, password, mustChange)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.SetPassword(ctx, ref, password, mustChange))
 }
 
 func (d *Directory) ChangePassword(ctx context.Context, ref directory.Ref, oldPassword, newPassword string) error {
-	err := d.Directory.ChangePassword(ctx, ref, oldPassword, newPassword)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.ChangePassword(ctx, ref, oldPassword, newPassword))
 }
 
 // VerifyPassword always binds to the directory; a logon changes the
@@ -84,15 +84,11 @@ func (d *Directory) VerifyPassword(ctx context.Context, ref directory.Ref, passw
 }
 
 func (d *Directory) SetEnabled(ctx context.Context, ref directory.Ref, enabled bool) error {
-	err := d.Directory.SetEnabled(ctx, ref, enabled)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.SetEnabled(ctx, ref, enabled))
 }
 
 func (d *Directory) Unlock(ctx context.Context, ref directory.Ref) error {
-	err := d.Directory.Unlock(ctx, ref)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.Unlock(ctx, ref))
 }
 
 func (d *Directory) CreateGroup(ctx context.Context, g directory.NewGroup) (*directory.Group, error) {
@@ -111,21 +107,15 @@ func (d *Directory) RenameGroup(ctx context.Context, ref directory.Ref, name str
 }
 
 func (d *Directory) DeleteGroup(ctx context.Context, ref directory.Ref) error {
-	err := d.Directory.DeleteGroup(ctx, ref)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.DeleteGroup(ctx, ref))
 }
 
 func (d *Directory) AddMember(ctx context.Context, group directory.Ref, member directory.PrincipalRef) error {
-	err := d.Directory.AddMember(ctx, group, member)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.AddMember(ctx, group, member))
 }
 
 func (d *Directory) RemoveMember(ctx context.Context, group directory.Ref, member directory.PrincipalRef) error {
-	err := d.Directory.RemoveMember(ctx, group, member)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.RemoveMember(ctx, group, member))
 }
 
 func (d *Directory) CreateOU(ctx context.Context, ou directory.NewOU) (*directory.OU, error) {
@@ -134,9 +124,7 @@ func (d *Directory) CreateOU(ctx context.Context, ou directory.NewOU) (*director
 }
 
 func (d *Directory) DeleteOU(ctx context.Context, ref directory.Ref, recursive bool) error {
-	err := d.Directory.DeleteOU(ctx, ref, recursive)
-	d.settle(ctx)
-	return err
+	return d.settledErr(ctx, d.Directory.DeleteOU(ctx, ref, recursive))
 }
 
 func (d *Directory) Import(ctx context.Context, r io.Reader, replace bool) (directory.ImportResult, error) {
