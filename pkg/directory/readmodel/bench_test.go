@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,6 +73,7 @@ func BenchmarkReadModel(b *testing.B) {
 			b.ReportMetric(elapsed.Seconds()*1000, "ms/load")
 			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(benchUsers+benchGroups*benchMembership), "heapB/(user+membership)")
 			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heapMiB")
+			writeHeapProfile(b)
 			m.Close()
 		}
 	})
@@ -171,6 +174,27 @@ func openModelOn(b *testing.B, srv *slapd.Server) *readmodel.Directory {
 	}
 	b.Cleanup(func() { m.Close() })
 	return m
+}
+
+// writeHeapProfile writes the heap profile to $READMODEL_HEAPPROFILE, if
+// set, while the model just loaded is live (-test.memprofile writes it
+// only at the end, when every model is gone). With
+// -test.memprofilerate 512 it shows what each entry of the model costs:
+//
+//	go tool pprof -sample_index=inuse_space -top readmodel.test $READMODEL_HEAPPROFILE
+func writeHeapProfile(b *testing.B) {
+	path := os.Getenv("READMODEL_HEAPPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
 }
 
 func parallel(b *testing.B, callers int, setup func(r *rand.Rand) func() error) {

@@ -124,7 +124,7 @@ type Entry struct {
 	// Set by the store: the comparison keys of DN and parent DN, and
 	// Values by field slot (fields.go; Values is then dropped).
 	dnKey, parentKey string
-	fields           [][]string
+	fields           fieldValues
 }
 
 // ErrNoChangeStream: the server offers no change stream (e.g. OpenLDAP

@@ -1,10 +1,14 @@
 package readmodel
 
-import "github.com/dirgate/dirgate/pkg/directory"
+import (
+	"math"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
 
 // fieldSlots numbers the searchable fields of users and groups, so that an
-// entry keeps its values in a slice (Entry.fields) instead of a map per
-// entry: less memory, and no hashing on every entry a search passes.
+// entry keeps its values by slot instead of in a map per entry: less
+// memory, and no hashing on every entry a search passes.
 var fieldSlots = func() map[directory.Field]int {
 	m := map[directory.Field]int{}
 	for _, fs := range [][]directory.Field{directory.UserFields, directory.GroupFields} {
@@ -17,24 +21,54 @@ var fieldSlots = func() map[directory.Field]int {
 	return m
 }()
 
-// slotValues turns an entry's Values into its fields slice.
-func slotValues(values map[directory.Field][]string) [][]string {
+// fieldValues is an entry's values of every slot, packed: the values of
+// slot i are vals[offs[i]:offs[i+1]]. One slice of values and one of
+// small offsets cost a third of a slice per slot (24 slots of 24 bytes
+// each, most of them empty), and copying the values out of the feed's
+// per-attribute slices lets those go. An entry with more values than a
+// uint16 counts (never seen, but possible) keeps a slice per slot.
+type fieldValues struct {
+	vals []string
+	offs []uint16
+	wide [][]string
+}
+
+// slotValues packs an entry's Values by slot.
+func slotValues(values map[directory.Field][]string) fieldValues {
 	if len(values) == 0 {
-		return nil
+		return fieldValues{}
 	}
-	out := make([][]string, len(fieldSlots))
+	bySlot := make([][]string, len(fieldSlots))
+	n := 0
 	for f, vs := range values {
 		if i, ok := fieldSlots[f]; ok {
-			out[i] = vs
+			bySlot[i] = vs
+			n += len(vs)
 		}
 	}
-	return out
+	if n > math.MaxUint16 {
+		return fieldValues{wide: bySlot}
+	}
+	fv := fieldValues{vals: make([]string, 0, n), offs: make([]uint16, len(bySlot)+1)}
+	for i, vs := range bySlot {
+		fv.vals = append(fv.vals, vs...)
+		fv.offs[i+1] = uint16(len(fv.vals))
+	}
+	return fv
 }
 
 // field returns an entry's values of the field in slot i.
 func (e *Entry) field(i int) []string {
-	if i < len(e.fields) {
-		return e.fields[i]
+	fv := &e.fields
+	if fv.wide != nil {
+		return fv.wide[i]
 	}
-	return nil
+	if i+1 >= len(fv.offs) {
+		return nil
+	}
+	a, b := fv.offs[i], fv.offs[i+1]
+	if a == b {
+		return nil
+	}
+	return fv.vals[a:b:b]
 }
