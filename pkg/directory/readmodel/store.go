@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"unique"
 
 	"github.com/dirgate/dirgate/pkg/directory"
 )
@@ -66,10 +67,12 @@ func (s *store) reset() {
 	s.views.drop(KindGroup)
 }
 
-// dnKey is the comparison key of a DN.
+// dnKey is the comparison key of a DN. A DN already in normal form (most
+// are: the server's own spelling) is its own key, so the model keeps one
+// copy of its text, not two.
 func dnKey(dn string) string {
 	n, err := directory.NormalizeDN(dn)
-	if err != nil {
+	if err != nil || n == dn {
 		return dn
 	}
 	return n
@@ -95,13 +98,37 @@ func (s *store) put(e Entry) {
 	p := &e
 	p.fields, p.Values = slotValues(e.Values), nil
 	p.dnKey = dnKey(e.DN)
+	if e.Kind == KindGroup {
+		p.Members = s.sharedMembers(e.Members)
+	}
 	if parent, err := directory.ParentDN(e.DN); err == nil {
-		p.parentKey = dnKey(parent)
+		// Siblings share their parent's key: one copy per container.
+		p.parentKey = unique.Make(dnKey(parent)).Value()
 	}
 	s.index(p)
 	if old != nil && old.dnKey != p.dnKey && (p.Kind == KindUser || p.Kind == KindGroup) {
 		s.retarget(old.dnKey, e.DN)
 	}
+}
+
+// sharedMembers copies a group's member values, each spelled as its
+// entry's DN where the model holds that entry with the same spelling: the
+// member value then shares the entry's text instead of keeping another
+// copy per membership.
+func (s *store) sharedMembers(members []string) []string {
+	if len(members) == 0 {
+		return nil
+	}
+	out := make([]string, len(members))
+	for i, m := range members {
+		out[i] = m
+		if id, ok := s.byDN[dnKey(m)]; ok {
+			if e := s.byID[id]; e != nil && e.DN == m {
+				out[i] = e.DN
+			}
+		}
+	}
+	return out
 }
 
 // index adds an entry whose keys are set to the model and every index.
