@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -29,9 +30,15 @@ const (
 // benchLDIF is 10,000 users (as pkg/directory/ldap's bulk listing) and
 // 100 groups of 100 members each.
 func benchLDIF(suffix string) string {
+	return bulkLDIF(suffix, benchUsers, benchGroups, benchMembership)
+}
+
+// bulkLDIF is users users and groups groups of perGroup members each
+// (groups*perGroup ≤ users: each user in at most one group).
+func bulkLDIF(suffix string, users, groups, perGroup int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "dn: ou=bulk,%s\nobjectClass: organizationalUnit\nou: bulk\n\n", suffix)
-	for i := range benchUsers {
+	for i := range users {
 		name := fmt.Sprintf("bulk%05d", i)
 		fmt.Fprintf(&b, "dn: uid=%s,ou=bulk,%s\n", name, suffix)
 		b.WriteString("objectClass: inetOrgPerson\nobjectClass: posixAccount\nobjectClass: shadowAccount\nobjectClass: dirgateObject\n")
@@ -39,10 +46,10 @@ func benchLDIF(suffix string) string {
 		fmt.Fprintf(&b, "uidNumber: %d\ngidNumber: 100\nhomeDirectory: /home/%s\nloginShell: /bin/bash\n", 100000+i, name)
 		b.WriteString("userPassword: {SSHA}loZ7H7Pl0jmhNF7tX4YEdOpD0t3bA8qz\n\n")
 	}
-	for g := range benchGroups {
+	for g := range groups {
 		fmt.Fprintf(&b, "dn: cn=bulkgroup%03d,ou=bulk,%s\nobjectClass: groupOfNames\nobjectClass: posixGroup\ncn: bulkgroup%03d\ngidNumber: %d\n", g, suffix, g, 20000+g)
-		for m := range benchMembership {
-			fmt.Fprintf(&b, "member: uid=bulk%05d,ou=bulk,%s\n", g*benchMembership+m, suffix)
+		for m := range perGroup {
+			fmt.Fprintf(&b, "member: uid=bulk%05d,ou=bulk,%s\n", g*perGroup+m, suffix)
 		}
 		b.WriteString("\n")
 	}
@@ -149,6 +156,59 @@ func BenchmarkReadModel(b *testing.B) {
 	// speed.
 	s := model.Stats()
 	b.Logf("model answered %d reads, passed %d to the directory", s.Served, s.Routed)
+}
+
+// BenchmarkReadModelLoadLarge loads the sizing case — 100,000
+// users in 100 groups of 1,000 — and reports the model's live heap and
+// the process's RSS after load, as it is and once the runtime has given
+// the load's garbage back to the OS (the process also holds the test's
+// LDIF, some 30 MiB, and the benchmark's own: an upper bound of what the
+// model costs).
+//
+//	go test -run '^$' -bench BenchmarkReadModelLoadLarge -benchtime 1x ./pkg/directory/readmodel/
+func BenchmarkReadModelLoadLarge(b *testing.B) {
+	const users, groups, perGroup = 100000, 100, 1000
+	srv := slapd.Start(b, slapd.Options{Disable: slapd.TLS, LDIF: bulkLDIF("dc=example,dc=com", users, groups, perGroup)})
+	for b.Loop() {
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		m := openModelOn(b, srv)
+		elapsed := time.Since(start)
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(elapsed.Seconds(), "s/load")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(users+groups*perGroup), "heapB/(user+membership)")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heapMiB")
+		b.ReportMetric(float64(rss(b))/(1<<20), "rssMiB")
+		// What the process keeps once the runtime has returned the load's
+		// garbage to the OS (it does so over minutes by itself).
+		debug.FreeOSMemory()
+		b.ReportMetric(float64(rss(b))/(1<<20), "rssFreedMiB")
+		writeHeapProfile(b)
+		m.Close()
+	}
+}
+
+// rss is the process's resident set size now.
+func rss(b *testing.B) int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skip("no /proc/self/status:", err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if kb, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var n int64
+			if _, err := fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(kb), " kB"), &n); err != nil {
+				b.Fatal(err)
+			}
+			return n << 10
+		}
+	}
+	b.Fatal("no VmRSS in /proc/self/status")
+	return 0
 }
 
 // rawUserAttrs are the attributes the backend asks for a user.

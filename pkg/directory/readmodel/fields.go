@@ -22,16 +22,21 @@ var fieldSlots = func() map[directory.Field]int {
 }()
 
 // fieldValues is an entry's values of every slot, packed: the values of
-// slot i are vals[offs[i]:offs[i+1]]. One slice of values and one of
-// small offsets cost a third of a slice per slot (24 slots of 24 bytes
-// each, most of them empty), and copying the values out of the feed's
-// per-attribute slices lets those go. An entry with more values than a
-// uint16 counts (never seen, but possible) keeps a slice per slot.
+// slot i are vals[offs[i]:offs[i+1]]. One slice of values and 25 offsets
+// inline cost less than a slice per slot (24 slots of 24 bytes each, most
+// of them empty), and copying the values out of the feed's per-attribute
+// slices lets those go. An entry with more values than a uint16 counts
+// (never seen, but possible) keeps a slice per slot, as every entry does
+// if more fields than slotCount become searchable.
 type fieldValues struct {
 	vals []string
-	offs []uint16
-	wide [][]string
+	offs [slotCount + 1]uint16
+	wide *[][]string
 }
+
+// slotCount is the number of field slots fieldValues packs (the test
+// TestSlotCount keeps it equal to len(fieldSlots)).
+const slotCount = 24
 
 // slotValues packs an entry's Values by slot.
 func slotValues(values map[directory.Field][]string) fieldValues {
@@ -46,13 +51,16 @@ func slotValues(values map[directory.Field][]string) fieldValues {
 			n += len(vs)
 		}
 	}
-	if n > math.MaxUint16 {
-		return fieldValues{wide: bySlot}
+	if n > math.MaxUint16 || len(bySlot) > slotCount {
+		return fieldValues{wide: &bySlot}
 	}
-	fv := fieldValues{vals: make([]string, 0, n), offs: make([]uint16, len(bySlot)+1)}
+	fv := fieldValues{vals: make([]string, 0, n)}
 	for i, vs := range bySlot {
 		fv.vals = append(fv.vals, vs...)
 		fv.offs[i+1] = uint16(len(fv.vals))
+	}
+	for i := len(bySlot) + 1; i <= slotCount; i++ {
+		fv.offs[i] = uint16(len(fv.vals))
 	}
 	return fv
 }
@@ -61,10 +69,7 @@ func slotValues(values map[directory.Field][]string) fieldValues {
 func (e *Entry) field(i int) []string {
 	fv := &e.fields
 	if fv.wide != nil {
-		return fv.wide[i]
-	}
-	if i+1 >= len(fv.offs) {
-		return nil
+		return (*fv.wide)[i]
 	}
 	a, b := fv.offs[i], fv.offs[i+1]
 	if a == b {

@@ -97,6 +97,14 @@ func (s *store) put(e Entry) {
 	s.unindex(e.ID)
 	p := &e
 	p.fields, p.Values = slotValues(e.Values), nil
+	// The feed spells the id and DN once for the entry and once in the
+	// mapped user or group: keep one copy of each.
+	switch {
+	case e.User != nil:
+		p.ID, p.DN = sameText(e.ID, e.User.ID), sameText(e.DN, e.User.DN)
+	case e.Group != nil:
+		p.ID, p.DN = sameText(e.ID, e.Group.ID), sameText(e.DN, e.Group.DN)
+	}
 	p.dnKey = dnKey(e.DN)
 	if e.Kind == KindGroup {
 		p.Members = s.sharedMembers(e.Members)
@@ -109,6 +117,14 @@ func (s *store) put(e Entry) {
 	if old != nil && old.dnKey != p.dnKey && (p.Kind == KindUser || p.Kind == KindGroup) {
 		s.retarget(old.dnKey, e.DN)
 	}
+}
+
+// sameText returns b when it spells a, so that a's copy can go.
+func sameText(a, b string) string {
+	if a == b {
+		return b
+	}
+	return a
 }
 
 // sharedMembers copies a group's member values, each spelled as its
