@@ -338,8 +338,5 @@ func (s sink) Synced(cookie string, pos Position, refreshed bool) {
 func (d *Directory) size(k Kind) int {
 	d.st.mu.RLock()
 	defer d.st.mu.RUnlock()
-	if k == KindUser {
-		return len(d.st.users)
-	}
-	return len(d.st.groups)
+	return d.st.counts[k]
 }

@@ -117,17 +117,7 @@ func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []direct
 	}
 	total := 0
 	var arena []sortVal // sort values of hits, allocated in blocks
-	entries := s.users
-	if kind == KindGroup {
-		entries = s.groups
-	}
-	scan := func(yield func(*Entry) bool) {
-		for _, e := range entries {
-			if !yield(e) {
-				return
-			}
-		}
-	}
+	scan := s.entriesOf(kind)
 	if pinned {
 		scan = slices.Values(few)
 	}

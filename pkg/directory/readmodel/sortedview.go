@@ -50,16 +50,13 @@ func (s *store) sorted(kind Kind, key sortKey) *sortedView {
 	if v := s.views.view[kind]; v != nil {
 		return v
 	}
-	entries := s.users
-	if kind == KindGroup {
-		entries = s.groups
-	}
+	n := s.counts[kind]
 	keys := []sortKey{key}
-	hits := make([]ranked, 0, len(entries))
-	vals := make([]sortVal, len(entries))
+	hits := make([]ranked, 0, n)
+	vals := make([]sortVal, n)
 	v := &sortedView{}
 	i := 0
-	for _, e := range entries {
+	for e := range s.entriesOf(kind) {
 		if err := sortValues(e, keys, vals[i:i+1]); err != nil {
 			v.unsure = true
 		}

@@ -13,11 +13,12 @@ import (
 // indexes the lookups use. One lock: readers share it, the feed takes it
 // alone for each change, which is short.
 type store struct {
-	mu      sync.RWMutex
-	byID    map[string]*Entry
-	byDN    map[string]string // normalized DN → id
-	users   map[string]*Entry
-	groups  map[string]*Entry
+	mu   sync.RWMutex
+	byID map[string]*Entry
+	byDN map[string]string // normalized DN → id
+	// counts is the number of entries of each kind: users and groups are
+	// found by walking byID (no map per kind: less memory).
+	counts  map[Kind]int
 	names   map[Kind]map[string][]string // prepared name → ids
 	numbers map[Kind]map[int64][]string  // uidNumber / gidNumber → ids
 	// unsureNames counts entries whose name the model cannot prepare as
@@ -57,8 +58,7 @@ func (s *store) entryNames(e *Entry) []string {
 func (s *store) reset() {
 	s.byID = map[string]*Entry{}
 	s.byDN = map[string]string{}
-	s.users = map[string]*Entry{}
-	s.groups = map[string]*Entry{}
+	s.counts = map[Kind]int{}
 	s.names = map[Kind]map[string][]string{KindUser: {}, KindGroup: {}}
 	s.numbers = map[Kind]map[int64][]string{KindUser: {}, KindGroup: {}}
 	s.unsureNames = 0
@@ -153,12 +153,8 @@ func (s *store) index(p *Entry) {
 	s.views.drop(e.Kind)
 	s.byID[e.ID] = p
 	s.byDN[p.dnKey] = e.ID
-	switch e.Kind {
-	case KindUser:
-		s.users[e.ID] = p
-	case KindGroup:
-		s.groups[e.ID] = p
-	default:
+	s.counts[e.Kind]++
+	if e.Kind != KindUser && e.Kind != KindGroup {
 		return
 	}
 	if e.Kind == KindGroup {
@@ -227,8 +223,7 @@ func (s *store) unindex(id string) {
 	if s.byDN[old.dnKey] == id {
 		delete(s.byDN, old.dnKey)
 	}
-	delete(s.users, id)
-	delete(s.groups, id)
+	s.counts[old.Kind]--
 	if old.Kind != KindUser && old.Kind != KindGroup {
 		return
 	}
@@ -273,6 +268,17 @@ func (s *store) removeAbsent(present map[string]bool) {
 	for _, id := range slices.Collect(maps.Keys(s.byID)) {
 		if !present[id] {
 			s.remove(id)
+		}
+	}
+}
+
+// entriesOf yields the entries of a kind.
+func (s *store) entriesOf(kind Kind) func(yield func(*Entry) bool) {
+	return func(yield func(*Entry) bool) {
+		for _, e := range s.byID {
+			if e.Kind == kind && !yield(e) {
+				return
+			}
 		}
 	}
 }
