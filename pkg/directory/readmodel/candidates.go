@@ -78,7 +78,8 @@ func (s *store) pinned(kind Kind, c directory.Cond) ([]*Entry, bool) {
 			if !ok {
 				return nil, false
 			}
-			ids = append(ids, s.names[kind][key]...)
+			var buf [1]string
+			ids = append(ids, s.names[kind].get(key, &buf)...)
 		}
 	default:
 		return nil, false

@@ -117,7 +117,8 @@ func (s *store) memberOf(member directory.PrincipalRef, indirect, nested bool, b
 	for depth := 0; len(frontier) > 0; depth++ {
 		var next []string
 		for _, k := range frontier {
-			for _, id := range s.holders[k] {
+			var buf [1]string
+			for _, id := range s.holders.get(k, &buf) {
 				g := s.byID[id]
 				if g == nil || seen[g.dnKey] {
 					continue

@@ -142,6 +142,7 @@ func (s *store) find(kind Kind, ref directory.Ref, base string) (*Entry, error) 
 	}
 	notFound := fmt.Errorf("%w: %s %s", directory.ErrNotFound, what, ref)
 	var ids []string
+	var buf [1]string
 	switch ref.Kind {
 	case directory.RefID:
 		u, err := uuid.Parse(ref.Value)
@@ -163,9 +164,9 @@ func (s *store) find(kind Kind, ref directory.Ref, base string) (*Entry, error) 
 		if !ok || s.unsureNames > 0 || s.nameSlot[kind] < 0 {
 			return nil, errRoute
 		}
-		ids = s.names[kind][key]
+		ids = s.names[kind].get(key, &buf)
 	case directory.RefNumber:
-		ids = s.numbers[kind][ref.Number]
+		ids = s.numbers[kind].get(ref.Number, &buf)
 	default:
 		return nil, errRoute
 	}

@@ -19,13 +19,13 @@ type store struct {
 	// counts is the number of entries of each kind: users and groups are
 	// found by walking byID (no map per kind: less memory).
 	counts  map[Kind]int
-	names   map[Kind]map[string][]string // prepared name → ids
-	numbers map[Kind]map[int64][]string  // uidNumber / gidNumber → ids
+	names   map[Kind]*idIndex[string] // prepared name → ids
+	numbers map[Kind]*idIndex[int64]  // uidNumber / gidNumber → ids
 	// unsureNames counts entries whose name the model cannot prepare as
 	// slapd does: while any exists, lookups by name go to the directory.
 	unsureNames int
 	// holders: member DN key → ids of the groups listing it.
-	holders map[string][]string
+	holders *idIndex[string]
 	// nameSlot is, per kind, the field slot of the name (every value of
 	// which the server finds the entry by), -1 when the model does not
 	// know the name's matching rule: then lookups by name go to the
@@ -59,10 +59,10 @@ func (s *store) reset() {
 	s.byID = map[string]*Entry{}
 	s.byDN = map[string]string{}
 	s.counts = map[Kind]int{}
-	s.names = map[Kind]map[string][]string{KindUser: {}, KindGroup: {}}
-	s.numbers = map[Kind]map[int64][]string{KindUser: {}, KindGroup: {}}
+	s.names = map[Kind]*idIndex[string]{KindUser: newIDIndex[string](), KindGroup: newIDIndex[string]()}
+	s.numbers = map[Kind]*idIndex[int64]{KindUser: newIDIndex[int64](), KindGroup: newIDIndex[int64]()}
 	s.unsureNames = 0
-	s.holders = map[string][]string{}
+	s.holders = newIDIndex[string]()
 	s.views.drop(KindUser)
 	s.views.drop(KindGroup)
 }
@@ -160,7 +160,7 @@ func (s *store) index(p *Entry) {
 	if e.Kind == KindGroup {
 		for _, m := range e.Members {
 			k := dnKey(m)
-			s.holders[k] = append(s.holders[k], e.ID)
+			s.holders.add(k, e.ID)
 		}
 	}
 	for _, name := range s.entryNames(p) {
@@ -168,12 +168,13 @@ func (s *store) index(p *Entry) {
 		if !sure {
 			s.unsureNames++
 		}
-		if !slices.Contains(s.names[e.Kind][key], e.ID) {
-			s.names[e.Kind][key] = append(s.names[e.Kind][key], e.ID)
+		var buf [1]string
+		if !slices.Contains(s.names[e.Kind].get(key, &buf), e.ID) {
+			s.names[e.Kind].add(key, e.ID)
 		}
 	}
 	if n := p.number(); n > 0 {
-		s.numbers[e.Kind][n] = append(s.numbers[e.Kind][n], e.ID)
+		s.numbers[e.Kind].add(n, e.ID)
 	}
 }
 
@@ -193,7 +194,8 @@ func (s *store) remove(id string) {
 // retarget replaces the member values naming the DN with key oldKey by
 // newDN, or removes them when newDN is empty.
 func (s *store) retarget(oldKey, newDN string) {
-	for _, gid := range slices.Clone(s.holders[oldKey]) {
+	var buf [1]string
+	for _, gid := range slices.Clone(s.holders.get(oldKey, &buf)) {
 		g := s.byID[gid]
 		if g == nil {
 			continue
@@ -230,10 +232,7 @@ func (s *store) unindex(id string) {
 	if old.Kind == KindGroup {
 		for _, m := range old.Members {
 			k := dnKey(m)
-			s.holders[k] = without(s.holders[k], id)
-			if len(s.holders[k]) == 0 {
-				delete(s.holders, k)
-			}
+			s.holders.remove(k, id)
 		}
 	}
 	for _, name := range s.entryNames(old) {
@@ -241,16 +240,10 @@ func (s *store) unindex(id string) {
 		if !sure {
 			s.unsureNames--
 		}
-		s.names[old.Kind][key] = without(s.names[old.Kind][key], id)
-		if len(s.names[old.Kind][key]) == 0 {
-			delete(s.names[old.Kind], key)
-		}
+		s.names[old.Kind].remove(key, id)
 	}
 	if n := old.number(); n > 0 {
-		s.numbers[old.Kind][n] = without(s.numbers[old.Kind][n], id)
-		if len(s.numbers[old.Kind][n]) == 0 {
-			delete(s.numbers[old.Kind], n)
-		}
+		s.numbers[old.Kind].remove(n, id)
 	}
 }
 
