@@ -162,7 +162,7 @@ func BenchmarkReadModel(b *testing.B) {
 // users in 100 groups of 1,000 — and reports the model's live heap and
 // the process's RSS after load, as it is and once the runtime has given
 // the load's garbage back to the OS (the process also holds the test's
-// LDIF, some 30 MiB, and the benchmark's own: an upper bound of what the
+// LDIF, 41 MiB, and the benchmark's own: an upper bound of what the
 // model costs).
 //
 //	go test -run '^$' -bench BenchmarkReadModelLoadLarge -benchtime 1x ./pkg/directory/readmodel/
