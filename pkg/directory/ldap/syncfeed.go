@@ -53,8 +53,9 @@ var matchingRules = map[string]readmodel.Matching{
 	"dirgatesystem":            readmodel.MatchBool,
 	"dirgateinvitationpending": readmodel.MatchBool,
 	"createtimestamp":          readmodel.MatchTime, "modifytimestamp": readmodel.MatchTime,
+	// Not objectGUID: AD sorts it by its bytes, the model by its text.
 	"entryuuid": readmodel.MatchID,
-	"entrydn":   readmodel.MatchDN,
+	"entrydn":   readmodel.MatchDN, "distinguishedname": readmodel.MatchDN,
 }
 
 // fieldAttrs maps the searchable fields of users and groups to their

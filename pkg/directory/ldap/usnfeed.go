@@ -63,6 +63,14 @@ type usnFeed struct {
 	containers map[string]string
 }
 
+// Shape is the LDAP backend's, but AD lists indirect members in the
+// order its in-chain matching rule produces them.
+func (f *usnFeed) Shape() readmodel.Shape {
+	s := f.syncFeed.Shape()
+	s.ServerOrderedIndirect = true
+	return s
+}
+
 func newUSNFeed(d *Directory) *usnFeed {
 	return &usnFeed{syncFeed: syncFeed{d: d}, nudge: make(chan struct{}, 1), containers: map[string]string{}}
 }
