@@ -15,6 +15,7 @@ import (
 
 	"github.com/dirgate/dirgate/internal/testenv/samba"
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/directorytest"
 	"github.com/dirgate/dirgate/pkg/directory/ldap"
 	"github.com/dirgate/dirgate/pkg/directory/readmodel"
 )
@@ -25,16 +26,20 @@ import (
 
 const adBound = 2 * time.Second // the documented bound on AD
 
-// adOU creates an OU under the domain, removed with everything below it
+// adOU creates an OU under the domain (or under parent), removed with everything below it
 // when the test ends.
-func adOU(t testing.TB, srv *samba.Server) string {
+func adOU(t testing.TB, srv *samba.Server, parent ...string) string {
 	t.Helper()
 	conn, err := srv.Dial()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	dn := fmt.Sprintf("OU=rm-%08x,%s", rand.Uint32(), srv.BaseDN)
+	under := srv.BaseDN
+	if len(parent) > 0 {
+		under = parent[0]
+	}
+	dn := fmt.Sprintf("OU=rm-%08x,%s", rand.Uint32(), under)
 	req := goldap.NewAddRequest(dn, nil)
 	req.Attribute("objectClass", []string{"organizationalUnit"})
 	if err := conn.Add(req); err != nil {
@@ -51,7 +56,7 @@ func adOU(t testing.TB, srv *samba.Server) string {
 // openADModel opens a read model over an "ad" backend with base as its
 // base, reaching the DC at url (its LDAPS URL, or a proxy to it), and
 // waits until it serves.
-func openADModel(t testing.TB, srv *samba.Server, url, base string, maxLag time.Duration) (*readmodel.Directory, *ldap.Directory) {
+func openADModel(t testing.TB, srv *samba.Server, url, base string, maxLag time.Duration, opts ...func(*ldap.Config)) (*readmodel.Directory, *ldap.Directory) {
 	t.Helper()
 	c := *ldap.NewConfig()
 	c.Profile = "ad"
@@ -60,6 +65,9 @@ func openADModel(t testing.TB, srv *samba.Server, url, base string, maxLag time.
 	c.BaseDN = base
 	c.TLS.CAFile, c.TLS.ServerName = srv.CAFile, srv.ServerName
 	c.RequestTimeout = time.Second
+	for _, o := range opts {
+		o(&c)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	backend, err := ldap.Open(ctx, c, directory.BackendEnv{Domain: samba.DNSDomain, BaseDN: base, Log: testLogger()})
@@ -368,4 +376,55 @@ func TestADSameAnswers(t *testing.T) {
 	// Fewer queries are the model's on AD than on slapd: ids (sorted by
 	// their bytes), whenCreated and whenChanged go to the DC.
 	sameAnswers(t, m, backend, base, 6)
+}
+
+// TestADConformance runs the port's conformance suite on a read model over
+// the AD backend, as TestConformance does on slapd; the model must have
+// answered reads itself.
+func TestADConformance(t *testing.T) {
+	srv := samba.Start(t)
+	base := adOU(t, srv)
+	counters := adCounters(t, srv, base)
+	var models []*readmodel.Directory
+	directorytest.RunTests(t, func(t *testing.T) directorytest.Fixture {
+		m, _ := openADModel(t, srv, srv.URL, base, adBound, func(c *ldap.Config) {
+			c.CountersDN = counters
+			c.ExtraAttributes = []string{"employeeNumber", "departmentNumber"}
+		})
+		models = append(models, m)
+		sub := adOU(t, srv, base)
+		return directorytest.Fixture{Dir: m, Base: sub}
+	})
+	var served, routed int64
+	for _, m := range models {
+		st := m.Stats()
+		served += st.Served
+		routed += st.Routed
+	}
+	t.Logf("reads answered by the model: %d, by the directory: %d", served, routed)
+	if served == 0 {
+		t.Fatal("the model answered no read")
+	}
+}
+
+// adCounters makes uid/gid counters of the test's own below base (an
+// msSFU30DomainInfo entry in a container), as the ldap package's AD tests
+// do: the domain's own are shared by every package using the DC.
+func adCounters(t testing.TB, srv *samba.Server, base string) string {
+	t.Helper()
+	conn, err := srv.Dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	container := "CN=Counters," + base
+	dn := "CN=dirgate," + container
+	for _, e := range []struct{ dn, class string }{{container, "container"}, {dn, "msSFU30DomainInfo"}} {
+		req := goldap.NewAddRequest(e.dn, nil)
+		req.Attribute("objectClass", []string{e.class})
+		if err := conn.Add(req); err != nil {
+			t.Fatalf("creating %s: %v", e.dn, err)
+		}
+	}
+	return dn
 }
