@@ -197,17 +197,23 @@ func (f *usnFeed) runErr(ctx context.Context, err error) error {
 	return fmt.Errorf("ldap: change stream (uSNChanged): %w", err)
 }
 
-// deletedVisible reports whether the account sees the domain's Deleted
-// Objects container (by its well-known GUID) with the Show Deleted
-// control.
+// deletedVisible reports whether the account sees deleted objects: one
+// at least in the domain's Deleted Objects container (found by its
+// well-known GUID) with the Show Deleted control. Seeing the container
+// is not enough: Samba shows it to every user, and the objects in it only
+// to administrators. An empty container (a new domain) reads as not
+// visible, which costs only the slower way of finding deletions.
 func (f *usnFeed) deletedVisible(s searcher, nc string) bool {
 	if nc == "" {
 		return false
 	}
 	res, err := s.Search(ldap.NewSearchRequest("<WKGUID=18e2ea80684f11d2b9aa00c04f79f805,"+nc+">",
-		ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false, "(objectClass=*)", []string{"objectGUID"},
+		ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 1, 0, false, "(isDeleted=TRUE)", []string{"objectGUID"},
 		[]ldap.Control{ldap.NewControlMicrosoftShowDeleted()}))
-	return err == nil && len(res.Entries) == 1
+	if err != nil && !isCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		return false
+	}
+	return res != nil && len(res.Entries) > 0
 }
 
 // load puts every entry under the base.

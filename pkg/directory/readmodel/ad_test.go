@@ -2,6 +2,7 @@ package readmodel_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -427,4 +428,97 @@ func adCounters(t testing.TB, srv *samba.Server, base string) string {
 		}
 	}
 	return dn
+}
+
+// TestADPlainAccount: the feed needs no right beyond reading. A model fed
+// as a plain domain user (no administrative rights) sees changes made by
+// others — modify, add, delete — within the bound. Whether the account
+// sees Deleted Objects decides how deletions are found (the Show Deleted
+// search, or a listing of ids): the test says which it exercised.
+func TestADPlainAccount(t *testing.T) {
+	srv := samba.Start(t)
+	base := adOU(t, srv)
+	admin, _ := openADModel(t, srv, srv.URL, base, adBound)
+	ctx := t.Context()
+	const password = "Reader-123x!"
+	reader, err := admin.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: fmt.Sprintf("rd%06x", rand.Uint32()&0xffffff), Surname: "R", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := openADModel(t, srv, srv.URL, base, adBound, func(c *ldap.Config) {
+		c.BindDN, c.BindPassword = reader.DN, password
+	})
+	rc, err := goldap.DialURL(srv.URL, goldap.DialWithTLSConfig(mustTLS(t, srv)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if err := rc.Bind(reader.DN, password); err != nil {
+		t.Fatal(err)
+	}
+	// The feed's own check (usnfeed.go, deletedVisible).
+	res, err := rc.Search(goldap.NewSearchRequest("<WKGUID=18e2ea80684f11d2b9aa00c04f79f805,"+srv.BaseDN+">",
+		goldap.ScopeSingleLevel, goldap.NeverDerefAliases, 1, 0, false, "(isDeleted=TRUE)", []string{"objectGUID"},
+		[]goldap.Control{goldap.NewControlMicrosoftShowDeleted()}))
+	if res != nil && len(res.Entries) > 0 {
+		t.Log("this DC shows deleted objects to a plain user: deletions found by the Show Deleted search")
+	} else {
+		t.Logf("no deleted object visible to a plain user (%v): deletions found by listing ids", err)
+	}
+
+	conn, err := srv.Dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	within := func(what string, ok func() bool) {
+		t.Helper()
+		start := time.Now()
+		for !ok() {
+			if time.Since(start) > adBound {
+				t.Fatalf("%s: not visible after %s", what, adBound)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Logf("%s visible after %s", what, time.Since(start))
+	}
+	dn := "CN=plain-seen," + base
+	add := goldap.NewAddRequest(dn, nil)
+	add.Attribute("objectClass", []string{"user"})
+	add.Attribute("sAMAccountName", []string{"plain-seen"})
+	if err := conn.Add(add); err != nil {
+		t.Fatal(err)
+	}
+	var u *directory.User
+	within("an outside add", func() bool {
+		before := m.Stats().Served
+		u, err = m.GetUser(ctx, directory.ByName("plain-seen"))
+		return err == nil && m.Stats().Served > before
+	})
+	mod := goldap.NewModifyRequest(dn, nil)
+	mod.Replace("description", []string{"seen by a reader"})
+	if err := conn.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+	within("an outside modify", func() bool {
+		got, err := m.GetUser(ctx, directory.ByID(u.ID))
+		return err == nil && got.Description == "seen by a reader"
+	})
+	if err := conn.Del(goldap.NewDelRequest(dn, nil)); err != nil {
+		t.Fatal(err)
+	}
+	within("an outside delete", func() bool {
+		before := m.Stats().Served
+		_, err := m.GetUser(ctx, directory.ByID(u.ID))
+		return errors.Is(err, directory.ErrNotFound) && m.Stats().Served > before
+	})
+}
+
+func mustTLS(t *testing.T, srv *samba.Server) *tls.Config {
+	t.Helper()
+	c, err := srv.TLSConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
