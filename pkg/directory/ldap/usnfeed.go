@@ -35,7 +35,8 @@ import (
 //
 // A moved or renamed container changes the DN of everything below it
 // without changing their uSNChanged, so the feed reloads the subtree of a
-// container whose DN changed.
+// container whose DN changed or that came in from outside the base, and
+// lists the ids under the base when one left it.
 //
 // Positions are USNs of one DC: the cookie names the DC (dsServiceName),
 // and a resume on another DC (or one restored from backup) reloads.
@@ -222,7 +223,7 @@ func (f *usnFeed) load(ctx context.Context, c *conn, sink readmodel.Sink) error 
 	if err != nil {
 		return err
 	}
-	return f.putAll(ctx, c, es, sink)
+	return f.putAll(ctx, c, es, sink, false)
 }
 
 func (f *usnFeed) subtree(c *conn, base string) ([]*ldap.Entry, error) {
@@ -234,7 +235,11 @@ func (f *usnFeed) subtree(c *conn, base string) ([]*ldap.Entry, error) {
 	return res.Entries, nil
 }
 
-func (f *usnFeed) putAll(ctx context.Context, c *conn, es []*ldap.Entry, sink readmodel.Sink) error {
+// putAll puts es. polled: es are changes found by a poll, so a container
+// that is new here (moved in from outside the base) or whose DN changed
+// (moved or renamed) has its subtree reloaded: the DNs below it changed
+// without a new uSNChanged.
+func (f *usnFeed) putAll(ctx context.Context, c *conn, es []*ldap.Entry, sink readmodel.Sink, polled bool) error {
 	userFields, groupFields := f.fieldAttrs(userFieldKeys), f.fieldAttrs(groupFieldKeys)
 	for _, e := range es {
 		id := f.d.id(e)
@@ -246,21 +251,27 @@ func (f *usnFeed) putAll(ctx context.Context, c *conn, es []*ldap.Entry, sink re
 		}
 		out := f.entry(id, e, userFields, groupFields)
 		sink.Put(out)
-		if out.Kind == readmodel.KindOU || out.Kind == readmodel.KindOther {
-			dn := strings.ToLower(e.DN)
-			if old, ok := f.containers[id]; ok && old != dn {
-				// Moved: the DNs below it changed without a new uSNChanged.
-				f.containers[id] = dn
-				below, err := f.subtree(c, e.DN)
-				if err != nil {
-					return err
-				}
-				if err := f.putAll(ctx, c, below[min(1, len(below)):], sink); err != nil {
-					return err
-				}
-				continue
+		if out.Kind != readmodel.KindOU && out.Kind != readmodel.KindOther {
+			continue
+		}
+		dn := strings.ToLower(e.DN)
+		old, known := f.containers[id]
+		f.containers[id] = dn
+		if !polled || known && old == dn {
+			continue
+		}
+		subtree, err := f.subtree(c, e.DN)
+		if err != nil {
+			return err
+		}
+		var below []*ldap.Entry
+		for _, b := range subtree {
+			if f.d.id(b) != id {
+				below = append(below, b)
 			}
-			f.containers[id] = dn
+		}
+		if err := f.putAll(ctx, c, below, sink, true); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -299,6 +310,9 @@ func (f *usnFeed) poll(ctx context.Context, c *conn, root string, last uint64, s
 		return err
 	}
 	var put []*ldap.Entry
+	// A container gone from the base may have taken entries with it
+	// (moved out with its subtree): those are found by listing the ids.
+	containerGone := false
 	for _, e := range res.Entries {
 		id := f.d.id(e)
 		if id == "" {
@@ -306,15 +320,18 @@ func (f *usnFeed) poll(ctx context.Context, c *conn, root string, last uint64, s
 		}
 		if strings.EqualFold(e.GetAttributeValue("isDeleted"), "TRUE") || !directory.IsUnder(e.DN, f.d.base) {
 			sink.Remove(id)
-			delete(f.containers, id)
+			if _, ok := f.containers[id]; ok {
+				containerGone = true
+				delete(f.containers, id)
+			}
 			continue
 		}
 		put = append(put, e)
 	}
-	if err := f.putAll(ctx, c, put, sink); err != nil {
+	if err := f.putAll(ctx, c, put, sink, true); err != nil {
 		return err
 	}
-	if !tombstones {
+	if !tombstones || containerGone {
 		return f.reconcile(c, sink)
 	}
 	return nil

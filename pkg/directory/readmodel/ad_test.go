@@ -233,6 +233,25 @@ func TestADOutsideChangesWithinTwoSeconds(t *testing.T) {
 		got, err := m.GetUser(ctx, directory.ByID(inner.ID))
 		return err == nil && directory.EqualDN(got.DN, wantDN)
 	}))
+	// Out of the base with the user below it, and back.
+	outside := adOU(t, srv)
+	if err := conn.ModifyDN(goldap.NewModifyDNRequest("OU=moved,"+base, "OU=moved", true, outside)); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a user below an OU moved out of the base was gone after %s", within("OU moved out", func() bool {
+		before := m.Stats().Served
+		_, err := m.GetUser(ctx, directory.ByID(inner.ID))
+		return errors.Is(err, directory.ErrNotFound) && m.Stats().Served > before
+	}))
+	if err := conn.ModifyDN(goldap.NewModifyDNRequest("OU=moved,"+outside, "OU=back", true, base)); err != nil {
+		t.Fatal(err)
+	}
+	wantDN = "CN=inner,OU=back," + base
+	t.Logf("a user below an OU moved into the base was there after %s", within("OU moved in", func() bool {
+		before := m.Stats().Served
+		got, err := m.GetUser(ctx, directory.ByID(inner.ID))
+		return err == nil && directory.EqualDN(got.DN, wantDN) && m.Stats().Served > before
+	}))
 }
 
 // TestADDCAwayNeverStale: when the DC stops answering (every byte to it
