@@ -65,7 +65,6 @@ func openADModel(t testing.TB, srv *samba.Server, url, base string, maxLag time.
 	c.BindDN, c.BindPassword = srv.AdminDN, srv.AdminPassword
 	c.BaseDN = base
 	c.TLS.CAFile, c.TLS.ServerName = srv.CAFile, srv.ServerName
-	c.RequestTimeout = time.Second
 	for _, o := range opts {
 		o(&c)
 	}
@@ -263,7 +262,8 @@ func TestADDCAwayNeverStale(t *testing.T) {
 	base := adOU(t, srv)
 	p := newFreezer(t, "127.0.0.1:636")
 	const bound = time.Second
-	m, _ := openADModel(t, srv, "ldaps://"+p.addr(), base, bound)
+	// Calls to a DC that does not answer fail after a second.
+	m, _ := openADModel(t, srv, "ldaps://"+p.addr(), base, bound, func(c *ldap.Config) { c.RequestTimeout = time.Second })
 	ctx := t.Context()
 	u, err := m.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "away", Surname: "A"})
 	if err != nil {
