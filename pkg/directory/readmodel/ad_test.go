@@ -87,7 +87,8 @@ func openADModel(t testing.TB, srv *samba.Server, url, base string, maxLag time.
 }
 
 // TestADReadYourWrites: on AD too, every write through the model is seen
-// by the next read, answered by the model itself.
+// by the next read, answered by the model itself — attributes, a rename,
+// a membership, a failed logon's lock, a delete.
 func TestADReadYourWrites(t *testing.T) {
 	srv := samba.Start(t)
 	base := adOU(t, srv)
@@ -135,6 +136,21 @@ func TestADReadYourWrites(t *testing.T) {
 	ms, err := m.Members(ctx, directory.ByID(g.ID), false)
 	if err != nil || len(ms) != 1 || ms[0].ID != u.ID {
 		t.Fatalf("Members after AddMember: %+v %v", ms, err)
+	}
+	// The DC locks the account after LockoutThreshold failed binds
+	// (lockoutTime, a replicated change): the next read on the model
+	// shows it, answered by the model.
+	for range srv.LockoutThreshold {
+		if _, err := m.VerifyPassword(ctx, directory.ByID(u.ID), "wrong"); !errors.Is(err, directory.ErrInvalidCredentials) {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	before := served()
+	if got, err := m.GetUser(ctx, directory.ByID(u.ID)); err != nil || !got.Lock.Locked {
+		t.Fatalf("after %d failed logons: %+v %v, want locked", srv.LockoutThreshold, got, err)
+	}
+	if served() == before {
+		t.Fatal("the read after the lock went to the directory")
 	}
 	if err := m.DeleteUser(ctx, directory.ByID(u.ID)); err != nil {
 		t.Fatal(err)
