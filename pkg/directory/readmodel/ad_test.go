@@ -272,7 +272,8 @@ func TestADOutsideChangesWithinTwoSeconds(t *testing.T) {
 // TestADDCAwayNeverStale: when the DC stops answering (every byte to it
 // held), the model stops answering within its bound and /readyz's check
 // fails; reads go to the directory. When it answers again, the model
-// serves again, with the changes made meanwhile.
+// serves again, with the changes made meanwhile, resuming from its USN
+// rather than reloading.
 func TestADDCAwayNeverStale(t *testing.T) {
 	srv := samba.Start(t)
 	base := adOU(t, srv)
@@ -317,6 +318,9 @@ func TestADDCAwayNeverStale(t *testing.T) {
 			t.Fatalf("the change made while the DC was away is not in the model: %+v %v", got, err)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+	if loads := m.Stats().Loads; loads != 1 {
+		t.Errorf("the model was loaded %d times; the feed must resume from its USN", loads)
 	}
 }
 
