@@ -10,17 +10,13 @@ import (
 )
 
 // The readModel setting: off (reads go to the server, as always) or on
-// (pkg/directory/readmodel over this backend, fed by syncrepl).
+// (pkg/directory/readmodel over this backend, fed by syncrepl on OpenLDAP, by uSNChanged polling on AD).
 
 func (c *Config) readModelProblems() []error {
 	var errs []error
 	switch c.ReadModel {
 	case "", "off":
 	case "on":
-		if c.Profile == "ad" {
-			errs = append(errs, fmt.Errorf("readModel: not yet supported with the ad profile "+
-				"(its change stream, DirSync or uSNChanged, is not built yet); set readModel: off"))
-		}
 	default:
 		errs = append(errs, fmt.Errorf("readModel: %q is neither on nor off", c.ReadModel))
 	}

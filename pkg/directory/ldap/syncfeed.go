@@ -17,7 +17,7 @@ import (
 // over the whole base, through go-ldap's Conn.Syncrepl and its sync
 // controls. Entries are mapped by the same functions as the backend's own
 // reads (toUser, toGroup, toOU), so the model holds what a read would
-// return. Active Directory (DirSync, uSNChanged) is not done yet.
+// return. Active Directory's feed polls uSNChanged (usnfeed.go).
 
 // ErrReadModelUnsupported: this backend's profile has no feed yet.
 var ErrReadModelUnsupported = errors.New("ldap: the read model is not yet supported on this profile")
@@ -25,20 +25,24 @@ var ErrReadModelUnsupported = errors.New("ldap: the read model is not yet suppor
 // ReadModelFeed returns the change stream that keeps a read model of this
 // directory.
 func (d *Directory) ReadModelFeed() (readmodel.Feed, error) {
-	if d.prof.name != "openldap" {
-		return nil, fmt.Errorf("%w (%s)", ErrReadModelUnsupported, d.prof.name)
+	switch d.prof.name {
+	case "openldap":
+		return &syncFeed{d: d}, nil
+	case "ad":
+		return newUSNFeed(d), nil
 	}
-	return &syncFeed{d: d}, nil
+	return nil, fmt.Errorf("%w (%s)", ErrReadModelUnsupported, d.prof.name)
 }
 
 type syncFeed struct{ d *Directory }
 
 // matchingRules are the matching rules of the attributes dirgate's
 // OpenLDAP layout stores the searchable fields in (core, cosine,
-// inetOrgPerson, nis/rfc2307bis and dirgate schemas). A field mapped to
+// inetOrgPerson, nis/rfc2307bis and dirgate schemas; on AD, sAMAccountName
+// and the same names, case-insensitive Unicode strings). A field mapped to
 // another attribute is not evaluated by the model.
 var matchingRules = map[string]readmodel.Matching{
-	"uid": readmodel.MatchCaseIgnore, "cn": readmodel.MatchCaseIgnore, "givenname": readmodel.MatchCaseIgnore,
+	"uid": readmodel.MatchCaseIgnore, "samaccountname": readmodel.MatchCaseIgnore, "cn": readmodel.MatchCaseIgnore, "givenname": readmodel.MatchCaseIgnore,
 	"sn": readmodel.MatchCaseIgnore, "displayname": readmodel.MatchCaseIgnore, "title": readmodel.MatchCaseIgnore,
 	"description": readmodel.MatchCaseIgnore, "mail": readmodel.MatchCaseIgnore,
 	"dirgateprincipalname": readmodel.MatchCaseIgnore, "dirgateexternalid": readmodel.MatchCaseIgnore,
@@ -49,8 +53,9 @@ var matchingRules = map[string]readmodel.Matching{
 	"dirgatesystem":            readmodel.MatchBool,
 	"dirgateinvitationpending": readmodel.MatchBool,
 	"createtimestamp":          readmodel.MatchTime, "modifytimestamp": readmodel.MatchTime,
+	// Not objectGUID: AD sorts it by its bytes, the model by its text.
 	"entryuuid": readmodel.MatchID,
-	"entrydn":   readmodel.MatchDN,
+	"entrydn":   readmodel.MatchDN, "distinguishedname": readmodel.MatchDN,
 }
 
 // fieldAttrs maps the searchable fields of users and groups to their

@@ -68,6 +68,14 @@
 // therefore assumes the server keeps referential integrity of member
 // (refint), as dirgate's documented setup does.
 //
-// Not yet: Active Directory (DirSync / uSNChanged), reads through the
-// model for the embedded backend (already local), OU reads.
+// # The Active Directory feed
+//
+// pkg/directory/ldap's feed for the ad profile polls uSNChanged
+// (usnfeed.go): a paged load, then a search for (uSNChanged>=last+1) with
+// the Show Deleted control whenever highestCommittedUSN moved, at least
+// every 0.5 s and at once when Position is asked. Its Position is
+// highestCommittedUSN. DirSync is not used.
+//
+// Not yet: reads through the model for the embedded backend (already
+// local), OU reads.
 package readmodel

@@ -36,6 +36,10 @@ type Shape struct {
 	MembersByDN bool
 	// Nested: groups may hold groups.
 	Nested bool
+	// ServerOrderedIndirect: the backend lists a group's indirect members
+	// in an order of the server's own making (AD's in-chain matching
+	// rule), which the model cannot reproduce: those go to the directory.
+	ServerOrderedIndirect bool
 	// Matching gives the matching rule of each searchable field; a field
 	// it does not name is not evaluated by the model (the query goes to the
 	// directory).

@@ -15,7 +15,7 @@ import (
 
 // Members lists a group's members from the model.
 func (d *Directory) Members(ctx context.Context, group directory.Ref, indirect bool) ([]directory.Member, error) {
-	if ctx.Err() == nil && d.shape.MembersByDN && d.serving() {
+	if ctx.Err() == nil && d.shape.MembersByDN && !(indirect && d.shape.ServerOrderedIndirect) && d.serving() {
 		d.st.mu.RLock()
 		out, err := d.st.members(group, indirect, d.base)
 		d.st.mu.RUnlock()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/pkg/directory"
+	"github.com/dirgate/dirgate/pkg/directory/readmodel"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -26,8 +27,14 @@ import (
 func TestSameAnswers(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{})
 	m, backend := openModel(t, srv, 2*time.Second)
+	sameAnswers(t, m, backend, srv.FreshOU(t), 3)
+}
+
+// sameAnswers runs TestSameAnswers' comparisons below base, through m and
+// straight to backend, and demands that the model answered at least 1 in
+// minShare of the queries itself.
+func sameAnswers(t *testing.T, m *readmodel.Directory, backend directory.Directory, base string, minShare int) {
 	ctx := t.Context()
-	base := srv.FreshOU(t)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
@@ -65,6 +72,13 @@ func TestSameAnswers(t *testing.T) {
 			nu.HomeDirectory = fmt.Sprintf("/home/%s%d", []string{"a", "A"}[i%2], i)
 		}
 		u, err := m.CreateUser(ctx, nu)
+		if errors.Is(err, directory.ErrInvalidInput) {
+			// AD's sAMAccountName refuses some metacharacters: the other
+			// fields still hold them.
+			t.Logf("CreateUser(%q): %v; again as user%02d", nu.Username, err, i)
+			nu.Username = fmt.Sprintf("user%02d", i)
+			u, err = m.CreateUser(ctx, nu)
+		}
 		if err != nil {
 			if errors.Is(err, directory.ErrInvalidInput) || errors.Is(err, directory.ErrAlreadyExists) {
 				t.Logf("CreateUser(%q): %v", nu.Username, err)
@@ -101,7 +115,7 @@ func TestSameAnswers(t *testing.T) {
 	// The data is built to hold values the model must pass on (edge and
 	// doubled spaces, non-ASCII names that decide default sorts): about
 	// half the queries meet one.
-	if served < n/3 {
+	if served < int64(n/minShare) {
 		t.Errorf("the model answered only %d of %d queries", served, n)
 	}
 
