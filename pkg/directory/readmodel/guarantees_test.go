@@ -124,16 +124,10 @@ func TestOutsideChangesWithinASecond(t *testing.T) {
 	if err := conn.Add(add); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(time.Second)
-	for {
-		if _, err := m.GetUser(ctx, directory.ByName("added-elsewhere")); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("an entry added elsewhere was not found within 1 s")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	within(t, time.Second, "an entry added elsewhere found by name", func() bool {
+		_, err := m.GetUser(ctx, directory.ByName("added-elsewhere"))
+		return err == nil
+	})
 }
 
 // TestStreamDownNeverStale: with slapd stopped (the stream down) or
@@ -187,20 +181,7 @@ func TestStreamDownNeverStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitServing(t, m)
-	deadline := time.Now().Add(bound)
-	for {
-		got, err := m.GetUser(ctx, directory.ByID(u.ID))
-		if err == nil && got.Description == "while away" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the change made during the outage is not in the model: %+v %v", got, err)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if loads := m.Stats().Loads; loads != 1 {
-		t.Errorf("the model was loaded %d times; a restart must resume from the cookie", loads)
-	}
+	waitResumed(t, m, u.ID, bound)
 }
 
 // waitUnready waits until the model stops answering (its stream down or

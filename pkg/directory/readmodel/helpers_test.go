@@ -57,3 +57,31 @@ func openModel(t testing.TB, srv *slapd.Server, maxLag time.Duration) (*readmode
 	}
 	return m, backend
 }
+
+// within polls ok every few milliseconds until it holds and returns how
+// long that took; past limit the test fails, saying what was awaited.
+func within(t *testing.T, limit time.Duration, what string, ok func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !ok() {
+		if time.Since(start) > limit {
+			t.Fatalf("%s: not so after %s", what, limit)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// waitResumed waits until the change that set u's description to
+// "while away" while the server was away is in the model, and checks the
+// feed resumed rather than loaded again.
+func waitResumed(t *testing.T, m *readmodel.Directory, id string, limit time.Duration) {
+	t.Helper()
+	within(t, limit, "the change made while the server was away in the model", func() bool {
+		got, err := m.GetUser(t.Context(), directory.ByID(id))
+		return err == nil && got.Description == "while away"
+	})
+	if loads := m.Stats().Loads; loads != 1 {
+		t.Errorf("the model was loaded %d times; the feed must resume from where it was", loads)
+	}
+}
