@@ -40,6 +40,13 @@ screenshots:
 
 ## fuzz: every fuzz target (func Fuzz… in a *_fuzz_test.go) for FUZZTIME
 ## each, one after the other; `make fuzz FUZZTIME=5m` for a longer run
+##
+## Go 1.26's fuzz coordinator can end a run whose time is up with a bare
+## "context deadline exceeded" and no failing input (go.dev/issue/75804,
+## fixed in Go 1.27): such a run is not a finding. It is told apart by the
+## absence of "Failing input written", and the target's corpus (seeds and
+## every input found so far) is then replayed as a plain test, which must
+## pass. Any other failure fails the run.
 FUZZTIME ?= 10s
 .PHONY: fuzz
 fuzz:
@@ -47,9 +54,15 @@ fuzz:
 	while IFS=: read -r file fn; do \
 		pkg=./$$(dirname "$${file#./}"); name=$${fn#func }; \
 		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
-		out=$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s "$$pkg" </dev/null 2>&1) \
-			|| { echo "$$out"; exit 1; }; \
-		echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
+		if out=$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s "$$pkg" </dev/null 2>&1); then \
+			echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
+		elif echo "$$out" | grep -q 'context deadline exceeded' && ! echo "$$out" | grep -q 'Failing input written'; then \
+			echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
+			echo "fuzz $$name: the engine's end-of-time race (go.dev/issue/75804), no failing input; replaying its corpus"; \
+			$(GO) test -count=1 -run "^$$name\$$" "$$pkg" || exit 1; \
+		else \
+			echo "$$out"; exit 1; \
+		fi; \
 	done
 
 ## test-ad: the Active Directory tests (the ad profile, its conformance run,
