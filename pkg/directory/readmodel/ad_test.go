@@ -65,6 +65,11 @@ func openADModel(t testing.TB, srv *samba.Server, url, base string, maxLag time.
 	c.BindDN, c.BindPassword = srv.AdminDN, srv.AdminPassword
 	c.BaseDN = base
 	c.TLS.CAFile, c.TLS.ServerName = srv.CAFile, srv.ServerName
+	// One Samba DC serves every package's AD tests, which go test runs
+	// side by side: under make test a subtree delete of the conformance
+	// suite's cleanup has taken over the default 15 s. A test that is
+	// about timeouts sets its own.
+	c.RequestTimeout = time.Minute
 	for _, o := range opts {
 		o(&c)
 	}
