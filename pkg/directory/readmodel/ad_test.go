@@ -31,27 +31,11 @@ const adBound = 2 * time.Second // the documented bound on AD
 // when the test ends.
 func adOU(t testing.TB, srv *samba.Server, parent ...string) string {
 	t.Helper()
-	conn, err := srv.Dial()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	under := srv.BaseDN
 	if len(parent) > 0 {
 		under = parent[0]
 	}
-	dn := fmt.Sprintf("OU=rm-%08x,%s", rand.Uint32(), under)
-	req := goldap.NewAddRequest(dn, nil)
-	req.Attribute("objectClass", []string{"organizationalUnit"})
-	if err := conn.Add(req); err != nil {
-		t.Fatalf("creating %s: %v", dn, err)
-	}
-	t.Cleanup(func() {
-		if err := srv.DeleteTree(dn); err != nil {
-			t.Errorf("removing %s: %v", dn, err)
-		}
-	})
-	return dn
+	return srv.FreshOU(t, under)
 }
 
 // openADModel opens a read model over an "ad" backend with base as its
@@ -432,27 +416,8 @@ func TestADConformance(t *testing.T) {
 	}
 }
 
-// adCounters makes uid/gid counters of the test's own below base (an
-// msSFU30DomainInfo entry in a container), as the ldap package's AD tests
-// do: the domain's own are shared by every package using the DC.
-func adCounters(t testing.TB, srv *samba.Server, base string) string {
-	t.Helper()
-	conn, err := srv.Dial()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	container := "CN=Counters," + base
-	dn := "CN=dirgate," + container
-	for _, e := range []struct{ dn, class string }{{container, "container"}, {dn, "msSFU30DomainInfo"}} {
-		req := goldap.NewAddRequest(e.dn, nil)
-		req.Attribute("objectClass", []string{e.class})
-		if err := conn.Add(req); err != nil {
-			t.Fatalf("creating %s: %v", e.dn, err)
-		}
-	}
-	return dn
-}
+// adCounters makes the test's own uid/gid counters below base.
+func adCounters(t testing.TB, srv *samba.Server, base string) string { return srv.Counters(t, base) }
 
 // TestADPlainAccount: the feed needs no right beyond reading. A model fed
 // as a plain domain user (no administrative rights) sees changes made by
