@@ -16,6 +16,9 @@ func ParseDN(dn string) (*ldap.DN, error) {
 	if strings.TrimSpace(dn) == "" {
 		return nil, fmt.Errorf("%w: empty DN", ErrInvalidInput)
 	}
+	if plainDN(dn) {
+		return parsePlain(dn), nil
+	}
 	parsed, err := ldap.ParseDN(dn)
 	if err != nil {
 		return nil, fmt.Errorf("%w: DN %q does not parse: %v", ErrInvalidInput, dn, err)
@@ -26,9 +29,23 @@ func ParseDN(dn string) (*ldap.DN, error) {
 	return parsed, nil
 }
 
+// CheckDN reports, as ParseDN would, whether dn parses, without building
+// the parsed form when it is plain (dnplain.go): for a check on every
+// lookup.
+func CheckDN(dn string) error {
+	if plainDN(dn) {
+		return nil
+	}
+	_, err := ParseDN(dn)
+	return err
+}
+
 // EqualDN reports whether two DNs name the same entry. DNs that do not
 // parse are equal only if their text is.
 func EqualDN(a, b string) bool {
+	if plainDN(a) && plainDN(b) {
+		return strings.EqualFold(a, b)
+	}
 	pa, errA := ldap.ParseDN(a)
 	pb, errB := ldap.ParseDN(b)
 	if errA != nil || errB != nil {
@@ -39,6 +56,9 @@ func EqualDN(a, b string) bool {
 
 // IsUnder reports whether dn equals base or lies below it.
 func IsUnder(dn, base string) bool {
+	if plainDN(dn) && plainDN(base) {
+		return underPlain(dn, base)
+	}
 	pd, err := ldap.ParseDN(dn)
 	if err != nil {
 		return false
@@ -54,6 +74,9 @@ func IsUnder(dn, base string) bool {
 // and values, no spaces around separators, values escaped per RFC 4514), for
 // use as a map key or index. A DN that does not parse yields an error.
 func NormalizeDN(dn string) (string, error) {
+	if plainDN(dn) {
+		return lowerPlain(dn), nil
+	}
 	parsed, err := ParseDN(dn)
 	if err != nil {
 		return "", err

@@ -140,6 +140,28 @@ func BenchmarkReadModel(b *testing.B) {
 				}
 			}
 		})
+		// The lookups of the dialects with the model on (issue 21): by DN
+		// (AD-web, Kanboard's second read), and a search pinning one name
+		// under a base (privacyIDEA, OpenAPI's filter=).
+		b.Run("GetUser-by-DN/"+d.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(7, 8))
+			for b.Loop() {
+				u, err := d.dir.GetUser(context.Background(), directory.ByDN("uid="+name(r)+",ou=bulk,dc=example,dc=com"))
+				if err != nil || u == nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("SearchUsers-one-name/"+d.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(9, 10))
+			for b.Loop() {
+				q := directory.Query{Base: "ou=bulk,dc=example,dc=com", Filter: directory.Eq(directory.FieldUsername, name(r))}
+				p, err := d.dir.SearchUsers(context.Background(), q)
+				if err != nil || len(p.Items) != 1 {
+					b.Fatalf("%d %v", len(p.Items), err)
+				}
+			}
+		})
 		b.Run("SearchUsers-page-of-50/"+d.name, func(b *testing.B) {
 			r := rand.New(rand.NewPCG(5, 6))
 			for b.Loop() {

@@ -136,11 +136,9 @@ func userAt(e *Entry, now time.Time) directory.User {
 // (an ambiguous name, whose error names both entries; a name it cannot
 // prepare as the server would; a ref the backend refuses).
 func (s *store) find(kind Kind, ref directory.Ref, base string) (*Entry, error) {
-	what := map[Kind]string{KindUser: "user", KindGroup: "group"}[kind]
 	if !ref.Valid() {
 		return nil, errRoute
 	}
-	notFound := fmt.Errorf("%w: %s %s", directory.ErrNotFound, what, ref)
 	var ids []string
 	var buf [1]string
 	switch ref.Kind {
@@ -151,12 +149,12 @@ func (s *store) find(kind Kind, ref directory.Ref, base string) (*Entry, error) 
 		}
 		ids = []string{strings.ToLower(u.String())}
 	case directory.RefDN:
-		if _, err := directory.ParseDN(ref.Value); err != nil || !directory.IsUnder(ref.Value, base) {
+		if err := directory.CheckDN(ref.Value); err != nil || !directory.IsUnder(ref.Value, base) {
 			return nil, errRoute
 		}
 		e := s.byDNEntry(ref.Value)
 		if e == nil || e.Kind != kind {
-			return nil, notFound
+			return nil, notFound(kind, ref)
 		}
 		return e, nil
 	case directory.RefName:
@@ -172,13 +170,26 @@ func (s *store) find(kind Kind, ref directory.Ref, base string) (*Entry, error) 
 	}
 	switch len(ids) {
 	case 0:
-		return nil, notFound
+		return nil, notFound(kind, ref)
 	case 1:
 		e := s.byID[ids[0]]
 		if e == nil || e.Kind != kind {
-			return nil, notFound
+			return nil, notFound(kind, ref)
 		}
 		return e, nil
 	}
 	return nil, errRoute
+}
+
+// notFound is find's answer for a ref that names no entry of the kind,
+// built only then: a found entry, the usual case, pays no formatting.
+func notFound(kind Kind, ref directory.Ref) error {
+	var what string
+	switch kind {
+	case KindUser:
+		what = "user"
+	case KindGroup:
+		what = "group"
+	}
+	return fmt.Errorf("%w: %s %s", directory.ErrNotFound, what, ref)
 }

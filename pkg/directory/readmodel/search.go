@@ -28,7 +28,7 @@ func (s *store) scopeOf(q directory.Query, domainBase string) (scope, error) {
 		}
 		return scope{}, nil
 	}
-	if _, err := directory.ParseDN(q.Base); err != nil || !directory.IsUnder(q.Base, domainBase) {
+	if err := directory.CheckDN(q.Base); err != nil || !directory.IsUnder(q.Base, domainBase) {
 		return scope{}, errRoute
 	}
 	key := dnKey(q.Base)
@@ -117,9 +117,11 @@ func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []direct
 	}
 	total := 0
 	var arena []sortVal // sort values of hits, allocated in blocks
+	block := 256        // hits per block
 	scan := s.entriesOf(kind)
 	if pinned {
 		scan = slices.Values(few)
+		block = min(block, len(few)) // a pinned name is one hit, mostly
 	}
 	for e := range scan {
 		ok, err := sc.selects(e, match)
@@ -130,7 +132,7 @@ func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []direct
 			continue
 		}
 		if len(arena) < len(keys) {
-			arena = make([]sortVal, 256*len(keys))
+			arena = make([]sortVal, block*len(keys))
 		}
 		vals := arena[:len(keys):len(keys)]
 		arena = arena[len(keys):]
