@@ -45,7 +45,7 @@ func (d *Dialect) authenticate(c echo.Context) error {
 		return unauthorized("a bearer token is required: log in with POST /login")
 	}
 	var claims loginClaims
-	if err := d.logins.parse(token, &claims); err != nil {
+	if err := d.logins.parseLogin(d.verifiedLogins, token, &claims); err != nil {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="dirgate", error="invalid_token"`)
 		if errors.Is(err, errTokenExpired) {
 			return &apiError{status: http.StatusUnauthorized, message: "the token has expired: log in again", cause: err}

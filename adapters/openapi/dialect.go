@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dirgate/dirgate/internal/dialect"
+	"github.com/dirgate/dirgate/internal/tokenmemo"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -18,6 +19,10 @@ type Dialect struct {
 	invites   *signer
 	now       func() time.Time
 	documents documents
+
+	// verifiedLogins remembers login tokens verified before (their
+	// claims, not their user: that is read on every request).
+	verifiedLogins *tokenmemo.Memo[loginClaims]
 }
 
 func newDialect(cfg *Config, deps dialect.Deps) (*Dialect, error) {
@@ -43,6 +48,7 @@ func newDialect(cfg *Config, deps dialect.Deps) (*Dialect, error) {
 	}
 	now := func() time.Time { return d.now() }
 	d.logins = newSigner(cfg.JWTSecret, cfg.PreviousJWTSecrets, loginAudience, cfg.TokenLifetime, now)
+	d.verifiedLogins = tokenmemo.New[loginClaims](verifiedLogins)
 	d.invites = newSigner(cfg.Invitations.Secret, nil, invitationAudience, cfg.Invitations.Lifetime, now)
 	return d, nil
 }

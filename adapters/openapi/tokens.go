@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/dirgate/dirgate/internal/tokenmemo"
 )
 
 // Token issuers and audiences. Login and invitation tokens are signed with
@@ -116,14 +118,23 @@ var errTokenExpired = errors.New("token expired")
 // parse verifies a token of this signer's audience into claims.
 func (s *signer) parse(token string, claims jwt.Claims) error {
 	keys := jwt.VerificationKeySet{Keys: s.verify}
-	_, err := jwt.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return keys, nil },
+	_, err := jwt.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return keys, nil }, s.options()...)
+	return verdict(claims, err)
+}
+
+func (s *signer) options() []jwt.ParserOption {
+	return []jwt.ParserOption{
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithAudience(s.audience),
 		jwt.WithIssuer(tokenIssuer),
 		jwt.WithExpirationRequired(),
 		jwt.WithLeeway(clockSkew),
 		jwt.WithTimeFunc(s.now),
-	)
+	}
+}
+
+// verdict is parse's answer from the parser's.
+func verdict(claims jwt.Claims, err error) error {
 	switch {
 	case err == nil:
 	case errors.Is(err, jwt.ErrTokenExpired):
@@ -137,3 +148,28 @@ func (s *signer) parse(token string, claims jwt.Claims) error {
 	}
 	return nil
 }
+
+// parseLogin is parse of a login token through the memo of tokens
+// verified before (internal/tokenmemo): a remembered token's claims are
+// validated again (expiry, audience, issuer) with the parser's options,
+// and give the parser's answer.
+func (s *signer) parseLogin(memo *tokenmemo.Memo[loginClaims], token string, claims *loginClaims) error {
+	if c, ok := memo.Get(token); ok {
+		*claims = c
+		err := jwt.NewValidator(s.options()...).Validate(claims)
+		if err != nil {
+			memo.Forget(token)
+			err = fmt.Errorf("%w: %w", jwt.ErrTokenInvalidClaims, err)
+		}
+		return verdict(claims, err)
+	}
+	if err := s.parse(token, claims); err != nil {
+		return err
+	}
+	memo.Put(token, *claims)
+	return nil
+}
+
+// verifiedLogins bounds the memo of verified login tokens: more than the
+// tokens a deployment's clients hold at once.
+const verifiedLogins = 4096

@@ -10,6 +10,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
+
+	"github.com/dirgate/dirgate/internal/tokenmemo"
 )
 
 // Roles a token carries.
@@ -42,12 +44,19 @@ type account struct {
 }
 
 // tokens issues and verifies HS256 JWTs with the configured secret. It
-// keeps no state: any replica with the same secret accepts a token.
+// keeps no state a replica needs: any replica with the same secret
+// accepts a token. verified remembers tokens already verified here
+// (internal/tokenmemo), whose expiry is checked again on every use.
 type tokens struct {
 	secret   []byte
 	lifetime time.Duration
 	now      func() time.Time
+	verified *tokenmemo.Memo[claims]
 }
+
+// verifiedTokens bounds the memo: more than the tokens a deployment's
+// clients hold at once.
+const verifiedTokens = 4096
 
 func (t tokens) issue(a account, role string, rights []string) (string, error) {
 	nonce := make([]byte, 16)
@@ -70,11 +79,7 @@ func (t tokens) issue(a account, role string, rights []string) (string, error) {
 // verify checks a token's signature, then its expiry, as PyJWT does: a
 // forged token is a decoding error even when it has expired too.
 func (t tokens) verify(raw string) (*claims, *apiError) {
-	var c claims
-	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.secret, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(t.now))
+	c, err := t.decode(raw)
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return nil, authError(codeExpired, "Authentication failure. Your token has expired: Signature has expired")
@@ -90,6 +95,32 @@ func (t tokens) verify(raw string) (*claims, *apiError) {
 		return nil, decodingError("Invalid payload")
 	}
 	return &c, nil
+}
+
+// decode parses and verifies raw, or takes the claims of a token verified
+// before and checks its times again, with the same options and the same
+// error as the parser's.
+func (t tokens) decode(raw string) (claims, error) {
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(t.now),
+	}
+	if t.verified != nil {
+		if c, ok := t.verified.Get(raw); ok {
+			if err := jwt.NewValidator(opts...).Validate(&c); err != nil {
+				t.verified.Forget(raw)
+				return c, fmt.Errorf("%w: %w", jwt.ErrTokenInvalidClaims, err)
+			}
+			return c, nil
+		}
+	}
+	var c claims
+	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.secret, nil }, opts...)
+	if err == nil && t.verified != nil {
+		t.verified.Put(raw, c)
+	}
+	return c, err
 }
 
 func decodingError(reason string) *apiError {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
+
+	"github.com/dirgate/dirgate/internal/tokenmemo"
 )
 
 func TestTokenRoundTrip(t *testing.T) {
@@ -33,7 +35,7 @@ func TestTokenRoundTrip(t *testing.T) {
 func TestTokenRefusals(t *testing.T) {
 	secret := []byte("0123456789abcdef0123")
 	now := time.Now()
-	tk := tokens{secret: secret, lifetime: time.Hour, now: func() time.Time { return now }}
+	tk := tokens{secret: secret, lifetime: time.Hour, now: func() time.Time { return now }, verified: tokenmemo.New[claims](verifiedTokens)}
 	sign := func(method jwt.SigningMethod, key any, c jwt.Claims) string {
 		s, err := jwt.NewWithClaims(method, c).SignedString(key)
 		if err != nil {
@@ -71,14 +73,53 @@ func TestTokenRefusals(t *testing.T) {
 		{"no resolver", sign(jwt.SigningMethodHS256, secret, noResolver), codeDecoding},
 		{"garbage", "not.a.jwt", codeDecoding},
 	} {
-		_, apiErr := tk.verify(tc.token)
-		if apiErr == nil || apiErr.code != tc.code || apiErr.status != 401 {
-			t.Errorf("%s: got %v, want 401/%d", tc.name, apiErr, tc.code)
+		for try := range 2 { // the second time, past the memo of verified tokens
+			_, apiErr := tk.verify(tc.token)
+			if apiErr == nil || apiErr.code != tc.code || apiErr.status != 401 {
+				t.Errorf("%s, try %d: got %v, want 401/%d", tc.name, try, apiErr, tc.code)
+			}
 		}
 	}
 	_, apiErr := tk.verify(sign(jwt.SigningMethodHS256, secret, expired))
 	if want := "Authentication failure. Your token has expired: Signature has expired"; apiErr.message != want {
 		t.Errorf("message = %q, want %q", apiErr.message, want)
+	}
+}
+
+// A token verified once is remembered (internal/tokenmemo), but its
+// expiry is still checked on every use, and a token of the same claims
+// signed with another key is not taken for it.
+func TestVerifiedTokenStillExpires(t *testing.T) {
+	now := time.Now()
+	tk := tokens{secret: []byte("0123456789abcdef0123"), lifetime: time.Minute,
+		now: func() time.Time { return now }, verified: tokenmemo.New[claims](verifiedTokens)}
+	alice := account{id: "5f1c0d2e-id", dn: "uid=alice,ou=people,dc=example,dc=com", username: "alice", resolver: "people", realm: "corp"}
+	raw, err := tk.issue(alice, roleAdmin, []string{"userlist"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if c, apiErr := tk.verify(raw); apiErr != nil || c.Subject != alice.id || c.Role != roleAdmin {
+			t.Fatalf("verify = %+v, %v", c, apiErr)
+		}
+	}
+	if tk.verified.Len() != 1 {
+		t.Fatalf("%d tokens remembered, want 1", tk.verified.Len())
+	}
+	forged := tokens{secret: []byte("another secret!!"), lifetime: time.Minute, now: tk.now}
+	other, err := forged.issue(alice, roleAdmin, []string{"userlist"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, apiErr := tk.verify(other); apiErr == nil || apiErr.code != codeDecoding {
+		t.Errorf("a token signed with another key, after a good one was remembered: %v", apiErr)
+	}
+	now = now.Add(time.Minute)
+	if _, apiErr := tk.verify(raw); apiErr == nil || apiErr.code != codeExpired {
+		t.Errorf("a remembered token past its expiry: %v, want %d", apiErr, codeExpired)
+	}
+	if tk.verified.Len() != 0 {
+		t.Errorf("an expired token is still remembered")
 	}
 }
 
