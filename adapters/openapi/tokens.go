@@ -78,10 +78,14 @@ type signer struct {
 	audience string
 	lifetime time.Duration
 	now      func() time.Time
+	// validator checks a remembered token's claims with the parser's
+	// options (parseLogin).
+	validator *jwt.Validator
 }
 
 func newSigner(secret string, previous []string, audience string, lifetime time.Duration, now func() time.Time) *signer {
 	s := &signer{key: []byte(secret), audience: audience, lifetime: lifetime, now: now}
+	s.validator = jwt.NewValidator(s.options()...)
 	s.verify = append(s.verify, s.key)
 	for _, p := range previous {
 		s.verify = append(s.verify, []byte(p))
@@ -156,7 +160,7 @@ func verdict(claims jwt.Claims, err error) error {
 func (s *signer) parseLogin(memo *tokenmemo.Memo[loginClaims], token string, claims *loginClaims) error {
 	if c, ok := memo.Get(token); ok {
 		*claims = c
-		err := jwt.NewValidator(s.options()...).Validate(claims)
+		err := s.validator.Validate(claims)
 		if err != nil {
 			memo.Forget(token)
 			err = fmt.Errorf("%w: %w", jwt.ErrTokenInvalidClaims, err)

@@ -15,7 +15,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dirgate/dirgate/internal/dialect"
-	"github.com/dirgate/dirgate/internal/tokenmemo"
 	"github.com/dirgate/dirgate/pkg/identity"
 )
 
@@ -66,7 +65,7 @@ func (c *Config) Build(deps dialect.Deps) (dialect.Dialect, error) {
 	}
 	return &Dialect{
 		topo:      topo,
-		tokens:    tokens{secret: []byte(c.Secret), lifetime: lifetime, now: time.Now, verified: tokenmemo.New[claims](verifiedTokens)},
+		tokens:    newTokens([]byte(c.Secret), lifetime, time.Now),
 		env:       envelope{versionNumber: version, now: time.Now},
 		admins:    c.Admins,
 		policies:  compilePolicies(c.Policies),

@@ -48,10 +48,17 @@ type account struct {
 // accepts a token. verified remembers tokens already verified here
 // (internal/tokenmemo), whose expiry is checked again on every use.
 type tokens struct {
-	secret   []byte
-	lifetime time.Duration
-	now      func() time.Time
-	verified *tokenmemo.Memo[claims]
+	secret    []byte
+	lifetime  time.Duration
+	now       func() time.Time
+	verified  *tokenmemo.Memo[claims]
+	validator *jwt.Validator // of verified's tokens, with options' checks
+}
+
+func newTokens(secret []byte, lifetime time.Duration, now func() time.Time) tokens {
+	t := tokens{secret: secret, lifetime: lifetime, now: now, verified: tokenmemo.New[claims](verifiedTokens)}
+	t.validator = jwt.NewValidator(t.options()...)
+	return t
 }
 
 // verifiedTokens bounds the memo: more than the tokens a deployment's
@@ -101,14 +108,9 @@ func (t tokens) verify(raw string) (*claims, *apiError) {
 // before and checks its times again, with the same options and the same
 // error as the parser's.
 func (t tokens) decode(raw string) (claims, error) {
-	opts := []jwt.ParserOption{
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(t.now),
-	}
 	if t.verified != nil {
 		if c, ok := t.verified.Get(raw); ok {
-			if err := jwt.NewValidator(opts...).Validate(&c); err != nil {
+			if err := t.validator.Validate(&c); err != nil {
 				t.verified.Forget(raw)
 				return c, fmt.Errorf("%w: %w", jwt.ErrTokenInvalidClaims, err)
 			}
@@ -116,11 +118,19 @@ func (t tokens) decode(raw string) (claims, error) {
 		}
 	}
 	var c claims
-	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.secret, nil }, opts...)
+	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.secret, nil }, t.options()...)
 	if err == nil && t.verified != nil {
 		t.verified.Put(raw, c)
 	}
 	return c, err
+}
+
+func (t tokens) options() []jwt.ParserOption {
+	return []jwt.ParserOption{
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(t.now),
+	}
 }
 
 func decodingError(reason string) *apiError {

@@ -8,8 +8,6 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
-
-	"github.com/dirgate/dirgate/internal/tokenmemo"
 )
 
 func TestTokenRoundTrip(t *testing.T) {
@@ -35,7 +33,7 @@ func TestTokenRoundTrip(t *testing.T) {
 func TestTokenRefusals(t *testing.T) {
 	secret := []byte("0123456789abcdef0123")
 	now := time.Now()
-	tk := tokens{secret: secret, lifetime: time.Hour, now: func() time.Time { return now }, verified: tokenmemo.New[claims](verifiedTokens)}
+	tk := newTokens(secret, time.Hour, func() time.Time { return now })
 	sign := func(method jwt.SigningMethod, key any, c jwt.Claims) string {
 		s, err := jwt.NewWithClaims(method, c).SignedString(key)
 		if err != nil {
@@ -91,8 +89,7 @@ func TestTokenRefusals(t *testing.T) {
 // signed with another key is not taken for it.
 func TestVerifiedTokenStillExpires(t *testing.T) {
 	now := time.Now()
-	tk := tokens{secret: []byte("0123456789abcdef0123"), lifetime: time.Minute,
-		now: func() time.Time { return now }, verified: tokenmemo.New[claims](verifiedTokens)}
+	tk := newTokens([]byte("0123456789abcdef0123"), time.Minute, func() time.Time { return now })
 	alice := account{id: "5f1c0d2e-id", dn: "uid=alice,ou=people,dc=example,dc=com", username: "alice", resolver: "people", realm: "corp"}
 	raw, err := tk.issue(alice, roleAdmin, []string{"userlist"})
 	if err != nil {

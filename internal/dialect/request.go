@@ -21,6 +21,9 @@ var ErrBodyTooLarge = errors.New("request body too large")
 // ReadBody reads the whole request body, returning ErrBodyTooLarge when it
 // passes the server's limit.
 func ReadBody(c echo.Context) ([]byte, error) {
+	if c.Request().Body == http.NoBody {
+		return []byte{}, nil // a GET's: io.ReadAll would allocate 512 bytes for nothing
+	}
 	b, err := io.ReadAll(c.Request().Body)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
