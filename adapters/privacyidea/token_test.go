@@ -146,3 +146,29 @@ func TestBearerHeaders(t *testing.T) {
 		t.Error("a decoding error must not talk about the secret")
 	}
 }
+
+// BenchmarkTokenVerify is the token step of every privacyIDEA request
+// (issue 21): parsed and verified each time (as before), and remembered.
+func BenchmarkTokenVerify(b *testing.B) {
+	alice := account{id: "5f1c0d2e-id", dn: "uid=alice,ou=people,dc=example,dc=com", username: "alice", resolver: "people", realm: "corp"}
+	for _, tc := range []struct {
+		name string
+		tk   tokens
+	}{
+		{"parsed", tokens{secret: []byte("0123456789abcdef0123"), lifetime: time.Hour, now: time.Now}},
+		{"remembered", newTokens([]byte("0123456789abcdef0123"), time.Hour, time.Now)},
+	} {
+		raw, err := tc.tk.issue(alice, roleAdmin, []string{"userlist"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, apiErr := tc.tk.verify(raw); apiErr != nil {
+					b.Fatal(apiErr)
+				}
+			}
+		})
+	}
+}

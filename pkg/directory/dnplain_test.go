@@ -120,3 +120,32 @@ func FuzzPlainDNAgreesWithParser(f *testing.F) {
 		checkPlainAgrees(t, a, b)
 	})
 }
+
+// BenchmarkLookupDN is what one lookup through the read model asks of a
+// DN (issue 21): checked, under the domain, normalized as a key; by
+// go-ldap's parser (as before) and by the plain path.
+func BenchmarkLookupDN(b *testing.B) {
+	const dn, base = "uid=bulk04217,ou=people,dc=example,dc=com", "dc=example,dc=com"
+	b.Run("parser", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := parsedNormal(dn); !ok || !parsedUnder(dn, base) {
+				b.Fatal("no")
+			}
+			if _, err := ldap.ParseDN(dn); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := NormalizeDN(dn); err != nil || !IsUnder(dn, base) {
+				b.Fatal("no")
+			}
+			if err := CheckDN(dn); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
