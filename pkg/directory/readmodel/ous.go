@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-ldap/ldap/v3"
 	"github.com/google/uuid"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -59,7 +60,7 @@ func (d *Directory) ListOUs(ctx context.Context, base string, scope directory.Sc
 func (d *Directory) Children(ctx context.Context, dn string) ([]directory.Entry, error) {
 	if d.shape.Tree && ctx.Err() == nil && d.serving() {
 		d.st.mu.RLock()
-		out, err := d.st.childrenOf(dn, d.base)
+		out, err := d.st.childrenOf(dn)
 		d.st.mu.RUnlock()
 		if d.tally(err) {
 			return out, err
@@ -100,10 +101,15 @@ func (s *store) findOU(ref directory.Ref, base string) (*Entry, error) {
 		}
 		e = s.byID[strings.ToLower(u.String())]
 	case directory.RefDN:
-		if _, err := directory.ParseDN(ref.Value); err != nil || !directory.IsUnder(ref.Value, base) {
+		// Every entry of the model lies under the base, and the backend
+		// finds none outside it either.
+		key, err := directory.NormalizeDN(ref.Value)
+		if err != nil {
 			return nil, errRoute
 		}
-		e = s.byDNEntry(ref.Value)
+		if id, ok := s.byDN[key]; ok {
+			e = s.byID[id]
+		}
 	default:
 		return nil, errRoute
 	}
@@ -114,14 +120,11 @@ func (s *store) findOU(ref directory.Ref, base string) (*Entry, error) {
 }
 
 // container returns the key of a DN to list under, or errRoute when the
-// backend's answer would be an error: an invalid DN, one outside the
-// base, or no entry there.
-func (s *store) container(dn, base string) (string, error) {
-	if _, err := directory.ParseDN(dn); err != nil || !directory.IsUnder(dn, base) {
-		return "", errRoute
-	}
-	key := dnKey(dn)
-	if s.byDN[key] == "" {
+// backend's answer would be an error: an invalid DN, or no entry there
+// (the model holds every entry under the base, and none outside).
+func (s *store) container(dn string) (string, error) {
+	key, err := directory.NormalizeDN(dn)
+	if err != nil || s.byDN[key] == "" {
 		return "", errRoute
 	}
 	return key, nil
@@ -132,7 +135,7 @@ func (s *store) listOUs(base string, scope directory.Scope, domainBase string) (
 	if base == "" {
 		base = domainBase
 	}
-	key, err := s.container(base, domainBase)
+	key, err := s.container(base)
 	if err != nil {
 		return nil, err
 	}
@@ -143,30 +146,26 @@ func (s *store) listOUs(base string, scope directory.Scope, domainBase string) (
 			continue
 		}
 		if scope == directory.ScopeOneLevel && e.parentKey != key ||
-			scope != directory.ScopeOneLevel && !strings.HasSuffix(e.dnKey, ","+key) {
+			scope != directory.ScopeOneLevel && !keyBelow(e.dnKey, key) {
 			continue
 		}
 		out = append(out, *e.OU)
 	}
-	slices.SortFunc(out, func(a, b directory.OU) int { return directory.CompareDN(a.DN, b.DN) })
+	sortByDN(out, func(o directory.OU) string { return o.DN })
 	return out, nil
 }
 
 // childrenOf lists the entries directly under dn in DN order.
-func (s *store) childrenOf(dn, base string) ([]directory.Entry, error) {
-	key, err := s.container(dn, base)
+func (s *store) childrenOf(dn string) ([]directory.Entry, error) {
+	key, err := s.container(dn)
 	if err != nil {
 		return nil, err
 	}
 	var out []directory.Entry
-	if s.children[key] > 0 {
-		for _, e := range s.byID {
-			if e.parentKey == key {
-				out = append(out, e.entry())
-			}
-		}
+	for id := range s.children[key] {
+		out = append(out, s.byID[id].entry())
 	}
-	slices.SortFunc(out, func(a, b directory.Entry) int { return directory.CompareDN(a.DN, b.DN) })
+	sortByDN(out, func(e directory.Entry) string { return e.DN })
 	return out, nil
 }
 
@@ -200,7 +199,7 @@ func (s *store) resolve(name string) ([]directory.Entry, error) {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b directory.Entry) int { return directory.CompareDN(a.DN, b.DN) })
+	sortByDN(out, func(e directory.Entry) string { return e.DN })
 	return out, nil
 }
 
@@ -221,4 +220,59 @@ func (e *Entry) entry() directory.Entry {
 		out.Name, _ = directory.FirstRDNValue(e.DN)
 	}
 	return out
+}
+
+// sortByDN sorts items in directory.CompareDN's order of their DNs, each
+// DN parsed once (CompareDN parses both of its DNs at every comparison:
+// most of a listing's time).
+func sortByDN[T any](items []T, dnOf func(T) string) {
+	if len(items) < 2 {
+		return
+	}
+	type keyed struct {
+		rdns []string // lower-cased, from the root down
+		item T
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		ks[i] = keyed{rdns: treeKey(dnOf(it)), item: it}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		for i := 0; i < len(a.rdns) && i < len(b.rdns); i++ {
+			if c := strings.Compare(a.rdns[i], b.rdns[i]); c != 0 {
+				return c
+			}
+		}
+		return len(a.rdns) - len(b.rdns)
+	})
+	for i := range ks {
+		items[i] = ks[i].item
+	}
+}
+
+// treeKey is a DN's RDNs from the root down as CompareDN compares them:
+// each formatted alone and lower-cased. The model's DNs all parse (the
+// server sent them).
+func treeKey(dn string) []string {
+	p, err := directory.ParseDN(dn)
+	if err != nil {
+		return []string{strings.ToLower(dn)}
+	}
+	out := make([]string, len(p.RDNs))
+	for i, rdn := range p.RDNs {
+		out[len(p.RDNs)-1-i] = strings.ToLower(directory.FormatDN(&ldap.DN{RDNs: []*ldap.RelativeDN{rdn}}))
+	}
+	return out
+}
+
+// keyBelow reports whether the DN key k lies below the DN key base: it
+// ends with a comma and base, the comma not an escaped one of a value
+// ("ou=a\,ou=b,dc=x" is one RDN under dc=x, not below ou=b,dc=x).
+func keyBelow(k, base string) bool {
+	rest, ok := strings.CutSuffix(k, ","+base)
+	if !ok {
+		return false
+	}
+	slashes := len(rest) - len(strings.TrimRight(rest, `\`))
+	return slashes%2 == 0
 }

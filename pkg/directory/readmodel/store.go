@@ -33,10 +33,11 @@ type store struct {
 	nameSlot map[Kind]int
 	// views are the sorted views of listings (sortedview.go).
 	views views
-	// ous are the ids of the OUs; children counts the entries under each
-	// parent DN key (subtree.go).
+	// ous are the ids of the OUs; children are the ids of the entries
+	// under each parent DN key (ous.go, subtree.go): about 25 bytes an
+	// entry, for Children and moves without a walk over the model.
 	ous      map[string]struct{}
-	children map[string]int
+	children map[string]map[string]struct{}
 }
 
 func newStore(shape Shape) *store {
@@ -68,7 +69,7 @@ func (s *store) reset() {
 	s.unsureNames = 0
 	s.holders = newIDIndex[string]()
 	s.ous = map[string]struct{}{}
-	s.children = map[string]int{}
+	s.children = map[string]map[string]struct{}{}
 	s.views.drop(KindUser)
 	s.views.drop(KindGroup)
 }
@@ -172,7 +173,12 @@ func (s *store) index(p *Entry) {
 	s.byID[e.ID] = p
 	s.byDN[p.dnKey] = e.ID
 	s.counts[e.Kind]++
-	s.children[p.parentKey]++
+	kids := s.children[p.parentKey]
+	if kids == nil {
+		kids = map[string]struct{}{}
+		s.children[p.parentKey] = kids
+	}
+	kids[e.ID] = struct{}{}
 	if e.Kind == KindOU {
 		s.ous[e.ID] = struct{}{}
 	}
@@ -268,8 +274,10 @@ func (s *store) unindex(id string) {
 		delete(s.byDN, old.dnKey)
 	}
 	s.counts[old.Kind]--
-	if s.children[old.parentKey]--; s.children[old.parentKey] <= 0 {
-		delete(s.children, old.parentKey)
+	if kids := s.children[old.parentKey]; kids != nil {
+		if delete(kids, id); len(kids) == 0 {
+			delete(s.children, old.parentKey)
+		}
 	}
 	delete(s.ous, id)
 	if old.Kind != KindUser && old.Kind != KindGroup {

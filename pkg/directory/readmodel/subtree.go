@@ -20,16 +20,12 @@ import (
 // oldKey) DNs under newDN, deeper levels too, and notes in moves the old
 // key and new DN of each user and group moved.
 func (s *store) moveChildren(oldKey, oldDN, newDN string, moves map[string]string) {
-	if s.children[oldKey] == 0 {
-		return
-	}
 	var moved []Entry
 	var old []*Entry
-	for _, e := range s.byID {
-		if e.parentKey == oldKey {
-			moved = append(moved, e.under(oldDN, newDN))
-			old = append(old, e)
-		}
+	for id := range s.children[oldKey] {
+		e := s.byID[id]
+		moved = append(moved, e.under(oldDN, newDN))
+		old = append(old, e)
 	}
 	for i, e := range moved {
 		s.place(e)

@@ -65,6 +65,17 @@ func sameTree(t *testing.T, m *readmodel.Directory, backend directory.Directory,
 	t.Logf("seed %d (DIRGATE_TEST_SEED replays it)", seed)
 	r := &treeRun{t: t, m: m, backend: backend, rng: rand.New(rand.NewPCG(seed, 2)), base: base, modifyDN: modifyDN}
 	before := m.Stats()
+	// An OU whose DN ends as its sibling's, with an escaped comma: not
+	// below it.
+	for _, name := range []string{"x", "y,ou=x"} {
+		ou, err := m.CreateOU(t.Context(), directory.NewOU{ParentDN: base, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.CreateUser(t.Context(), directory.NewUser{ParentDN: ou.DN, Username: "in-" + ou.ID[:8], Surname: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for range 6 {
 		r.createOU()
 	}
@@ -269,6 +280,14 @@ func (r *treeRun) diff() string {
 				return func(ctx context.Context, base string) ([]directory.OU, error) { return d.ListOUs(ctx, base, sc) }
 			}
 			if d := same(ctx, fmt.Sprintf("ListOUs %s scope %d", dn, sc), list(m), list(b), dn); d != "" {
+				return d
+			}
+			search := func(d directory.Directory) func(context.Context, string) (directory.Page[directory.User], error) {
+				return func(ctx context.Context, base string) (directory.Page[directory.User], error) {
+					return d.SearchUsers(ctx, directory.Query{Base: base, Scope: sc})
+				}
+			}
+			if d := same(ctx, fmt.Sprintf("SearchUsers below %s scope %d", dn, sc), search(m), search(b), dn); d != "" {
 				return d
 			}
 		}
