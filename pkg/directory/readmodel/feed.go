@@ -51,6 +51,11 @@ type Shape struct {
 	// reads (GetOU, ListOUs, Children, Resolve); otherwise they go to the
 	// directory.
 	Tree bool
+	// LinkedMembers: when a member moves, the server keeps its value in
+	// the group where it was (AD's linked attributes). Otherwise the old
+	// value is deleted and the new one added last, as refint and the LDAP
+	// backend's own update do on OpenLDAP.
+	LinkedMembers bool
 }
 
 // Matching is how the server compares values of one field.

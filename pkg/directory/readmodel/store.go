@@ -38,10 +38,12 @@ type store struct {
 	// entry, for Children and moves without a walk over the model.
 	ous      map[string]struct{}
 	children map[string]map[string]struct{}
+	// linkedMembers is Shape.LinkedMembers.
+	linkedMembers bool
 }
 
 func newStore(shape Shape) *store {
-	s := &store{nameSlot: map[Kind]int{KindUser: -1, KindGroup: -1}}
+	s := &store{nameSlot: map[Kind]int{KindUser: -1, KindGroup: -1}, linkedMembers: shape.LinkedMembers}
 	for kind, f := range map[Kind]directory.Field{KindUser: directory.FieldUsername, KindGroup: directory.FieldName} {
 		if shape.Matching[f] == MatchCaseIgnore {
 			s.nameSlot[kind] = fieldSlots[f]
@@ -223,7 +225,8 @@ func (s *store) remove(id string) {
 // moves by their new DNs, or removes them where the new DN is empty. The
 // new values go last, in the order of the old ones, as the server's
 // modify (refint's, or the backend's own) deletes the old values and
-// adds the new.
+// adds the new; in place where the server links members
+// (Shape.LinkedMembers).
 func (s *store) retarget(moves map[string]string) {
 	if len(moves) == 0 {
 		return
@@ -248,6 +251,10 @@ func (s *store) retarget(moves map[string]string) {
 			switch {
 			case !ok:
 				ng.Members = append(ng.Members, m)
+			case newDN != "" && s.linkedMembers:
+				if !slices.Contains(ng.Members, newDN) {
+					ng.Members = append(ng.Members, newDN)
+				}
 			case newDN != "" && !slices.Contains(added, newDN):
 				added = append(added, newDN)
 			}
