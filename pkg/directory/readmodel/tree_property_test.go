@@ -34,7 +34,7 @@ import (
 func TestSameTree(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{})
 	m, backend := openModel(t, srv, 2*time.Second)
-	sameTree(t, m, backend, srv.FreshOU(t), func(req *goldap.ModifyDNRequest) error {
+	sameTree(t, m, backend, srv.FreshOU(t), 60, func(req *goldap.ModifyDNRequest) error {
 		return srv.Dial(t).ModifyDN(req)
 	})
 }
@@ -57,7 +57,7 @@ type treeRun struct {
 var treeWords = []string{"*", "(", ")", `\`, ",", "=", "+", "<", ">", "#", ";", `"`, "a b", "A  B",
 	"Sales", "sales", "SALES", "é", "jürgen", "x", "_", "[", "~", "0"}
 
-func sameTree(t *testing.T, m *readmodel.Directory, backend directory.Directory, base string, modifyDN func(*goldap.ModifyDNRequest) error) {
+func sameTree(t *testing.T, m *readmodel.Directory, backend directory.Directory, base string, steps int, modifyDN func(*goldap.ModifyDNRequest) error) {
 	seed := uint64(time.Now().UnixNano())
 	if s, err := strconv.ParseUint(os.Getenv("DIRGATE_TEST_SEED"), 10, 64); err == nil {
 		seed = s
@@ -79,7 +79,7 @@ func sameTree(t *testing.T, m *readmodel.Directory, backend directory.Directory,
 	for range 6 {
 		r.createOU()
 	}
-	for i := range 60 {
+	for i := range steps {
 		var what string
 		outside := false
 		switch n := r.rng.IntN(10); {
