@@ -103,7 +103,7 @@ func (s *store) findOU(ref directory.Ref, base string) (*Entry, error) {
 	case directory.RefDN:
 		// Every entry of the model lies under the base, and the backend
 		// finds none outside it either.
-		key, err := directory.NormalizeDN(ref.Value)
+		key, err := s.key(ref.Value)
 		if err != nil {
 			return nil, errRoute
 		}
@@ -123,11 +123,20 @@ func (s *store) findOU(ref directory.Ref, base string) (*Entry, error) {
 // backend's answer would be an error: an invalid DN, or no entry there
 // (the model holds every entry under the base, and none outside).
 func (s *store) container(dn string) (string, error) {
-	key, err := directory.NormalizeDN(dn)
+	key, err := s.key(dn)
 	if err != nil || s.byDN[key] == "" {
 		return "", errRoute
 	}
 	return key, nil
+}
+
+// key is a DN's comparison key. A DN already in normal form that the
+// model holds is its own key: no parse.
+func (s *store) key(dn string) (string, error) {
+	if _, ok := s.byDN[dn]; ok {
+		return dn, nil
+	}
+	return directory.NormalizeDN(dn)
 }
 
 // listOUs lists the OUs below base (not base itself) in DN order.
