@@ -32,6 +32,10 @@ type Config struct {
 	// Argon2 are the parameters new password hashes get; existing hashes
 	// keep theirs.
 	Argon2 Argon2Params `mapstructure:"argon2"`
+	// ReadModel: "off" (reads answered by the store, the default) or
+	// "on" (through pkg/directory/readmodel, fed by the store's commits:
+	// readmodelconfig.go).
+	ReadModel string `mapstructure:"readModel"`
 }
 
 var _ directory.BackendConfig = (*Config)(nil)
@@ -100,6 +104,7 @@ func (c *Config) Validate() error {
 		seen[fold(a)] = true
 	}
 	errs = append(errs, c.Argon2.validate("argon2")...)
+	errs = append(errs, c.readModelProblems()...)
 	return errors.Join(errs...)
 }
 
@@ -120,5 +125,9 @@ func (c *Config) dbPath(env directory.BackendEnv) (string, error) {
 // Open opens the domain's database, creating it (with the base entry,
 // ou=people and ou=groups) on first use.
 func (c *Config) Open(ctx context.Context, env directory.BackendEnv) (directory.Directory, error) {
-	return open(ctx, c, env)
+	d, err := open(ctx, c, env)
+	if err != nil {
+		return nil, err
+	}
+	return c.withReadModel(ctx, d)
 }

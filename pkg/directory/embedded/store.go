@@ -46,6 +46,8 @@ type Directory struct {
 	st     *state
 	db     *bolt.DB
 	closed bool
+	// changes streams every commit to a read model (feed.go).
+	changes changeLog
 }
 
 var _ directory.Directory = (*Directory)(nil)
@@ -287,6 +289,7 @@ func (d *Directory) commit(ctx context.Context, fn func(x *txn) error) error {
 		d.log.Error("embedded directory write failed", "err", err)
 		return fmt.Errorf("%w: embedded: writing %s: %w", directory.ErrUnavailable, d.path, err)
 	}
+	d.committed(x)
 	return nil
 }
 

@@ -54,6 +54,7 @@ var matchingRules = map[string]readmodel.Matching{
 	"dirgateinvitationpending": readmodel.MatchBool,
 	"createtimestamp":          readmodel.MatchTime, "modifytimestamp": readmodel.MatchTime,
 	// Not objectGUID: AD sorts it by its bytes, the model by its text.
+	"ou":        readmodel.MatchCaseIgnore,
 	"entryuuid": readmodel.MatchID,
 	"entrydn":   readmodel.MatchDN, "distinguishedname": readmodel.MatchDN,
 }
@@ -82,7 +83,10 @@ func (f *syncFeed) Shape() readmodel.Shape {
 			m[field] = matchingRules[strings.ToLower(a)]
 		}
 	}
-	return readmodel.Shape{MembersByDN: f.d.model.byDN(), Nested: f.d.model.nested(), Matching: m}
+	// The stream holds every entry under the base (objectClass=*): the
+	// tree is the model's to answer where the OUs' names match as it does.
+	tree := matchingRules[strings.ToLower(f.d.attrs.get(attrOUName))] == readmodel.MatchCaseIgnore
+	return readmodel.Shape{MembersByDN: f.d.model.byDN(), Nested: f.d.model.nested(), Matching: m, Tree: tree}
 }
 
 // Position reads the base entry's contextCSN, which syncprov keeps
@@ -267,6 +271,7 @@ func (f *syncFeed) entry(id string, e *ldap.Entry, userFields, groupFields map[d
 	case directory.EntryOU:
 		o := d.toOU(e)
 		out.Kind, out.OU = readmodel.KindOU, &o
+		out.Values = map[directory.Field][]string{directory.FieldName: e.GetEqualFoldAttributeValues(d.attrs.get(attrOUName))}
 	default:
 		out.Kind = readmodel.KindOther
 	}

@@ -65,10 +65,12 @@ type usnFeed struct {
 }
 
 // Shape is the LDAP backend's, but AD lists indirect members in the
-// order its in-chain matching rule produces them.
+// order its in-chain matching rule produces them, and keeps a moved
+// member's value where it was.
 func (f *usnFeed) Shape() readmodel.Shape {
 	s := f.syncFeed.Shape()
 	s.ServerOrderedIndirect = true
+	s.LinkedMembers = true
 	return s
 }
 

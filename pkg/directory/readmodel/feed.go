@@ -44,6 +44,18 @@ type Shape struct {
 	// it does not name is not evaluated by the model (the query goes to the
 	// directory).
 	Matching map[directory.Field]Matching
+	// Tree: the feed streams every entry under the base (of any kind,
+	// KindOther for what the backend does not manage), and OU entries
+	// with every value of their name attribute (Values[FieldName]),
+	// which the server matches caseIgnore. The model then answers the OU
+	// reads (GetOU, ListOUs, Children, Resolve); otherwise they go to the
+	// directory.
+	Tree bool
+	// LinkedMembers: when a member moves, the server keeps its value in
+	// the group where it was (AD's linked attributes). Otherwise the old
+	// value is deleted and the new one added last, as refint and the LDAP
+	// backend's own update do on OpenLDAP.
+	LinkedMembers bool
 }
 
 // Matching is how the server compares values of one field.

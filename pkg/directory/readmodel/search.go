@@ -45,7 +45,7 @@ func (sc scope) covers(e *Entry) bool {
 	case sc.oneLevel:
 		return e.parentKey == sc.key
 	}
-	return e.dnKey == sc.key || strings.HasSuffix(e.dnKey, ","+sc.key)
+	return e.dnKey == sc.key || keyBelow(e.dnKey, sc.key)
 }
 
 // selects reports whether e is in the scope and matches the filter.

@@ -33,10 +33,17 @@ type store struct {
 	nameSlot map[Kind]int
 	// views are the sorted views of listings (sortedview.go).
 	views views
+	// ous are the ids of the OUs; children are the ids of the entries
+	// under each parent DN key (ous.go, subtree.go): about 25 bytes an
+	// entry, for Children and moves without a walk over the model.
+	ous      map[string]struct{}
+	children map[string]map[string]struct{}
+	// linkedMembers is Shape.LinkedMembers.
+	linkedMembers bool
 }
 
 func newStore(shape Shape) *store {
-	s := &store{nameSlot: map[Kind]int{KindUser: -1, KindGroup: -1}}
+	s := &store{nameSlot: map[Kind]int{KindUser: -1, KindGroup: -1}, linkedMembers: shape.LinkedMembers}
 	for kind, f := range map[Kind]directory.Field{KindUser: directory.FieldUsername, KindGroup: directory.FieldName} {
 		if shape.Matching[f] == MatchCaseIgnore {
 			s.nameSlot[kind] = fieldSlots[f]
@@ -63,6 +70,8 @@ func (s *store) reset() {
 	s.numbers = map[Kind]*idIndex[int64]{KindUser: newIDIndex[int64](), KindGroup: newIDIndex[int64]()}
 	s.unsureNames = 0
 	s.holders = newIDIndex[string]()
+	s.ous = map[string]struct{}{}
+	s.children = map[string]map[string]struct{}{}
 	s.views.drop(KindUser)
 	s.views.drop(KindGroup)
 }
@@ -94,6 +103,21 @@ func (e *Entry) number() int64 {
 // that syncprov does not stream.
 func (s *store) put(e Entry) {
 	old := s.byID[e.ID]
+	s.place(e)
+	if old != nil && old.dnKey != dnKey(e.DN) {
+		// The entry moved, and its subtree with it (subtree.go).
+		moves := map[string]string{}
+		if e.Kind == KindUser || e.Kind == KindGroup {
+			moves[old.dnKey] = e.DN
+		}
+		s.moveChildren(old.dnKey, old.DN, e.DN, moves)
+		s.retarget(moves)
+	}
+}
+
+// place adds or replaces an entry, leaving the entries under it and the
+// member values naming it as they are.
+func (s *store) place(e Entry) {
 	s.unindex(e.ID)
 	p := &e
 	p.fields, p.Values = slotValues(e.Values), nil
@@ -114,9 +138,6 @@ func (s *store) put(e Entry) {
 		p.parentKey = unique.Make(dnKey(parent)).Value()
 	}
 	s.index(p)
-	if old != nil && old.dnKey != p.dnKey && (p.Kind == KindUser || p.Kind == KindGroup) {
-		s.retarget(old.dnKey, e.DN)
-	}
 }
 
 // sameText returns b when it spells a, so that a's copy can go.
@@ -154,6 +175,15 @@ func (s *store) index(p *Entry) {
 	s.byID[e.ID] = p
 	s.byDN[p.dnKey] = e.ID
 	s.counts[e.Kind]++
+	kids := s.children[p.parentKey]
+	if kids == nil {
+		kids = map[string]struct{}{}
+		s.children[p.parentKey] = kids
+	}
+	kids[e.ID] = struct{}{}
+	if e.Kind == KindOU {
+		s.ous[e.ID] = struct{}{}
+	}
 	if e.Kind != KindUser && e.Kind != KindGroup {
 		return
 	}
@@ -187,26 +217,51 @@ func (s *store) remove(id string) {
 	}
 	s.unindex(id)
 	if old.Kind == KindUser || old.Kind == KindGroup {
-		s.retarget(old.dnKey, "")
+		s.retarget(map[string]string{old.dnKey: ""})
 	}
 }
 
-// retarget replaces the member values naming the DN with key oldKey by
-// newDN, or removes them when newDN is empty.
-func (s *store) retarget(oldKey, newDN string) {
+// retarget replaces the member values naming the DNs with the keys of
+// moves by their new DNs, or removes them where the new DN is empty. The
+// new values go last, in the order of the old ones, as the server's
+// modify (refint's, or the backend's own) deletes the old values and
+// adds the new; in place where the server links members
+// (Shape.LinkedMembers).
+func (s *store) retarget(moves map[string]string) {
+	if len(moves) == 0 {
+		return
+	}
 	var buf [1]string
-	for _, gid := range slices.Clone(s.holders.get(oldKey, &buf)) {
+	groups := map[string]bool{}
+	for oldKey := range moves {
+		for _, gid := range s.holders.get(oldKey, &buf) {
+			groups[gid] = true
+		}
+	}
+	for gid := range groups {
 		g := s.byID[gid]
 		if g == nil {
 			continue
 		}
 		ng := *g
 		ng.Members = nil
+		var added []string
 		for _, m := range g.Members {
-			if dnKey(m) != oldKey {
+			newDN, ok := moves[dnKey(m)]
+			switch {
+			case !ok:
 				ng.Members = append(ng.Members, m)
-			} else if newDN != "" && !slices.Contains(ng.Members, newDN) {
-				ng.Members = append(ng.Members, newDN)
+			case newDN != "" && s.linkedMembers:
+				if !slices.Contains(ng.Members, newDN) {
+					ng.Members = append(ng.Members, newDN)
+				}
+			case newDN != "" && !slices.Contains(added, newDN):
+				added = append(added, newDN)
+			}
+		}
+		for _, m := range added {
+			if !slices.Contains(ng.Members, m) {
+				ng.Members = append(ng.Members, m)
 			}
 		}
 		s.unindex(gid)
@@ -226,6 +281,12 @@ func (s *store) unindex(id string) {
 		delete(s.byDN, old.dnKey)
 	}
 	s.counts[old.Kind]--
+	if kids := s.children[old.parentKey]; kids != nil {
+		if delete(kids, id); len(kids) == 0 {
+			delete(s.children, old.parentKey)
+		}
+	}
+	delete(s.ous, id)
 	if old.Kind != KindUser && old.Kind != KindGroup {
 		return
 	}
