@@ -73,7 +73,8 @@ func readyLimit(readModel string, users int) time.Duration {
 }
 
 // startGate starts one dirgate on the stack's slapd and logs in.
-func (s *stack) startGate(ctx context.Context, bin, workDir, readModel string, profile bool) (*gate, error) {
+func (s *stack) startGate(ctx context.Context, o *options, readModel string) (*gate, error) {
+	bin, workDir, profile := o.bin, o.workDir, o.pprofDir != ""
 	g := &gate{s: s, readModel: readModel}
 	dataDir, err := os.MkdirTemp(workDir, "dirgate-"+readModel+"-")
 	if err != nil {
@@ -92,11 +93,14 @@ func (s *stack) startGate(ctx context.Context, bin, workDir, readModel string, p
 			env = []string{profilerEnv + "=" + g.pprofAddr}
 		}
 	}
+	if readModel == readModelOn && o.modelMemLimit != "" {
+		env = append(env, "GOMEMLIMIT="+o.modelMemLimit)
+	}
 	if g.dg, err = startDirgate(ctx, bin, dataDir, cfg, env, readyLimit(readModel, s.fx.users)); err != nil {
 		return nil, err
 	}
 	slog.Info("dirgate ready", "readModel", readModel, "url", g.dg.url, "exec to /readyz", g.dg.ready.Sub(g.dg.started).Round(time.Millisecond),
-		"log", g.logPath())
+		"log", g.logPath(), "pprof", g.pprofAddr)
 	if err := g.login(ctx); err != nil {
 		g.dg.stop()
 		return nil, err

@@ -37,6 +37,7 @@ type options struct {
 	listRuns          int
 	keepWork          bool
 	readModel         string // the LDAP backend's readModel setting
+	modelMemLimit     string // GOMEMLIMIT of the dirgate with the model on ("": none)
 }
 
 func parseFlags() (*options, error) {
@@ -59,6 +60,7 @@ func parseFlags() (*options, error) {
 	flag.IntVar(&o.listRuns, "list-runs", 3, "listings of each kind to time")
 	flag.BoolVar(&o.keepWork, "keep", false, "keep the working directory (logs) afterwards")
 	flag.StringVar(&o.readModel, "readmodel", readModelBoth, "the LDAP backend's readModel setting (docs/backends.md): off or on (one dirgate), or both (two dirgate processes on the same slapd, measured in the same rounds)")
+	flag.StringVar(&o.modelMemLimit, "model-memlimit", "", "GOMEMLIMIT of the dirgate with the read model on, e.g. 200MiB (docs/backends.md, sizing); none by default")
 	flag.Parse()
 	for f := range strings.SplitSeq(clients, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))

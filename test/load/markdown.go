@@ -24,6 +24,9 @@ func (r *report) markdown(w io.Writer) {
 	p("- **Data**: slapd (mdb, dirgate's schema, ppolicy, memberof/refint, unique uid, sssvlv) bulk-loaded with slapadd: %d users, %d groups (user *i* in group *i* mod %d), as `docs/design/ldap-layout.md` lays them out; slapadd and start took %s.", r.o.users, r.o.groups, max(r.o.groups, 1), r.slapdLoad.Round(time.Millisecond))
 	p("- **Requests**: raw LDAP searches `(&(objectClass=inetOrgPerson)(uid=<random user>))` under the suffix for the attributes dirgate reads, and adds a user with the same attributes dirgate writes (password included, hashed by slapd). Artica: `GET /openldap/members/{uid}` over the unix socket, `POST /openldap/members`. AD-web: `getuserinfo?userDN=…`, `createuser`. privacyIDEA: `GET /user/?username=`, `POST /user/`. Kanboard: `getUserByName`, `createUser`. OpenAPI: `GET /api/users?filter[userName][EQ]=`, `POST /api/users`. Every answer is checked.")
 	p("- **dirgate processes**: readModel `%s`. With `both`, two dirgate processes (their own ports, unix socket and data directory) serve the same slapd, one with the LDAP backend's `readModel: off` and one with `on` (rows \"…%s\"; measured once its `/readyz` says its model is loaded); each dialect of each appears in every round beside raw LDAP, and the CPU per request is that of the process serving the row. Each process receives the other's writes (the model's through its change stream).", r.o.readModel, modelSuffix)
+	if r.o.modelMemLimit != "" {
+		p("- **GOMEMLIMIT** of the dirgate with the read model: %s.", r.o.modelMemLimit)
+	}
 	p("")
 	for _, issue := range []int{10, 21} {
 		var vs []verdict

@@ -14,25 +14,25 @@ import (
 
 // report collects every figure of a run.
 type report struct {
-	o               *options
-	began, ended    time.Time
-	loadBefore      string
-	loadAfter       string
-	machine         string
-	versions        string
-	slapdLoad       time.Duration
-	listLoad        time.Duration
-	measurements    []measurement
+	o            *options
+	began, ended time.Time
+	loadBefore   string
+	loadAfter    string
+	machine      string
+	versions     string
+	slapdLoad    time.Duration
+	listLoad     time.Duration
+	measurements []measurement
 	// Idle RSS of the dirgate with the model off and on, after start and
 	// after every load run.
 	idleRSSLDAP, endRSSLDAP   int64
 	idleRSSModel, endRSSModel int64
 	ldapsearch                []listRun
 	listings                  []*gateListing
-	firstStart      time.Duration
-	starts          []time.Duration
-	idleRSSEmbedded int64
-	verdicts        []verdict
+	firstStart                time.Duration
+	starts                    []time.Duration
+	idleRSSEmbedded           int64
+	verdicts                  []verdict
 }
 
 func newReport(o *options) *report {

@@ -34,7 +34,7 @@ func startStack(ctx context.Context, o *options, fx fixture) (*stack, error) {
 	}
 	s.srv, s.stopSlapd, s.slapdLoad = srv, stop, time.Since(start)
 	for _, rm := range settings {
-		g, err := s.startGate(ctx, o.bin, o.workDir, rm, o.pprofDir != "")
+		g, err := s.startGate(ctx, o, rm)
 		if err != nil {
 			s.close()
 			return nil, err
