@@ -17,8 +17,8 @@ type dialectOps struct {
 	// prefix starts the names of the users it creates.
 	prefix string
 	// client makes one load client's HTTP connection.
-	client func(s *stack) *httpClient
-	get    func(ctx context.Context, h *httpClient, s *stack, username string) error
+	client func(g *gate) *httpClient
+	get    func(ctx context.Context, h *httpClient, g *gate, username string) error
 	create func(ctx context.Context, h *httpClient, username string) error
 }
 
@@ -27,8 +27,8 @@ var dialects = []dialectOps{
 	{
 		name:   "Artica",
 		prefix: "art",
-		client: func(s *stack) *httpClient { return newUnixClient(s.cr.articaSocket) },
-		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+		client: func(g *gate) *httpClient { return newUnixClient(g.cr.articaSocket) },
+		get: func(ctx context.Context, h *httpClient, _ *gate, u string) error {
 			_, err := h.call(ctx, http.MethodGet, "/openldap/members/"+u, "", nil, http.StatusOK,
 				`"Status": true`, `"uid": "`+u+`"`)
 			return err
@@ -43,10 +43,10 @@ var dialects = []dialectOps{
 	{
 		name:   "AD-web",
 		prefix: "adw",
-		client: func(s *stack) *httpClient {
-			return newHTTPClient(s.dg.url, header("ApiKey", s.cr.adwebKey, "ApiSecret", s.cr.adwebSecret))
+		client: func(g *gate) *httpClient {
+			return newHTTPClient(g.dg.url, header("ApiKey", g.cr.adwebKey, "ApiSecret", g.cr.adwebSecret))
 		},
-		get: func(ctx context.Context, h *httpClient, s *stack, u string) error {
+		get: func(ctx context.Context, h *httpClient, g *gate, u string) error {
 			q := url.Values{"userDN": {"uid=" + u + "," + peopleDN}, "FQDN": {domain}}
 			_, err := h.call(ctx, http.MethodPost, "/restapi/getuserinfo?"+q.Encode(), "", nil, http.StatusOK,
 				`"success":true`, u)
@@ -63,10 +63,10 @@ var dialects = []dialectOps{
 	{
 		name:   "privacyIDEA",
 		prefix: "pi",
-		client: func(s *stack) *httpClient {
-			return newHTTPClient(s.dg.url, header("Authorization", s.piToken))
+		client: func(g *gate) *httpClient {
+			return newHTTPClient(g.dg.url, header("Authorization", g.piToken))
 		},
-		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+		get: func(ctx context.Context, h *httpClient, _ *gate, u string) error {
 			_, err := h.call(ctx, http.MethodGet, "/user/?username="+u, "", nil, http.StatusOK,
 				`"username":"`+u+`"`)
 			return err
@@ -82,11 +82,11 @@ var dialects = []dialectOps{
 	{
 		name:   "Kanboard",
 		prefix: "kb",
-		client: func(s *stack) *httpClient {
-			basic := base64.StdEncoding.EncodeToString([]byte("jsonrpc:" + s.cr.kanboardToken))
-			return newHTTPClient(s.dg.url, header("Authorization", "Basic "+basic))
+		client: func(g *gate) *httpClient {
+			basic := base64.StdEncoding.EncodeToString([]byte("jsonrpc:" + g.cr.kanboardToken))
+			return newHTTPClient(g.dg.url, header("Authorization", "Basic "+basic))
 		},
-		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+		get: func(ctx context.Context, h *httpClient, _ *gate, u string) error {
 			_, err := h.postJSON(ctx, "/jsonrpc.php", map[string]any{
 				"jsonrpc": "2.0", "method": "getUserByName", "id": 1, "params": map[string]any{"username": u},
 			}, http.StatusOK, `"username":"`+u+`"`)
@@ -106,10 +106,10 @@ var dialects = []dialectOps{
 	{
 		name:   "OpenAPI",
 		prefix: "oa",
-		client: func(s *stack) *httpClient {
-			return newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.oaToken))
+		client: func(g *gate) *httpClient {
+			return newHTTPClient(g.dg.url, header("Authorization", "Bearer "+g.oaToken))
 		},
-		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+		get: func(ctx context.Context, h *httpClient, _ *gate, u string) error {
 			_, err := h.call(ctx, http.MethodGet, "/api/users?filter%5BuserName%5D%5BEQ%5D="+u, "", nil, http.StatusOK,
 				`"userName":"`+u+`"`)
 			return err
@@ -124,11 +124,11 @@ var dialects = []dialectOps{
 	{
 		name:   "SCIM",
 		prefix: "sc",
-		client: func(s *stack) *httpClient {
-			return newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.cr.scimToken))
+		client: func(g *gate) *httpClient {
+			return newHTTPClient(g.dg.url, header("Authorization", "Bearer "+g.cr.scimToken))
 		},
 		// Entra ID's and Okta's lookup: a filter on userName.
-		get: func(ctx context.Context, h *httpClient, _ *stack, u string) error {
+		get: func(ctx context.Context, h *httpClient, _ *gate, u string) error {
 			_, err := h.call(ctx, http.MethodGet, "/scim/v2/Users?filter="+url.QueryEscape(`userName eq "`+u+`"`), "", nil,
 				http.StatusOK, `"totalResults":1`, `"userName":"`+u+`"`)
 			return err
@@ -146,11 +146,11 @@ var dialects = []dialectOps{
 		// Reads only: its creates are SCIM's.
 		name:   "SCIM by id",
 		prefix: "sci",
-		client: func(s *stack) *httpClient {
-			return newHTTPClient(s.dg.url, header("Authorization", "Bearer "+s.cr.scimToken))
+		client: func(g *gate) *httpClient {
+			return newHTTPClient(g.dg.url, header("Authorization", "Bearer "+g.cr.scimToken))
 		},
-		get: func(ctx context.Context, h *httpClient, s *stack, u string) error {
-			id, err := s.scimID(ctx, h, u)
+		get: func(ctx context.Context, h *httpClient, g *gate, u string) error {
+			id, err := g.scimID(ctx, h, u)
 			if err != nil {
 				return err
 			}
@@ -162,14 +162,14 @@ var dialects = []dialectOps{
 
 // scimID is the SCIM id of a fixture user: every id is read once, a page
 // of 1,000 at a time, before the first by-id read.
-func (s *stack) scimID(ctx context.Context, h *httpClient, username string) (string, error) {
-	s.scimOnce.Do(func() {
-		s.scimIDs = map[string]string{}
+func (g *gate) scimID(ctx context.Context, h *httpClient, username string) (string, error) {
+	g.scimOnce.Do(func() {
+		g.scimIDs = map[string]string{}
 		for start := 1; ; start += 1000 {
 			b, err := h.call(ctx, http.MethodGet, fmt.Sprintf("/scim/v2/Users?startIndex=%d&count=1000&attributes=userName", start),
 				"", nil, http.StatusOK)
 			if err != nil {
-				s.scimErr = err
+				g.scimErr = err
 				return
 			}
 			var page struct {
@@ -179,21 +179,21 @@ func (s *stack) scimID(ctx context.Context, h *httpClient, username string) (str
 				} `json:"Resources"`
 			}
 			if err := json.Unmarshal(b, &page); err != nil {
-				s.scimErr = err
+				g.scimErr = err
 				return
 			}
 			for _, r := range page.Resources {
-				s.scimIDs[r.UserName] = r.ID
+				g.scimIDs[r.UserName] = r.ID
 			}
 			if len(page.Resources) < 1000 {
 				return
 			}
 		}
 	})
-	if s.scimErr != nil {
-		return "", s.scimErr
+	if g.scimErr != nil {
+		return "", g.scimErr
 	}
-	id, ok := s.scimIDs[username]
+	id, ok := g.scimIDs[username]
 	if !ok {
 		return "", fmt.Errorf("no SCIM id for %s", username)
 	}
@@ -201,20 +201,21 @@ func (s *stack) scimID(ctx context.Context, h *httpClient, username string) (str
 }
 
 // getTarget reads random fixture users through the dialect.
-func (s *stack) getTarget(d dialectOps) target {
-	return target{kind: kindGet, name: d.name, client: func(_ context.Context, run, i int) (op, func(), error) {
-		h := d.client(s)
+func (g *gate) getTarget(d dialectOps) target {
+	fx := g.s.fx
+	return target{kind: kindGet, name: targetName(d.name, g.readModel), gate: g, client: func(_ context.Context, run, i int) (op, func(), error) {
+		h := d.client(g)
 		rng := rand.New(rand.NewPCG(uint64(run), uint64(i)))
 		return func(ctx context.Context) error {
-			return d.get(ctx, h, s, s.fx.username(rng.IntN(s.fx.users)))
+			return d.get(ctx, h, g, fx.username(rng.IntN(fx.users)))
 		}, h.close, nil
 	}}
 }
 
 // createTarget creates users with names of their own through the dialect.
-func (s *stack) createTarget(d dialectOps) target {
-	return target{kind: kindCreate, name: d.name, client: func(_ context.Context, run, i int) (op, func(), error) {
-		h := d.client(s)
+func (g *gate) createTarget(d dialectOps) target {
+	return target{kind: kindCreate, name: targetName(d.name, g.readModel), gate: g, client: func(_ context.Context, run, i int) (op, func(), error) {
+		h := d.client(g)
 		seq := 0
 		return func(ctx context.Context) error {
 			seq++

@@ -25,8 +25,8 @@ type dirgateProc struct {
 
 // startDirgate runs `dirgate serve` with the configuration file (none: the
 // quick start) in dataDir, its output going to dataDir/dirgate.log, and
-// waits until /readyz answers 200.
-func startDirgate(ctx context.Context, bin, dataDir, configPath string, env []string) (*dirgateProc, error) {
+// waits until /readyz answers 200, for at most limit.
+func startDirgate(ctx context.Context, bin, dataDir, configPath string, env []string, limit time.Duration) (*dirgateProc, error) {
 	listen, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -50,7 +50,7 @@ func startDirgate(ctx context.Context, bin, dataDir, configPath string, env []st
 		return nil, fmt.Errorf("start dirgate: %w", err)
 	}
 	go func() { _ = p.cmd.Wait(); close(p.done) }()
-	if err := p.waitReady(ctx, 30*time.Second); err != nil {
+	if err := p.waitReady(ctx, limit); err != nil {
 		p.stop()
 		return nil, err
 	}
@@ -58,7 +58,8 @@ func startDirgate(ctx context.Context, bin, dataDir, configPath string, env []st
 }
 
 // waitReady polls /readyz every half millisecond (the start-to-ready
-// figure is read from it) until it answers 200.
+// figure is read from it) until it answers 200; after the first two
+// seconds (a read model loading) every 50 ms, so as not to load it.
 func (p *dirgateProc) waitReady(ctx context.Context, limit time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
@@ -78,9 +79,16 @@ func (p *dirgateProc) waitReady(ctx context.Context, limit time.Duration) error 
 			return fmt.Errorf("dirgate exited before it was ready; see %s", p.log.Name())
 		case <-ctx.Done():
 			return fmt.Errorf("dirgate not ready within %s: %w; see %s", limit, ctx.Err(), p.log.Name())
-		case <-time.After(500 * time.Microsecond):
+		case <-time.After(pollEvery(time.Since(p.started))):
 		}
 	}
+}
+
+func pollEvery(since time.Duration) time.Duration {
+	if since < 2*time.Second {
+		return 500 * time.Microsecond
+	}
+	return 50 * time.Millisecond
 }
 
 func (p *dirgateProc) pid() int { return p.cmd.Process.Pid }

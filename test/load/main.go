@@ -1,6 +1,8 @@
 // Command load is dirgate's load test (`make load`): it bulk-loads a
-// private slapd, starts the built dirgate on it with all six dialects and
-// measures, in one run and side by side, raw LDAP against each dialect —
+// private slapd, starts the built dirgate on it with all six dialects —
+// two processes by default, one with the read model off and one with it
+// on — and measures, in one run and side by side, raw LDAP against each
+// dialect of each process —
 // reading one user and creating one — at several concurrencies, with the
 // CPU each process spends per request; then listing 100,000 users through
 // the OpenAPI paging against ldapsearch, idle memory, and start-up time on
@@ -35,6 +37,7 @@ type options struct {
 	listRuns          int
 	keepWork          bool
 	readModel         string // the LDAP backend's readModel setting
+	modelMemLimit     string // GOMEMLIMIT of the dirgate with the model on ("": none)
 }
 
 func parseFlags() (*options, error) {
@@ -56,7 +59,8 @@ func parseFlags() (*options, error) {
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of every target at each concurrency, interleaved; the report gives medians")
 	flag.IntVar(&o.listRuns, "list-runs", 3, "listings of each kind to time")
 	flag.BoolVar(&o.keepWork, "keep", false, "keep the working directory (logs) afterwards")
-	flag.StringVar(&o.readModel, "readmodel", "off", "the LDAP backend's readModel setting for dirgate: off or on (docs/backends.md)")
+	flag.StringVar(&o.readModel, "readmodel", readModelBoth, "the LDAP backend's readModel setting (docs/backends.md): off or on (one dirgate), or both (two dirgate processes on the same slapd, measured in the same rounds)")
+	flag.StringVar(&o.modelMemLimit, "model-memlimit", "", "GOMEMLIMIT of the dirgate with the read model on, e.g. 200MiB (docs/backends.md, sizing); none by default")
 	flag.Parse()
 	for f := range strings.SplitSeq(clients, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -67,6 +71,9 @@ func parseFlags() (*options, error) {
 	}
 	if o.rounds < 1 {
 		return nil, fmt.Errorf("-rounds: %d is not a positive number", o.rounds)
+	}
+	if _, err := readModels(o.readModel); err != nil {
+		return nil, err
 	}
 	o.phases = set(phases)
 	o.only = set(only)

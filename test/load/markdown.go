@@ -23,13 +23,26 @@ func (r *report) markdown(w io.Writer) {
 	p("- **Method**: closed loop — each client sends its next request when the last one answered, over one keep-alive connection of its own (one bound LDAP connection for raw LDAP). Each target runs %d rounds of %s warm-up and %s measured, the targets of one concurrency interleaved round by round; each row gives the median of its rounds (throughput with its range), so a round disturbed by other work on the machine does not decide a figure. CPU per request is utime+stime from `/proc/<pid>/stat` over the measured window divided by the requests answered in it (10 ms ticks).", r.o.rounds, r.o.warmup, r.o.window)
 	p("- **Data**: slapd (mdb, dirgate's schema, ppolicy, memberof/refint, unique uid, sssvlv) bulk-loaded with slapadd: %d users, %d groups (user *i* in group *i* mod %d), as `docs/design/ldap-layout.md` lays them out; slapadd and start took %s.", r.o.users, r.o.groups, max(r.o.groups, 1), r.slapdLoad.Round(time.Millisecond))
 	p("- **Requests**: raw LDAP searches `(&(objectClass=inetOrgPerson)(uid=<random user>))` under the suffix for the attributes dirgate reads, and adds a user with the same attributes dirgate writes (password included, hashed by slapd). Artica: `GET /openldap/members/{uid}` over the unix socket, `POST /openldap/members`. AD-web: `getuserinfo?userDN=…`, `createuser`. privacyIDEA: `GET /user/?username=`, `POST /user/`. Kanboard: `getUserByName`, `createUser`. OpenAPI: `GET /api/users?filter[userName][EQ]=`, `POST /api/users`. Every answer is checked.")
+	p("- **dirgate processes**: readModel `%s`. With `both`, two dirgate processes (their own ports, unix socket and data directory) serve the same slapd, one with the LDAP backend's `readModel: off` and one with `on` (rows \"…%s\"; measured once its `/readyz` says its model is loaded); each dialect of each appears in every round beside raw LDAP, and the CPU per request is that of the process serving the row. Each process receives the other's writes (the model's through its change stream).", r.o.readModel, modelSuffix)
+	if r.o.modelMemLimit != "" {
+		p("- **GOMEMLIMIT** of the dirgate with the read model: %s.", r.o.modelMemLimit)
+	}
 	p("")
-	if len(r.verdicts) > 0 {
-		p("## Targets (issue 10)")
+	for _, issue := range []int{10, 21} {
+		var vs []verdict
+		for _, v := range r.verdicts {
+			if v.issue == issue {
+				vs = append(vs, v)
+			}
+		}
+		if len(vs) == 0 {
+			continue
+		}
+		p("## Targets (issue %d%s)", issue, map[int]string{10: ", readModel off", 21: ", the read model"}[issue])
 		p("")
 		p("| target | goal | measured | |")
 		p("|---|---|---|---|")
-		for _, v := range r.verdicts {
+		for _, v := range vs {
 			mark := "met"
 			if !v.met {
 				mark = "**not met**"
@@ -75,45 +88,17 @@ func (r *report) markdown(w io.Writer) {
 		}
 		p("")
 	}
-	if len(r.openAPIList) > 0 {
-		ls, oa := median(r.ldapsearch), median(r.openAPIList)
-		p("## Listing %d users", oa.Entries)
-		p("")
-		p("A second slapd holds %d users (slapadd and start: %s). `ldapsearch -x -LLL -E pr=%d/noprompt` of `(objectClass=inetOrgPerson)` under `%s`, for the attributes dirgate reads, output counted and dropped; against `GET /api/users?page[offset]=…&page[limit]=%d` page after page (default sort by userName), each page decoded. One untimed pass of each first; median of %d timed passes. dirgate's RSS is sampled every 5 ms during each listing, and its VmHWM (peak, reset before the listing) read after.",
-			r.o.listUsers, r.listLoad.Round(time.Millisecond), listPage, peopleDN, listPage, len(r.openAPIList))
-		p("")
-		p("| pass | ldapsearch | OpenAPI | × ldapsearch | pages | dirgate CPU | slapd CPU (OpenAPI) | slapd CPU (ldapsearch) | dirgate peak RSS (sampled / VmHWM) | load avg |")
-		p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-		for i := range r.openAPIList {
-			l, o := r.ldapsearch[i], r.openAPIList[i]
-			p("| %d | %s | %s | %.2f× | %d | %s | %s | %s | %.1f / %.1f MiB | %s |", i+1, l.Took.Round(time.Millisecond), o.Took.Round(time.Millisecond),
-				o.Took.Seconds()/l.Took.Seconds(), o.Pages, o.DirgateCPU, o.SlapdCPU, l.SlapdCPU, mib(o.PeakRSS), mib(o.HWM), o.LoadAverage)
-		}
-		p("")
-		p("Median: ldapsearch %s, OpenAPI %s (%.2f×); dirgate idle RSS on this stack before listing %.1f MiB.",
-			ls.Took.Round(time.Millisecond), oa.Took.Round(time.Millisecond), oa.Took.Seconds()/ls.Took.Seconds(), mib(r.listIdleRSS))
-		p("")
+	if len(r.listings) > 0 && len(r.ldapsearch) > 0 {
+		r.listingMarkdown(p)
 	}
-	if len(r.scimList) > 0 {
-		ls, sc := median(r.ldapsearch), median(r.scimList)
-		p("SCIM, on the same stack after each OpenAPI pass: `GET /scim/v2/Users?startIndex=…&count=%d` page after page (no filter: the directory's default order), each page decoded.", listPage)
-		p("")
-		p("| pass | ldapsearch | SCIM | × ldapsearch | pages | dirgate CPU | slapd CPU (SCIM) | dirgate peak RSS (sampled / VmHWM) | load avg |")
-		p("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-		for i := range r.scimList {
-			l, o := r.ldapsearch[i], r.scimList[i]
-			p("| %d | %s | %s | %.2f× | %d | %s | %s | %.1f / %.1f MiB | %s |", i+1, l.Took.Round(time.Millisecond), o.Took.Round(time.Millisecond),
-				o.Took.Seconds()/l.Took.Seconds(), o.Pages, o.DirgateCPU, o.SlapdCPU, mib(o.PeakRSS), mib(o.HWM), o.LoadAverage)
-		}
-		p("")
-		p("Median: ldapsearch %s, SCIM %s (%.2f×).", ls.Took.Round(time.Millisecond), sc.Took.Round(time.Millisecond), sc.Took.Seconds()/ls.Took.Seconds())
-		p("")
-	}
-	if r.idleRSSLDAP > 0 || len(r.starts) > 0 {
+	if r.idleRSSLDAP > 0 || r.idleRSSModel > 0 || len(r.starts) > 0 {
 		p("## Memory and start-up")
 		p("")
 		if r.idleRSSLDAP > 0 {
 			p("- Idle RSS, LDAP backend with all six dialects, after start and one request of each kind per dialect: %.1f MiB; after every load run: %.1f MiB.", mib(r.idleRSSLDAP), mib(r.endRSSLDAP))
+		}
+		if r.idleRSSModel > 0 {
+			p("- The same with the read model on (%d users, %d groups in the model): %.1f MiB; after every load run: %.1f MiB.", r.o.users, r.o.groups, mib(r.idleRSSModel), mib(r.endRSSModel))
 		}
 		if r.idleRSSEmbedded > 0 {
 			p("- Idle RSS, embedded backend (quick start, all six dialects), 2 s after start: %.1f MiB.", mib(r.idleRSSEmbedded))
@@ -151,4 +136,48 @@ func opsRange(m measurement) string {
 		return fmt.Sprintf("%.0f", m.OpsPerSec)
 	}
 	return fmt.Sprintf("%.0f (%.0f–%.0f)", m.OpsPerSec, m.OpsMin, m.OpsMax)
+}
+
+// listingMarkdown writes the listing section: ldapsearch against each
+// dirgate's OpenAPI and SCIM paging, pass by pass.
+func (r *report) listingMarkdown(p func(string, ...any)) {
+	ls := median(r.ldapsearch)
+	p("## Listing %d users", ls.Entries)
+	p("")
+	p("A second slapd holds %d users in %d groups (slapadd and start: %s). `ldapsearch -x -LLL -E pr=%d/noprompt` of `(objectClass=inetOrgPerson)` under `%s`, for the attributes dirgate reads, output counted and dropped; against `GET /api/users?page[offset]=…&page[limit]=%d` page after page (default sort by userName) and `GET /scim/v2/Users?startIndex=…&count=%d` (the directory's default order), each page decoded, through each dirgate process in turn after each ldapsearch. One untimed pass of each first; median of %d timed passes. dirgate's RSS is sampled every 5 ms during each listing, and its VmHWM (peak, reset before the listing) read after.",
+		r.o.listUsers, r.o.groups, r.listLoad.Round(time.Millisecond), listPage, peopleDN, listPage, listPage, len(r.ldapsearch))
+	p("")
+	for _, gl := range r.listings {
+		if len(gl.openAPI) == 0 {
+			continue
+		}
+		p("- dirgate, readModel %s: exec to `/readyz` %s; RSS a second later %.1f MiB (VmHWM so far %.1f MiB); after every pass %.1f MiB.",
+			gl.readModel, gl.ready.Round(time.Millisecond), mib(gl.loadedRSS), mib(gl.loadedHWM), mib(gl.endRSS))
+	}
+	p("")
+	p("| pass | readModel | ldapsearch | OpenAPI | × ldapsearch | SCIM | × ldapsearch | dirgate CPU (OpenAPI / SCIM) | slapd CPU (ldapsearch / OpenAPI / SCIM) | dirgate peak RSS, sampled / VmHWM (OpenAPI; SCIM) | load avg |")
+	p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+	for i, l := range r.ldapsearch {
+		for _, gl := range r.listings {
+			if i >= len(gl.openAPI) || i >= len(gl.scim) {
+				continue
+			}
+			o, sc := gl.openAPI[i], gl.scim[i]
+			p("| %d | %s | %s | %s | %.2f× | %s | %.2f× | %s / %s | %s / %s / %s | %.1f / %.1f; %.1f / %.1f MiB | %s |", i+1, gl.readModel,
+				l.Took.Round(time.Millisecond), o.Took.Round(time.Millisecond), o.Took.Seconds()/l.Took.Seconds(),
+				sc.Took.Round(time.Millisecond), sc.Took.Seconds()/l.Took.Seconds(),
+				o.DirgateCPU, sc.DirgateCPU, l.SlapdCPU, o.SlapdCPU, sc.SlapdCPU,
+				mib(o.PeakRSS), mib(o.HWM), mib(sc.PeakRSS), mib(sc.HWM), o.LoadAverage)
+		}
+	}
+	p("")
+	for _, gl := range r.listings {
+		if len(gl.openAPI) == 0 {
+			continue
+		}
+		oa, sc := median(gl.openAPI), median(gl.scim)
+		p("- Median, readModel %s: ldapsearch %s, OpenAPI %s (%.2f×), SCIM %s (%.2f×).", gl.readModel, ls.Took.Round(time.Millisecond),
+			oa.Took.Round(time.Millisecond), oa.Took.Seconds()/ls.Took.Seconds(), sc.Took.Round(time.Millisecond), sc.Took.Seconds()/ls.Took.Seconds())
+	}
+	p("")
 }

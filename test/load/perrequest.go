@@ -13,15 +13,15 @@ import (
 // back to back, so the machine's state is as alike as it can be.
 func perRequest(ctx context.Context, o *options, rep *report) error {
 	fx := fixture{users: o.users, groups: o.groups}
-	slog.Info("starting slapd and dirgate", "users", fx.users, "groups", fx.groups)
-	s, err := startStack(ctx, o.bin, o.workDir, o.readModel, fx, pprofEnv(o))
+	slog.Info("starting slapd and dirgate", "users", fx.users, "groups", fx.groups, "readModel", o.readModel)
+	s, err := startStack(ctx, o, fx)
 	if err != nil {
 		return err
 	}
 	defer s.close()
 	rep.slapdLoad = s.slapdLoad
-	slog.Info("stack ready", "slapadd+start", s.slapdLoad.Round(time.Millisecond), "dirgate", s.dg.url, "log", s.logPath())
-	pr, err := s.procs()
+	slog.Info("stack ready", "slapadd+start", s.slapdLoad.Round(time.Millisecond))
+	slapdPID, err := s.slapdPID()
 	if err != nil {
 		return err
 	}
@@ -29,8 +29,12 @@ func perRequest(ctx context.Context, o *options, rep *report) error {
 		return err
 	}
 	time.Sleep(2 * time.Second)
-	if rep.idleRSSLDAP, err = rss(pr.dirgate); err != nil {
-		return err
+	for _, g := range s.gates {
+		v, err := rss(g.pid())
+		if err != nil {
+			return err
+		}
+		rep.setIdleRSS(g.readModel, v, false)
 	}
 	for _, kind := range []string{kindGet, kindCreate} {
 		if !o.phases[phaseOf(kind)] {
@@ -39,26 +43,36 @@ func perRequest(ctx context.Context, o *options, rep *report) error {
 		targets := s.targets(kind, o.only)
 		for _, n := range o.clients {
 			for round := range o.rounds {
-				if err := measureRound(ctx, o, rep, s, pr, targets, n, round); err != nil {
+				if err := measureRound(ctx, o, rep, s, slapdPID, targets, n, round); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	if rep.endRSSLDAP, err = rss(pr.dirgate); err != nil {
-		return err
+	for _, g := range s.gates {
+		v, err := rss(g.pid())
+		if err != nil {
+			return err
+		}
+		rep.setIdleRSS(g.readModel, v, true)
 	}
 	return nil
 }
 
-// measureRound measures every target once at n clients.
-func measureRound(ctx context.Context, o *options, rep *report, s *stack, pr procs, targets []target, n, round int) error {
+// measureRound measures every target once at n clients, the CPU of
+// dirgate being that of the process serving the target (for raw LDAP,
+// the first, idle).
+func measureRound(ctx context.Context, o *options, rep *report, s *stack, slapdPID int, targets []target, n, round int) error {
 	for _, t := range targets {
 		var hook func(time.Duration)
 		if o.pprofDir != "" && n == 16 && round == 0 {
-			hook = profileHook(s, o.pprofDir, t)
+			hook = profileHook(o.pprofDir, t)
 		}
-		m, err := measure(ctx, t, n, o.warmup, o.window, pr, hook)
+		serving := s.gates[0]
+		if t.gate != nil {
+			serving = t.gate
+		}
+		m, err := measure(ctx, t, n, o.warmup, o.window, procs{dirgate: serving.pid(), slapd: slapdPID}, hook)
 		if err != nil {
 			return err
 		}
@@ -80,8 +94,9 @@ func phaseOf(kind string) string {
 	return "get"
 }
 
-// targets lists raw LDAP and the dialects for one kind of operation,
-// restricted to only when given.
+// targets lists raw LDAP and the dialects for one kind of operation, each
+// dialect once per dirgate process (readModel off, then on), restricted
+// to only when given.
 func (s *stack) targets(kind string, only map[string]bool) []target {
 	var out []target
 	pick := func(name string) bool {
@@ -99,11 +114,13 @@ func (s *stack) targets(kind string, only map[string]bool) []target {
 		if !pick(d.name) {
 			continue
 		}
-		switch {
-		case kind == kindGet:
-			out = append(out, s.getTarget(d))
-		case d.create != nil:
-			out = append(out, s.createTarget(d))
+		for _, g := range s.gates {
+			switch {
+			case kind == kindGet:
+				out = append(out, g.getTarget(d))
+			case d.create != nil:
+				out = append(out, g.createTarget(d))
+			}
 		}
 	}
 	return out
@@ -121,7 +138,7 @@ func (s *stack) probe(ctx context.Context) error {
 			err = o(ctx)
 			done()
 			if err != nil {
-				return fmt.Errorf("probe %s %s: %w (dirgate log: %s)", kind, t.name, err, s.logPath())
+				return fmt.Errorf("probe %s %s: %w (dirgate logs: %s)", kind, t.name, err, s.logPaths())
 			}
 		}
 	}
@@ -130,3 +147,12 @@ func (s *stack) probe(ctx context.Context) error {
 
 // us renders a duration in whole microseconds.
 func us(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Microsecond)) }
+
+// logPaths lists the dirgate logs, for error messages.
+func (s *stack) logPaths() string {
+	var paths []string
+	for _, g := range s.gates {
+		paths = append(paths, g.logPath())
+	}
+	return strings.Join(paths, ", ")
+}

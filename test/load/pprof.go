@@ -16,33 +16,16 @@ import (
 // address when it is set.
 const profilerEnv = "DIRGATE_PPROF_LISTEN"
 
-// pprofAddr is where the measured dirgate serves pprof ("" when not
-// profiling).
-var pprofAddr string
-
-// pprofEnv returns the environment that turns dirgate's profiler on when
-// -pprof is given.
-func pprofEnv(o *options) []string {
-	if o.pprofDir == "" {
-		return nil
-	}
-	addr, err := freeAddr()
-	if err != nil {
-		slog.Warn("no port for the profiler", "error", err)
-		return nil
-	}
-	pprofAddr = addr
-	return []string{profilerEnv + "=" + addr}
-}
-
 // profileHook captures a CPU profile and the allocations of the measured
-// window of t. Profiling costs dirgate some CPU: runs with it are for
-// finding where time goes, not for the report's figures.
-func profileHook(s *stack, dir string, t target) func(time.Duration) {
-	if pprofAddr == "" {
+// window of t from the dirgate serving it. Profiling costs dirgate some
+// CPU: runs with it are for finding where time goes, not for the
+// report's figures.
+func profileHook(dir string, t target) func(time.Duration) {
+	if t.gate == nil || t.gate.pprofAddr == "" {
 		return nil
 	}
-	name := strings.ToLower(strings.NewReplacer(" ", "-", "-", "").Replace(t.kind + "-" + t.name))
+	addr := t.gate.pprofAddr
+	name := profileName(t.kind + "-" + t.name)
 	return func(window time.Duration) {
 		secs := max(int(window.Seconds())-1, 1)
 		var wg sync.WaitGroup
@@ -51,13 +34,19 @@ func profileHook(s *stack, dir string, t target) func(time.Duration) {
 			{fmt.Sprintf("/debug/pprof/allocs?seconds=%d", secs), name + ".allocs.pprof"},
 		} {
 			wg.Go(func() {
-				if err := fetchProfile("http://"+pprofAddr+p.path, filepath.Join(dir, p.file)); err != nil {
+				if err := fetchProfile("http://"+addr+p.path, filepath.Join(dir, p.file)); err != nil {
 					slog.Warn("profile not captured", "profile", p.file, "error", err)
 				}
 			})
 		}
 		wg.Wait()
 	}
+}
+
+// profileName makes a file name of a target's: "get one user-AD-web, read
+// model" is "get-one-useradweb-readmodel".
+func profileName(s string) string {
+	return strings.ToLower(strings.NewReplacer(modelSuffix, "-readmodel", " ", "-", "-", "").Replace(s))
 }
 
 func fetchProfile(url, path string) error {

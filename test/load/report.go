@@ -14,25 +14,25 @@ import (
 
 // report collects every figure of a run.
 type report struct {
-	o               *options
-	began, ended    time.Time
-	loadBefore      string
-	loadAfter       string
-	machine         string
-	versions        string
-	slapdLoad       time.Duration
-	listLoad        time.Duration
-	measurements    []measurement
-	idleRSSLDAP     int64
-	endRSSLDAP      int64
-	listIdleRSS     int64
-	ldapsearch      []listRun
-	openAPIList     []listRun
-	scimList        []listRun
-	firstStart      time.Duration
-	starts          []time.Duration
-	idleRSSEmbedded int64
-	verdicts        []verdict
+	o            *options
+	began, ended time.Time
+	loadBefore   string
+	loadAfter    string
+	machine      string
+	versions     string
+	slapdLoad    time.Duration
+	listLoad     time.Duration
+	measurements []measurement
+	// Idle RSS of the dirgate with the model off and on, after start and
+	// after every load run.
+	idleRSSLDAP, endRSSLDAP   int64
+	idleRSSModel, endRSSModel int64
+	ldapsearch                []listRun
+	listings                  []*gateListing
+	firstStart                time.Duration
+	starts                    []time.Duration
+	idleRSSEmbedded           int64
+	verdicts                  []verdict
 }
 
 func newReport(o *options) *report {
@@ -40,6 +40,31 @@ func newReport(o *options) *report {
 }
 
 func (r *report) add(m measurement) { r.measurements = append(r.measurements, m) }
+
+// setIdleRSS records a dirgate's RSS after start or, end, after the runs.
+func (r *report) setIdleRSS(readModel string, v int64, end bool) {
+	switch {
+	case readModel == readModelOn && end:
+		r.endRSSModel = v
+	case readModel == readModelOn:
+		r.idleRSSModel = v
+	case end:
+		r.endRSSLDAP = v
+	default:
+		r.idleRSSLDAP = v
+	}
+}
+
+// listingOf is the listing of the dirgate with this readModel setting,
+// or nil when none ran or none was timed.
+func (r *report) listingOf(readModel string) *gateListing {
+	for _, gl := range r.listings {
+		if gl.readModel == readModel && len(gl.openAPI) > 0 {
+			return gl
+		}
+	}
+	return nil
+}
 
 func (r *report) finish() {
 	r.ended, r.loadAfter = time.Now(), loadAverage()
@@ -148,23 +173,23 @@ func (r *report) printSummary(w io.Writer) {
 					fmt.Fprintf(w, "%s, %d clients:\n", kind, n)
 					first = false
 				}
-				fmt.Fprintf(w, "  %-12s %8.0f ops/s %6s  p50 %7s  p99 %7s  dirgate %6s µs/req  slapd %6s µs/req  errors %d\n",
+				fmt.Fprintf(w, "  %-24s %8.0f ops/s %6s  p50 %7s  p99 %7s  dirgate %6s µs/req  slapd %6s µs/req  errors %d\n",
 					m.Target, m.OpsPerSec, ratio(m.OpsPerSec, raw), ms(m.P50), ms(m.P99), us(m.DirgateCPU), us(m.SlapdCPU), m.Errors)
 			}
 		}
 	}
-	if len(r.openAPIList) > 0 {
-		ls, oa := median(r.ldapsearch), median(r.openAPIList)
-		fmt.Fprintf(w, "\nlisting %d users: ldapsearch %s, OpenAPI %s (%.2f×), dirgate peak RSS %.1f MiB\n",
-			oa.Entries, ls.Took.Round(time.Millisecond), oa.Took.Round(time.Millisecond), oa.Took.Seconds()/ls.Took.Seconds(), mib(max(oa.PeakRSS, oa.HWM)))
+	for _, gl := range r.listings {
+		if len(gl.openAPI) == 0 {
+			continue
+		}
+		ls, oa, sc := median(r.ldapsearch), median(gl.openAPI), median(gl.scim)
+		fmt.Fprintf(w, "\nlisting %d users, readModel %s: ldapsearch %s, OpenAPI %s (%.2f×), SCIM %s (%.2f×), dirgate peak RSS %.1f MiB; after start %.1f MiB (VmHWM %.1f MiB)\n",
+			oa.Entries, gl.readModel, ls.Took.Round(time.Millisecond), oa.Took.Round(time.Millisecond), oa.Took.Seconds()/ls.Took.Seconds(),
+			sc.Took.Round(time.Millisecond), sc.Took.Seconds()/ls.Took.Seconds(), mib(gl.peakRSS()), mib(gl.loadedRSS), mib(gl.loadedHWM))
 	}
-	if len(r.scimList) > 0 {
-		ls, sc := median(r.ldapsearch), median(r.scimList)
-		fmt.Fprintf(w, "listing %d users: ldapsearch %s, SCIM %s (%.2f×), dirgate peak RSS %.1f MiB\n",
-			sc.Entries, ls.Took.Round(time.Millisecond), sc.Took.Round(time.Millisecond), sc.Took.Seconds()/ls.Took.Seconds(), mib(max(sc.PeakRSS, sc.HWM)))
-	}
-	if r.idleRSSLDAP > 0 || r.idleRSSEmbedded > 0 {
-		fmt.Fprintf(w, "idle RSS: %.1f MiB (LDAP, six dialects), %.1f MiB (embedded)\n", mib(r.idleRSSLDAP), mib(r.idleRSSEmbedded))
+	if r.idleRSSLDAP > 0 || r.idleRSSEmbedded > 0 || r.idleRSSModel > 0 {
+		fmt.Fprintf(w, "idle RSS: %.1f MiB (LDAP, six dialects), %.1f MiB (LDAP with the read model), %.1f MiB (embedded)\n",
+			mib(r.idleRSSLDAP), mib(r.idleRSSModel), mib(r.idleRSSEmbedded))
 	}
 	if len(r.starts) > 0 {
 		fmt.Fprintf(w, "start to ready (embedded): median %s, first start %s\n", medianDuration(r.starts).Round(time.Microsecond), r.firstStart.Round(time.Microsecond))
@@ -175,7 +200,7 @@ func (r *report) printSummary(w io.Writer) {
 		if !v.met {
 			mark = "GAP "
 		}
-		fmt.Fprintf(w, "%s %-58s %s (goal %s)\n", mark, v.what, v.measured, v.goal)
+		fmt.Fprintf(w, "%s issue %d: %-58s %s (goal %s)\n", mark, v.issue, v.what, v.measured, v.goal)
 	}
 	fmt.Fprintf(w, "\nreport: %s, chart: %s\n", filepath.Join(r.o.out, reportFile), filepath.Join(r.o.out, chartFile))
 }

@@ -18,7 +18,9 @@ type op func(ctx context.Context) error
 // a dialect, doing one kind of operation.
 type target struct {
 	kind string // kindGet or kindCreate
-	name string // "raw LDAP", "Artica", ...
+	name string // "raw LDAP", "Artica", "Artica, read model", ...
+	// gate is the dirgate process serving it (nil: raw LDAP).
+	gate *gate
 	// client makes load client number i (its connection, its names);
 	// done releases it.
 	client func(ctx context.Context, run, i int) (o op, done func(), err error)

@@ -16,14 +16,14 @@ func startup(ctx context.Context, o *options, rep *report) error {
 	if err != nil {
 		return err
 	}
-	first, err := startDirgate(ctx, o.bin, dataDir, "", nil)
+	first, err := startDirgate(ctx, o.bin, dataDir, "", nil, 30*time.Second)
 	if err != nil {
 		return err
 	}
 	rep.firstStart = first.ready.Sub(first.started)
 	first.stop()
 	for i := range o.startRuns {
-		p, err := startDirgate(ctx, o.bin, dataDir, "", nil)
+		p, err := startDirgate(ctx, o.bin, dataDir, "", nil, 30*time.Second)
 		if err != nil {
 			return err
 		}

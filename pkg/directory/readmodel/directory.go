@@ -319,6 +319,14 @@ func (s sink) RemoveAbsent(present map[string]bool) {
 func (s sink) Synced(cookie string, pos Position, refreshed bool) {
 	d := s.d
 	d.mu.Lock()
+	loading := refreshed && !d.loaded
+	d.mu.Unlock()
+	if loading {
+		// Only this goroutine (the stream's) changes loaded: it is still
+		// false below.
+		releaseMemory()
+	}
+	d.mu.Lock()
 	defer d.mu.Unlock()
 	if cookie != "" {
 		d.cookie = cookie

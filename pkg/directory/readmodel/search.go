@@ -101,8 +101,17 @@ func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []direct
 		return nil, 0, err
 	}
 	few, pinned := s.candidates(kind, q.Filter)
+	// A filtered search finding the kind's sorted view dropped by a change
+	// ranks its matches instead of sorting every entry again: the check a
+	// create makes (is this home directory free?) matches none, and would
+	// otherwise pay a sort of the whole kind after every write. A wide
+	// match rebuilds the view for the pages that follow (warm, below).
+	warm := false
 	if !pinned && defaultOrder(q.Sort, defaultSort) {
-		return s.searchSorted(kind, keys[0], sc, q, match)
+		if q.Filter == nil || s.hasSorted(kind) {
+			return s.searchSorted(kind, keys[0], sc, q, match)
+		}
+		warm = true
 	}
 	var hits []ranked
 	window := 0 // how many of the best hits to keep; 0 = all
@@ -149,6 +158,9 @@ func (s *store) search(kind Kind, q directory.Query, m matcher, allowed []direct
 		}
 	}
 	slices.SortFunc(hits, cmp)
+	if warm && total >= warmMatches {
+		s.sorted(kind, keys[0])
+	}
 	if unsure {
 		return nil, 0, errRoute
 	}

@@ -42,6 +42,18 @@ func (v *views) drop(k Kind) {
 	v.mu.Unlock()
 }
 
+// warmMatches is how many matches make a filtered search in the default
+// order rebuild the kind's dropped view: a listing, whose next pages then
+// walk the view, rather than a lookup.
+const warmMatches = 256
+
+// hasSorted reports whether the kind's view is built.
+func (s *store) hasSorted(kind Kind) bool {
+	s.views.mu.Lock()
+	defer s.views.mu.Unlock()
+	return s.views.view[kind] != nil
+}
+
 // sorted returns the kind's view, building it when a change dropped it.
 // The caller holds the store's read lock.
 func (s *store) sorted(kind Kind, key sortKey) *sortedView {
