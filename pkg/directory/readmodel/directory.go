@@ -258,6 +258,14 @@ func (d *Directory) serving() bool {
 	return ok && lag <= d.maxLag
 }
 
+// answers reports whether the read made with ctx may be answered by the
+// model: the model is serving and the caller has not asked for the
+// directory itself (directory.Authoritative, the checks that decide a
+// write).
+func (d *Directory) answers(ctx context.Context) bool {
+	return ctx.Err() == nil && !directory.IsAuthoritative(ctx) && d.serving()
+}
+
 // Health adds the model's state to the backend's: a model that should
 // serve and cannot (stream down, behind its bound, still loading) makes
 // the domain unready, though reads still work through the directory.

@@ -309,3 +309,37 @@ func TestLockRunsOut(t *testing.T) {
 		t.Error("the read went to the directory")
 	}
 }
+
+// TestAuthoritativeReadsGoToTheDirectory: a read that decides a write
+// (directory.Authoritative) is answered by the server, so it sees a
+// change made beside the model at once — another replica's create of the
+// same name — where the model could still lag by its bound.
+func TestAuthoritativeReadsGoToTheDirectory(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{})
+	m, backend := openModel(t, srv, time.Second)
+	ctx := t.Context()
+	base := srv.FreshOU(t)
+	u, err := m.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "auth", Surname: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := directory.Authoritative(ctx)
+	before := m.Stats()
+	for i := range 20 {
+		home := fmt.Sprintf("/home/elsewhere%d", i)
+		if _, err := backend.UpdateUser(ctx, directory.ByID(u.ID), directory.UserPatch{HomeDirectory: &home}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.GetUser(check, directory.ByID(u.ID))
+		if err != nil || got.HomeDirectory != home {
+			t.Fatalf("change %d: authoritative GetUser gave %+v %v, want home %q", i, got, err, home)
+		}
+		page, err := m.SearchUsers(check, directory.Query{Filter: directory.Eq(directory.FieldHomeDirectory, home)})
+		if err != nil || len(page.Items) != 1 || page.Items[0].ID != u.ID {
+			t.Fatalf("change %d: authoritative search for the home gave %+v %v", i, page.Items, err)
+		}
+	}
+	if after := m.Stats(); after.Served != before.Served || after.Routed != before.Routed+40 {
+		t.Errorf("authoritative reads: served %d → %d, routed %d → %d; want every one routed", before.Served, after.Served, before.Routed, after.Routed)
+	}
+}

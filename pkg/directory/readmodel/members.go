@@ -15,7 +15,7 @@ import (
 
 // Members lists a group's members from the model.
 func (d *Directory) Members(ctx context.Context, group directory.Ref, indirect bool) ([]directory.Member, error) {
-	if ctx.Err() == nil && d.shape.MembersByDN && !(indirect && d.shape.ServerOrderedIndirect) && d.serving() {
+	if d.shape.MembersByDN && !(indirect && d.shape.ServerOrderedIndirect) && d.answers(ctx) {
 		d.st.mu.RLock()
 		out, err := d.st.members(group, indirect, d.base)
 		d.st.mu.RUnlock()
@@ -30,7 +30,7 @@ func (d *Directory) Members(ctx context.Context, group directory.Ref, indirect b
 
 // MemberOf lists the groups of a user or group from the model.
 func (d *Directory) MemberOf(ctx context.Context, member directory.PrincipalRef, indirect bool) ([]directory.Membership, error) {
-	if ctx.Err() == nil && d.shape.MembersByDN && d.serving() {
+	if d.shape.MembersByDN && d.answers(ctx) {
 		d.st.mu.RLock()
 		out, err := d.st.memberOf(member, indirect, d.shape.Nested, d.base)
 		d.st.mu.RUnlock()

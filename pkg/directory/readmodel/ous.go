@@ -21,7 +21,7 @@ import (
 
 // GetOU finds an OU in the model by id or DN.
 func (d *Directory) GetOU(ctx context.Context, ref directory.Ref) (*directory.OU, error) {
-	if d.shape.Tree && ctx.Err() == nil && d.serving() {
+	if d.shape.Tree && d.answers(ctx) {
 		d.st.mu.RLock()
 		e, err := d.st.findOU(ref, d.base)
 		var o directory.OU
@@ -43,7 +43,7 @@ func (d *Directory) GetOU(ctx context.Context, ref directory.Ref) (*directory.OU
 
 // ListOUs lists the OUs below base from the model.
 func (d *Directory) ListOUs(ctx context.Context, base string, scope directory.Scope) ([]directory.OU, error) {
-	if d.shape.Tree && ctx.Err() == nil && d.serving() {
+	if d.shape.Tree && d.answers(ctx) {
 		d.st.mu.RLock()
 		out, err := d.st.listOUs(base, scope, d.base)
 		d.st.mu.RUnlock()
@@ -58,7 +58,7 @@ func (d *Directory) ListOUs(ctx context.Context, base string, scope directory.Sc
 
 // Children lists an entry's direct children from the model.
 func (d *Directory) Children(ctx context.Context, dn string) ([]directory.Entry, error) {
-	if d.shape.Tree && ctx.Err() == nil && d.serving() {
+	if d.shape.Tree && d.answers(ctx) {
 		d.st.mu.RLock()
 		out, err := d.st.childrenOf(dn)
 		d.st.mu.RUnlock()
@@ -73,7 +73,7 @@ func (d *Directory) Children(ctx context.Context, dn string) ([]directory.Entry,
 
 // Resolve finds the users, groups and OUs called name in the model.
 func (d *Directory) Resolve(ctx context.Context, name string) ([]directory.Entry, error) {
-	if d.shape.Tree && ctx.Err() == nil && d.serving() {
+	if d.shape.Tree && d.answers(ctx) {
 		d.st.mu.RLock()
 		out, err := d.st.resolve(name)
 		d.st.mu.RUnlock()

@@ -16,7 +16,7 @@ import (
 
 // GetUser finds a user in the model.
 func (d *Directory) GetUser(ctx context.Context, ref directory.Ref) (*directory.User, error) {
-	if ctx.Err() == nil && d.serving() {
+	if d.answers(ctx) {
 		d.st.mu.RLock()
 		e, err := d.st.find(KindUser, ref, d.base)
 		var u directory.User
@@ -38,7 +38,7 @@ func (d *Directory) GetUser(ctx context.Context, ref directory.Ref) (*directory.
 
 // GetGroup finds a group in the model.
 func (d *Directory) GetGroup(ctx context.Context, ref directory.Ref) (*directory.Group, error) {
-	if ctx.Err() == nil && d.serving() {
+	if d.answers(ctx) {
 		d.st.mu.RLock()
 		e, err := d.st.find(KindGroup, ref, d.base)
 		var g directory.Group
@@ -60,7 +60,7 @@ func (d *Directory) GetGroup(ctx context.Context, ref directory.Ref) (*directory
 
 // SearchUsers evaluates q on the model.
 func (d *Directory) SearchUsers(ctx context.Context, q directory.Query) (directory.Page[directory.User], error) {
-	if ctx.Err() == nil && d.serving() {
+	if d.answers(ctx) {
 		d.st.mu.RLock()
 		hits, total, err := d.st.search(KindUser, q, d.users, directory.UserFields, directory.FieldUsername, d.base)
 		var page directory.Page[directory.User]
@@ -86,7 +86,7 @@ func (d *Directory) SearchUsers(ctx context.Context, q directory.Query) (directo
 
 // SearchGroups evaluates q on the model.
 func (d *Directory) SearchGroups(ctx context.Context, q directory.Query) (directory.Page[directory.Group], error) {
-	if ctx.Err() == nil && d.serving() {
+	if d.answers(ctx) {
 		d.st.mu.RLock()
 		hits, total, err := d.st.search(KindGroup, q, d.groups, directory.GroupFields, directory.FieldName, d.base)
 		var page directory.Page[directory.Group]
