@@ -50,7 +50,7 @@ type Directory struct {
 	// served and routed count the reads the model answered and those it
 	// passed to the directory (Stats).
 	served, routed atomic.Int64
-	loads          atomic.Int64
+	loads, resumes atomic.Int64
 
 	stop context.CancelFunc
 	done sync.WaitGroup
@@ -64,11 +64,14 @@ type Stats struct {
 	// Loads counts full loads of the model: one at start, and one more
 	// each time the stream could not resume from its cookie.
 	Loads int64
+	// Resumes counts restarts of the stream from its cookie after a break:
+	// those that the server could not resume also count a Load.
+	Resumes int64
 }
 
 // Stats returns the counters so far.
 func (d *Directory) Stats() Stats {
-	return Stats{Served: d.served.Load(), Routed: d.routed.Load(), Loads: d.loads.Load()}
+	return Stats{Served: d.served.Load(), Routed: d.routed.Load(), Loads: d.loads.Load(), Resumes: d.resumes.Load()}
 }
 
 // tally counts a read; it returns whether the model answered.
@@ -155,6 +158,8 @@ func (d *Directory) stream(ctx context.Context) {
 			// A load broken before its first cookie left a part: start
 			// from nothing.
 			sink{d}.Reset()
+		} else {
+			d.resumes.Add(1)
 		}
 		err := d.feed.Run(ctx, cookie, sink{d})
 		d.mu.Lock()
