@@ -136,6 +136,8 @@ type consistency struct {
 	// visible: by "origin→process", the time from a write's
 	// acknowledgement to the end of the first read there showing it.
 	visible map[string][]time.Duration
+	// slowest: by the same key, the write seen last, and when.
+	slowest map[string]string
 	// unseen: acknowledged writes never shown on a process, by the same key.
 	unseen map[string]int
 }
@@ -146,7 +148,7 @@ func (h *history) check(bound time.Duration) consistency {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	c := consistency{writes: len(h.writes), reads: len(h.reads), refused: h.refused,
-		visible: map[string][]time.Duration{}, unseen: map[string]int{}}
+		visible: map[string][]time.Duration{}, slowest: map[string]string{}, unseen: map[string]int{}}
 
 	// Acknowledged writes of each user, in version order (one writer owns
 	// each user, so that is also the order of their acknowledgements).
@@ -225,7 +227,18 @@ func (h *history) check(bound time.Duration) consistency {
 				c.unseen[name]++
 				continue
 			}
-			c.visible[name] = append(c.visible[name], max(0, byEnd[j].end.Sub(w.ack)))
+			lat := max(0, byEnd[j].end.Sub(w.ack))
+			if s := c.visible[name]; len(s) == 0 || lat > slices.Max(s) {
+				older := 0
+				for _, r := range rs {
+					if r.start.After(w.ack) && r.end.Before(byEnd[j].start) {
+						older++
+					}
+				}
+				c.slowest[name] = fmt.Sprintf("%s v%d acknowledged %s, first shown by a read (%s) from %s to %s, after %d reads showing older",
+					w.user, w.version, w.ack.Format("15:04:05.000"), byEnd[j].by, byEnd[j].start.Format("15:04:05.000"), byEnd[j].end.Format("15:04:05.000"), older)
+			}
+			c.visible[name] = append(c.visible[name], lat)
 		}
 	}
 	return c
@@ -274,7 +287,7 @@ func (c consistency) report(t *testing.T, bound time.Duration, enforceVisibility
 	slices.Sort(keys)
 	for _, k := range keys {
 		v := summarizeVisibility(c.visible[k])
-		t.Logf("visibility %s: %s", k, v)
+		t.Logf("visibility %s: %s (slowest: %s)", k, v, c.slowest[k])
 		if enforceVisibility && v.p99 > bound {
 			t.Errorf("visibility %s: p99 %v above the %v bound", k, v.p99, bound)
 		}

@@ -219,18 +219,6 @@ func (r *consistencyRig) createAndDelete(ctx context.Context) {
 			if ok {
 				r.lookup(bg, "A", "ryw", k, u.name)
 			}
-			// Read it a while longer, to see the delete everywhere.
-			go func() {
-				wait(ctx, lifeAfter)
-				r.mu.Lock()
-				for i, name := range r.lives {
-					if name == u.name {
-						r.lives = append(r.lives[:i:i], r.lives[i+1:]...)
-						break
-					}
-				}
-				r.mu.Unlock()
-			}()
 			pause(ok)
 			continue
 		}

@@ -89,7 +89,7 @@ func TestReadModelReplicaCutUnderLoad(t *testing.T) {
 	if up.IsZero() {
 		t.Fatal("the load ended before the cut was mended")
 	}
-	t.Logf("B's connections cut for %v", up.Sub(down).Round(time.Millisecond))
+	t.Logf("B's connections cut from %s for %v", down.Format("15:04:05.000"), up.Sub(down).Round(time.Millisecond))
 	c := rig.h.check(consistencyBound)
 	c.report(t, consistencyBound, false)
 	outage(t, rig.h, "B", down, up)
@@ -126,7 +126,7 @@ func TestReadModelReplicasSlapdKillUnderLoad(t *testing.T) {
 	if up.IsZero() {
 		t.Fatal("the load ended before slapd was restarted")
 	}
-	t.Logf("slapd down for %v", up.Sub(down).Round(time.Millisecond))
+	t.Logf("slapd down from %s for %v", down.Format("15:04:05.000"), up.Sub(down).Round(time.Millisecond))
 	rig.h.check(consistencyBound).report(t, consistencyBound, false)
 	for _, proc := range []string{"A", "B"} {
 		outage(t, rig.h, proc, down, up)
