@@ -103,7 +103,7 @@ func newConsistencyRig(t *testing.T, srv *slapd.Server, tok string, procs map[st
 		for {
 			users, res := listUsers(ctx, kp)
 			missing := ""
-			for _, us := range append(slices2(r.aUsers), slices2(r.lUsers)...) {
+			for _, us := range append(flatten(r.aUsers), flatten(r.lUsers)...) {
 				if _, ok := users[us.name]; !ok {
 					missing = us.name
 				}
@@ -120,7 +120,8 @@ func newConsistencyRig(t *testing.T, srv *slapd.Server, tok string, procs map[st
 	return r
 }
 
-func slices2(uss [][]kuser) []kuser {
+// flatten lists the users of every writer.
+func flatten(uss [][]kuser) []kuser {
 	var out []kuser
 	for _, us := range uss {
 		out = append(out, us...)
@@ -305,7 +306,7 @@ func (r *consistencyRig) readList(ctx context.Context, proc string, k *kanboard)
 			dn, present := users[name]
 			rs = append(rs, cread{proc: proc, user: name, by: "list", present: present, name: dn, start: res.start, end: res.end()})
 		}
-		for _, u := range append(slices2(r.aUsers), slices2(r.lUsers)...) {
+		for _, u := range append(flatten(r.aUsers), flatten(r.lUsers)...) {
 			add(u.name)
 		}
 		for _, name := range lives {
@@ -319,7 +320,7 @@ func (r *consistencyRig) readList(ctx context.Context, proc string, k *kanboard)
 // readLookups reads the users on proc one by one with getUserByName.
 func (r *consistencyRig) readLookups(ctx context.Context, proc string, k *kanboard) {
 	bg := context.WithoutCancel(ctx)
-	kept := append(slices2(r.aUsers), slices2(r.lUsers)...)
+	kept := append(flatten(r.aUsers), flatten(r.lUsers)...)
 	for n := 0; ctx.Err() == nil; n++ {
 		r.mu.Lock()
 		lives := append([]string(nil), r.lives...)
@@ -407,8 +408,8 @@ func (r *consistencyRig) finalCheck() {
 		lastTried[w.user] = max(lastTried[w.user], w.version)
 		if w.acked() {
 			lastAcked[w.user] = max(lastAcked[w.user], w.version)
-			if w.version == 2 {
-				deleteAcked[w.user] = r.h.lives[w.user] != nil
+			if _, lifecycle := r.h.lives[w.user]; lifecycle && w.version == 2 {
+				deleteAcked[w.user] = true
 			}
 		}
 	}
