@@ -201,9 +201,15 @@ func (w *readyWatch) stop() map[string][]readySample {
 	return w.samples
 }
 
+// readyAgainWithin bounds how long after the directory's return a
+// process is ready again: its dialer's longest backoff (reconnectBackoffMax,
+// 1 s by default), the stream's longest retry wait (0.5 s), a proof of
+// freshness within the bound, and slack.
+const readyAgainWithin = time.Second + 500*time.Millisecond + consistencyBound + slack
+
 // checkReadyz checks that proc's /readyz answered 503 within the bound
-// (and slack) of down, stayed unready until up, and answered 200 within
-// 2 s (and slack) of up.
+// (and slack) of down, did not answer 200 from then until up, and answered
+// 200 within readyAgainWithin of up.
 func checkReadyz(t *testing.T, proc string, samples []readySample, down, up time.Time) {
 	t.Helper()
 	var unready, ready time.Duration = -1, -1
@@ -222,8 +228,8 @@ func checkReadyz(t *testing.T, proc string, samples []readySample, down, up time
 	if unready < 0 || unready > consistencyBound+slack {
 		t.Errorf("%s /readyz did not turn 503 within %v of the outage (%v)", proc, consistencyBound+slack, unready)
 	}
-	if ready < 0 || ready > 2*time.Second+slack {
-		t.Errorf("%s /readyz did not turn 200 within %v of the directory's return (%v)", proc, 2*time.Second+slack, ready)
+	if ready < 0 || ready > readyAgainWithin {
+		t.Errorf("%s /readyz did not turn 200 within %v of the directory's return (%v)", proc, readyAgainWithin, ready)
 	}
 }
 
