@@ -33,7 +33,8 @@ const (
 
 type consistencyRig struct {
 	t     *testing.T
-	srv   *slapd.Server
+	dir   rigDirectory
+	bound time.Duration // the processes' readModelMaxLag
 	tok   string
 	procs map[string]*e2eutil.Process // "A" (written through) and "B"
 	h     *history
@@ -51,6 +52,50 @@ type kuser struct {
 	dn   string
 }
 
+// rigDirectory is the directory under the processes, as the rig's own
+// LDAP clients reach it.
+type rigDirectory struct {
+	// dial opens a connection bound as an administrator.
+	dial func() (*ldap.Conn, error)
+	// usersDN holds the users the rig writes; nameAttr is their
+	// username's attribute.
+	usersDN, nameAttr string
+	// addUser adds a user straight to the directory (the n-th the rig
+	// adds) and returns its DN.
+	addUser func(c *ldap.Conn, name string, n int) (string, error)
+}
+
+// slapdDirectory is srv with the Kanboard dialect's ou=people.
+func slapdDirectory(srv *slapd.Server) rigDirectory {
+	return rigDirectory{
+		dial: func() (*ldap.Conn, error) {
+			c, err := ldap.DialURL(srv.URL, ldap.DialWithDialer(&net.Dialer{Timeout: dialTimeout}))
+			if err != nil {
+				return nil, err
+			}
+			c.SetTimeout(requestTimeout)
+			if err := c.Bind(srv.BindDN, srv.BindPassword); err != nil {
+				c.Close()
+				return nil, err
+			}
+			return c, nil
+		},
+		usersDN: peopleDN, nameAttr: "uid",
+		addUser: func(c *ldap.Conn, name string, n int) (string, error) {
+			dn := "uid=" + name + "," + peopleDN
+			add := ldap.NewAddRequest(dn, nil)
+			add.Attribute("objectClass", []string{"inetOrgPerson", "posixAccount"})
+			add.Attribute("uid", []string{name})
+			add.Attribute("cn", []string{name})
+			add.Attribute("sn", []string{name})
+			add.Attribute("uidNumber", []string{strconv.Itoa(910000 + n)})
+			add.Attribute("gidNumber", []string{"100"})
+			add.Attribute("homeDirectory", []string{"/home/" + name})
+			return dn, c.Add(add)
+		},
+	}
+}
+
 // readModelConfig is a process's configuration: readModel on, lag bound
 // 1 s, dialing urls.
 func readModelConfig(t *testing.T, srv *slapd.Server, urls []string, tok string) string {
@@ -59,9 +104,9 @@ func readModelConfig(t *testing.T, srv *slapd.Server, urls []string, tok string)
 
 // newConsistencyRig creates the users the load writes, through A and
 // straight to slapd, and waits until every process serves them all.
-func newConsistencyRig(t *testing.T, srv *slapd.Server, tok string, procs map[string]*e2eutil.Process) *consistencyRig {
+func newConsistencyRig(t *testing.T, dir rigDirectory, bound time.Duration, tok string, procs map[string]*e2eutil.Process) *consistencyRig {
 	t.Helper()
-	r := &consistencyRig{t: t, srv: srv, tok: tok, procs: procs, h: newHistory()}
+	r := &consistencyRig{t: t, dir: dir, bound: bound, tok: tok, procs: procs, h: newHistory()}
 	ctx := t.Context()
 	k := newKanboard(procs["A"].URL, tok, true)
 	for w := range aWriters {
@@ -76,22 +121,18 @@ func newConsistencyRig(t *testing.T, srv *slapd.Server, tok string, procs map[st
 		}
 		r.aUsers = append(r.aUsers, us)
 	}
-	conn := srv.Dial(t)
+	conn, err := dir.dial()
+	if err != nil {
+		t.Fatalf("dialing the directory: %v", err)
+	}
+	defer conn.Close()
 	for w := range lWriters {
 		var us []kuser
 		for i := range lUsersEach {
 			name := fmt.Sprintf("kl-%d-%d-%s", w, i, random(4))
-			dn := "uid=" + name + "," + peopleDN
-			add := ldap.NewAddRequest(dn, nil)
-			add.Attribute("objectClass", []string{"inetOrgPerson", "posixAccount"})
-			add.Attribute("uid", []string{name})
-			add.Attribute("cn", []string{name})
-			add.Attribute("sn", []string{name})
-			add.Attribute("uidNumber", []string{strconv.Itoa(910000 + w*100 + i)})
-			add.Attribute("gidNumber", []string{"100"})
-			add.Attribute("homeDirectory", []string{"/home/" + name})
-			if err := conn.Add(add); err != nil {
-				t.Fatalf("adding %s straight to slapd: %v", name, err)
+			dn, err := dir.addUser(conn, name, w*100+i)
+			if err != nil {
+				t.Fatalf("adding %s straight to the directory: %v", name, err)
 			}
 			us = append(us, kuser{name: name, dn: dn})
 		}
@@ -153,7 +194,7 @@ func (r *consistencyRig) run(d time.Duration, during func(ctx context.Context)) 
 	wait(ctx, d)
 	cancel()
 	wg.Wait()
-	wait(readCtx, consistencyBound+slack)
+	wait(readCtx, r.bound+slack)
 	stopReads()
 	reads.Wait()
 }
@@ -257,19 +298,12 @@ func (r *consistencyRig) writeLDAP(ctx context.Context, us []kuser) {
 	}()
 	for n := 0; ctx.Err() == nil; n++ {
 		if conn == nil {
-			c, err := ldap.DialURL(r.srv.URL, ldap.DialWithDialer(&net.Dialer{Timeout: dialTimeout}))
-			if err == nil {
-				err = c.Bind(r.srv.BindDN, r.srv.BindPassword)
-			}
+			c, err := r.dir.dial()
 			if err != nil {
-				if c != nil {
-					c.Close()
-				}
 				pause(false)
 				continue
 			}
 			conn = c
-			conn.SetTimeout(requestTimeout)
 		}
 		i := n % len(us)
 		versions[i]++
@@ -379,8 +413,8 @@ func listUsers(ctx context.Context, k *kanboard) (map[string]string, result) {
 
 // finalCheck waits until every process is ready and its bound has passed
 // since the last write, then checks that each serves, for every user
-// written, what slapd holds, and that slapd holds every acknowledged
-// write (no lost update).
+// written, what the directory holds, and that the directory holds every
+// acknowledged write (no lost update).
 func (r *consistencyRig) finalCheck() {
 	t := r.t
 	t.Helper()
@@ -389,16 +423,21 @@ func (r *consistencyRig) finalCheck() {
 			t.Fatalf("%s not ready 10 s after the load", proc)
 		}
 	}
-	time.Sleep(time.Second + 100*time.Millisecond)
+	time.Sleep(r.bound + 100*time.Millisecond)
 
 	dir := map[string]string{}
-	res, err := r.srv.Dial(t).SearchWithPaging(ldap.NewSearchRequest(peopleDN, ldap.ScopeSingleLevel, ldap.NeverDerefAliases,
-		0, 0, false, "(objectClass=inetOrgPerson)", []string{"uid", "displayName"}, nil), 500)
+	conn, err := r.dir.dial()
 	if err != nil {
-		t.Fatalf("reading slapd: %v", err)
+		t.Fatalf("dialing the directory: %v", err)
+	}
+	defer conn.Close()
+	res, err := conn.SearchWithPaging(ldap.NewSearchRequest(r.dir.usersDN, ldap.ScopeSingleLevel, ldap.NeverDerefAliases,
+		0, 0, false, "(objectClass=person)", []string{r.dir.nameAttr, "displayName"}, nil), 500)
+	if err != nil {
+		t.Fatalf("reading the directory: %v", err)
 	}
 	for _, e := range res.Entries {
-		dir[e.GetAttributeValue("uid")] = e.GetAttributeValue("displayName")
+		dir[e.GetAttributeValue(r.dir.nameAttr)] = e.GetAttributeValue("displayName")
 	}
 
 	r.h.mu.Lock()
@@ -424,16 +463,16 @@ func (r *consistencyRig) finalCheck() {
 		dn, present := dir[user]
 		switch {
 		case lives[user] && deleteAcked[user] && present:
-			t.Errorf("slapd still holds %s, whose delete was acknowledged", user)
+			t.Errorf("the directory still holds %s, whose delete was acknowledged", user)
 			lost++
 		case lives[user] && !deleteAcked[user] && v == 1 && !present && lastTried[user] < 2:
-			t.Errorf("slapd lacks %s, whose create was acknowledged", user)
+			t.Errorf("the directory lacks %s, whose create was acknowledged", user)
 			lost++
 		case !lives[user] && !present:
-			t.Errorf("slapd lacks %s", user)
+			t.Errorf("the directory lacks %s", user)
 			lost++
 		case !lives[user] && (parseVersion(dn) < v || parseVersion(dn) > lastTried[user]):
-			t.Errorf("slapd holds %s at %q; last acknowledged v%d, last tried v%d", user, dn, v, lastTried[user])
+			t.Errorf("the directory holds %s at %q; last acknowledged v%d, last tried v%d", user, dn, v, lastTried[user])
 			lost++
 		}
 	}
@@ -452,12 +491,12 @@ func (r *consistencyRig) finalCheck() {
 			if inDir != served || want != got {
 				wrong++
 				if wrong <= 10 {
-					t.Errorf("%s serves %s as (%v, %q), slapd holds (%v, %q)", proc, user, served, got, inDir, want)
+					t.Errorf("%s serves %s as (%v, %q), the directory holds (%v, %q)", proc, user, served, got, inDir, want)
 				}
 			}
 		}
 		if wrong > 0 {
-			t.Errorf("%s serves %d users otherwise than slapd holds them", proc, wrong)
+			t.Errorf("%s serves %d users otherwise than the directory holds them", proc, wrong)
 		}
 	}
 }

@@ -48,9 +48,9 @@ func TestReadModelReplicasUnderLoad(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS, LDIF: containersLDIF})
 	tok := token()
 	procs := startReplicas(t, srv, tok, srv.URL)
-	rig := newConsistencyRig(t, srv, tok, procs)
+	rig := newConsistencyRig(t, slapdDirectory(srv), consistencyBound, tok, procs)
 	rig.run(loadFor, nil)
-	rig.h.check(consistencyBound).report(t, consistencyBound, true)
+	rig.h.check(rig.bound).report(t, consistencyBound, true)
 	rig.finalCheck()
 	for proc, p := range procs {
 		if loads := readModelCounter(t, p.URL, "dirgate_readmodel_loads_total"); loads != 1 {
@@ -74,7 +74,7 @@ func TestReadModelReplicaCutUnderLoad(t *testing.T) {
 	tok := token()
 	cut := startCutter(t, strings.TrimPrefix(srv.URL, "ldap://"))
 	procs := startReplicas(t, srv, tok, cut.URL())
-	rig := newConsistencyRig(t, srv, tok, procs)
+	rig := newConsistencyRig(t, slapdDirectory(srv), consistencyBound, tok, procs)
 	ready := watchReady(procs)
 	var down, up time.Time
 	rig.run(loadFor, func(ctx context.Context) {
@@ -90,7 +90,7 @@ func TestReadModelReplicaCutUnderLoad(t *testing.T) {
 		t.Fatal("the load ended before the cut was mended")
 	}
 	t.Logf("B's connections cut from %s for %v", down.Format("15:04:05.000"), up.Sub(down).Round(time.Millisecond))
-	c := rig.h.check(consistencyBound)
+	c := rig.h.check(rig.bound)
 	c.report(t, consistencyBound, false)
 	outage(t, rig.h, "B", down, up)
 	checkReadyz(t, "B", samples["B"], down, up)
@@ -107,7 +107,7 @@ func TestReadModelReplicasSlapdKillUnderLoad(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS, LDIF: containersLDIF})
 	tok := token()
 	procs := startReplicas(t, srv, tok, srv.URL)
-	rig := newConsistencyRig(t, srv, tok, procs)
+	rig := newConsistencyRig(t, slapdDirectory(srv), consistencyBound, tok, procs)
 	ready := watchReady(procs)
 	var down, up time.Time
 	var restart error
@@ -127,7 +127,7 @@ func TestReadModelReplicasSlapdKillUnderLoad(t *testing.T) {
 		t.Fatal("the load ended before slapd was restarted")
 	}
 	t.Logf("slapd down from %s for %v", down.Format("15:04:05.000"), up.Sub(down).Round(time.Millisecond))
-	rig.h.check(consistencyBound).report(t, consistencyBound, false)
+	rig.h.check(rig.bound).report(t, consistencyBound, false)
 	for _, proc := range []string{"A", "B"} {
 		outage(t, rig.h, proc, down, up)
 		checkReadyz(t, proc, samples[proc], down, up)
