@@ -26,6 +26,9 @@ import (
 // serves only once it holds it or a proof asked later succeeded (or, if
 // the server did not answer, only on a proof asked after the write).
 func (d *Directory) settle(ctx context.Context) {
+	if d.Off() {
+		return // never serves: nothing to wait for or owe
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.maxLag)
 	defer cancel()
 	if !d.serving() {
