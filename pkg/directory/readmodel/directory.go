@@ -45,12 +45,19 @@ type Directory struct {
 	connected bool      // the stream runs
 	off       bool      // the directory offers no stream: never serve
 	lastFresh time.Time // the start of the last proof that the model held every change
-	changed   chan struct{}
+	// owed is the server's position after writes acknowledged while the
+	// model did not serve (owedAt, the last of them), and fence when such
+	// a write could not read it: the model serves again only once it holds
+	// owed, or a proof asked after owedAt succeeded, and only on a proof
+	// asked after fence (settle).
+	owed          Position
+	owedAt, fence time.Time
+	changed       chan struct{}
 
 	// served and routed count the reads the model answered and those it
 	// passed to the directory (Stats).
 	served, routed atomic.Int64
-	loads          atomic.Int64
+	loads, resumes atomic.Int64
 
 	stop context.CancelFunc
 	done sync.WaitGroup
@@ -64,11 +71,14 @@ type Stats struct {
 	// Loads counts full loads of the model: one at start, and one more
 	// each time the stream could not resume from its cookie.
 	Loads int64
+	// Resumes counts restarts of the stream from its cookie after a break:
+	// those that the server could not resume also count a Load.
+	Resumes int64
 }
 
 // Stats returns the counters so far.
 func (d *Directory) Stats() Stats {
-	return Stats{Served: d.served.Load(), Routed: d.routed.Load(), Loads: d.loads.Load()}
+	return Stats{Served: d.served.Load(), Routed: d.routed.Load(), Loads: d.loads.Load(), Resumes: d.resumes.Load()}
 }
 
 // tally counts a read; it returns whether the model answered.
@@ -155,6 +165,8 @@ func (d *Directory) stream(ctx context.Context) {
 			// A load broken before its first cookie left a part: start
 			// from nothing.
 			sink{d}.Reset()
+		} else {
+			d.resumes.Add(1)
 		}
 		err := d.feed.Run(ctx, cookie, sink{d})
 		d.mu.Lock()
@@ -199,34 +211,40 @@ func (d *Directory) probe(ctx context.Context) {
 			return
 		}
 		pctx, cancel := context.WithTimeout(ctx, d.maxLag)
-		_ = d.await(pctx)
+		_, _ = d.await(pctx)
 		cancel()
 	}
 }
 
 // await asks the server for its position and waits until the model holds
-// it, which proves the model fresh as of the question. It reports whether
-// it did within ctx.
-func (d *Directory) await(ctx context.Context) bool {
+// it, which proves the model fresh as of the question. It returns the
+// position (nil when the server did not answer) and whether the model
+// held it within ctx.
+func (d *Directory) await(ctx context.Context) (Position, bool) {
 	asked := time.Now()
 	want, err := d.feed.Position(ctx)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	for {
 		d.mu.Lock()
 		ok := d.loaded && d.connected && d.pos.Covers(want)
 		ch := d.changed
-		if ok && asked.After(d.lastFresh) {
-			d.lastFresh = asked
+		if ok && asked.After(d.fence) {
+			if asked.After(d.lastFresh) {
+				d.lastFresh = asked
+			}
+			if asked.After(d.owedAt) {
+				d.owed = nil // this proof covers the owed writes too
+			}
 		}
 		d.mu.Unlock()
 		if ok {
-			return true
+			return want, true
 		}
 		select {
 		case <-ctx.Done():
-			return false
+			return want, false
 		case <-ch:
 		}
 	}
@@ -238,6 +256,10 @@ func (d *Directory) await(ctx context.Context) bool {
 func (d *Directory) Lag() (lag time.Duration, ok bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	return d.lagLocked()
+}
+
+func (d *Directory) lagLocked() (lag time.Duration, ok bool) {
 	if d.off || !d.loaded || !d.connected || d.lastFresh.IsZero() {
 		return 0, false
 	}
@@ -252,10 +274,13 @@ func (d *Directory) Off() bool {
 	return d.off
 }
 
-// serving reports whether reads may be answered by the model now.
+// serving reports whether reads may be answered by the model now: fresh
+// within the bound, and holding every write it owes (settle).
 func (d *Directory) serving() bool {
-	lag, ok := d.Lag()
-	return ok && lag <= d.maxLag
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	lag, ok := d.lagLocked()
+	return ok && lag <= d.maxLag && d.pos.Covers(d.owed)
 }
 
 // answers reports whether the read made with ctx may be answered by the
@@ -299,6 +324,7 @@ func (s sink) Reset() {
 	s.d.mu.Lock()
 	s.d.loaded = false
 	s.d.pos = Position{}
+	s.d.owed = nil // the load starts after every write owed so far
 	s.d.cookie = ""
 	s.d.mu.Unlock()
 	s.d.st.mu.Lock()

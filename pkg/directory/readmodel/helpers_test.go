@@ -81,7 +81,7 @@ func waitResumed(t *testing.T, m *readmodel.Directory, id string, limit time.Dur
 		got, err := m.GetUser(t.Context(), directory.ByID(id))
 		return err == nil && got.Description == "while away"
 	})
-	if loads := m.Stats().Loads; loads != 1 {
-		t.Errorf("the model was loaded %d times; the feed must resume from where it was", loads)
+	if s := m.Stats(); s.Loads != 1 || s.Resumes < 1 {
+		t.Errorf("the model was loaded %d times and resumed %d; the feed must resume from where it was", s.Loads, s.Resumes)
 	}
 }

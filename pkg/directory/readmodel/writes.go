@@ -19,18 +19,45 @@ import (
 // something before failing.
 
 // settle waits for the stream to hold every change acknowledged so far.
+// When the model does not serve, the write does not wait, but the model
+// must not serve again without it: a proof of freshness asked before the
+// write may complete after it, while the stream has not yet brought the
+// write. So the server's position after the write is owed: the model
+// serves only once it holds it or a proof asked later succeeded (or, if
+// the server did not answer, only on a proof asked after the write).
 func (d *Directory) settle(ctx context.Context) {
-	if !d.serving() {
-		return // reads go to the directory anyway
+	if d.Off() {
+		return // never serves: nothing to wait for or owe
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.maxLag)
 	defer cancel()
-	if !d.await(ctx) {
+	if !d.serving() {
+		want, err := d.feed.Position(ctx)
+		if err != nil {
+			want = nil
+		}
+		d.owe(want)
+		return
+	}
+	if want, ok := d.await(ctx); !ok {
 		d.mu.Lock()
 		d.lastFresh = time.Time{}
 		d.mu.Unlock()
+		d.owe(want)
 		d.log.Warn("read model: a write did not reach the model within the lag bound; reads go to the directory until it catches up")
 	}
+}
+
+// owe records a position the model must hold before it serves again; nil
+// (the server's position unknown) fences off proofs asked before now.
+func (d *Directory) owe(want Position) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if want == nil {
+		d.fence = time.Now()
+		return
+	}
+	d.owed, d.owedAt = d.owed.Merge(want), time.Now()
 }
 
 // settledErr is settled for a write that returns only an error.
