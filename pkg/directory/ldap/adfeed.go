@@ -196,6 +196,18 @@ func (f *adFeed) Run(ctx context.Context, cookie string, sink readmodel.Sink) er
 	if cookie != "" && src.resume(cookie) {
 		last, resumed = cookieUSN(cookie, dc)
 	}
+	if resumed {
+		// A cookie the DC no longer takes (a DirSync cookie of a DC
+		// restored from backup, or of another domain) fails the request,
+		// not the connection: load afresh rather than retry it forever.
+		if err := f.poll(ctx, c, src, root, last, sink); err != nil {
+			if ctx.Err() != nil || !refusedCookie(err) {
+				return f.runErr(ctx, err)
+			}
+			d.log.Warn("read model: the DC refused the feed's cookie; loading afresh", "feed", src.name(), "reason", err)
+			resumed = false
+		}
+	}
 	if !resumed {
 		if cookie != "" {
 			sink.Reset()
@@ -278,6 +290,14 @@ func (f *adFeed) runErr(ctx context.Context, err error) error {
 		name = s
 	}
 	return fmt.Errorf("ldap: change stream (%s): %w", name, err)
+}
+
+// refusedCookie reports whether err is the DC's refusal of a request
+// (rather than a broken connection or a timeout).
+func refusedCookie(err error) bool {
+	return isCode(err, ldap.LDAPResultProtocolError, ldap.LDAPResultOperationsError, ldap.LDAPResultUnwillingToPerform,
+		ldap.LDAPResultUnavailableCriticalExtension, // Samba, for a cookie it cannot parse
+		ldap.LDAPResultOther, ldap.LDAPResultInvalidAttributeSyntax, ldap.LDAPResultConstraintViolation)
 }
 
 // cookieUSN is the USN a cookie ends with, when it was taken on DC dc;

@@ -63,8 +63,8 @@ func (s *dirSyncChanges) probe(c *conn) error {
 	return err
 }
 
-// mark: the probe, made after the USN was read, took the place.
-func (s *dirSyncChanges) mark(*conn) error { return nil }
+// mark takes the place a load starts from.
+func (s *dirSyncChanges) mark(c *conn) error { return s.probe(c) }
 
 func (s *dirSyncChanges) resume(cookie string) bool {
 	rest, ok := strings.CutPrefix(cookie, dirSyncCookiePrefix)
