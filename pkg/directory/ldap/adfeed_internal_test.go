@@ -3,6 +3,9 @@ package ldap
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -42,11 +45,10 @@ func (s *recordingSink) Synced(cookie string, _ readmodel.Position, refreshed bo
 	}
 }
 
-// TestADFeedRefusedCookieReloads: a DirSync cookie the DC does not take
-// (here, bytes of no DC's making) makes the feed load afresh — a reset
-// and every entry put — rather than fail on every run.
-func TestADFeedRefusedCookieReloads(t *testing.T) {
-	srv := samba.Start(t)
+// openADInternal opens the ad backend as the Administrator on a fresh OU
+// of srv, its base.
+func openADInternal(t *testing.T, srv *samba.Server) (*Directory, string) {
+	t.Helper()
 	base := srv.FreshOU(t, srv.BaseDN)
 	c := *NewConfig()
 	c.Profile = "ad"
@@ -61,7 +63,68 @@ func TestADFeedRefusedCookieReloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	t.Cleanup(func() { d.Close() })
+	return d, base
+}
+
+// TestADFeedWholeMembers: a group entry whose members came in a first
+// range (as a Windows DC cuts a group past MaxValRange; Samba does so only
+// when asked, so the test asks for a range of two) is completed by the
+// feed, range by range from the DC, into one member attribute.
+func TestADFeedWholeMembers(t *testing.T) {
+	srv := samba.Start(t)
+	d, base := openADInternal(t, srv)
+	ctx := t.Context()
+	var refs []directory.PrincipalRef
+	var dns []string
+	for i := range 5 {
+		u, err := d.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: fmt.Sprintf("wm%d", i), Surname: "W"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, directory.PrincipalRef{Type: directory.PrincipalUser, Ref: directory.ByID(u.ID)})
+		dns = append(dns, strings.ToLower(u.DN))
+	}
+	g, err := d.CreateGroup(ctx, directory.NewGroup{ParentDN: base, Name: "wm", Members: refs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := d.readEntry(ctx, g.DN, "(objectClass=*)", []string{"objectGUID", "member;range=0-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, more := rangeValues(e, "member"); !more {
+		t.Fatalf("the DC sent no first range: %v", e.Attributes)
+	}
+	if err := newADFeed(d).wholeMembers(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range e.Attributes {
+		if strings.Contains(a.Name, ";") {
+			t.Errorf("a ranged attribute is left: %s", a.Name)
+		}
+		if strings.EqualFold(a.Name, "member") {
+			for _, v := range a.Values {
+				got = append(got, strings.ToLower(v))
+			}
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(dns)
+	if !slices.Equal(got, dns) {
+		t.Fatalf("members after completion: %v, want %v", got, dns)
+	}
+}
+
+// TestADFeedRefusedCookieReloads: a DirSync cookie the DC does not take
+// (here, bytes of no DC's making) makes the feed load afresh — a reset
+// and every entry put — rather than fail on every run.
+func TestADFeedRefusedCookieReloads(t *testing.T) {
+	srv := samba.Start(t)
+	d, base := openADInternal(t, srv)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
 	u, err := d.CreateUser(ctx, directory.NewUser{ParentDN: base, Username: "cookie-user", Surname: "C"})
 	if err != nil {
 		t.Fatal(err)
