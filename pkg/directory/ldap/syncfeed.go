@@ -75,6 +75,9 @@ func (f *syncFeed) fieldAttrs(keys map[directory.Field]string) map[directory.Fie
 	return out
 }
 
+// FeedName says which change stream this is, for the health report.
+func (f *syncFeed) FeedName() string { return "syncrepl" }
+
 func (f *syncFeed) Shape() readmodel.Shape {
 	m := map[directory.Field]readmodel.Matching{}
 	for _, keys := range []map[directory.Field]string{userFieldKeys, groupFieldKeys} {

@@ -84,6 +84,9 @@ func openADModel(t testing.TB, srv *samba.Server, url, base string, maxLag time.
 	if got := feed.(interface{ FeedName() string }).FeedName(); got != want {
 		t.Fatalf("the model bound as %s is fed by %q, want %q", c.BindDN, got, want)
 	}
+	if h, _ := m.Health(ctx); h.ReadModel == nil || h.ReadModel.Feed != want {
+		t.Fatalf("the health report names the feed %+v, want %q", h.ReadModel, want)
+	}
 	return m, backend
 }
 
