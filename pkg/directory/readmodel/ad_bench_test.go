@@ -168,4 +168,3 @@ func (p *recordCounter) count(dst io.Writer, src io.Reader) {
 		}
 	}
 }
-
