@@ -153,3 +153,26 @@ func TestADFeedRefusedCookieReloads(t *testing.T) {
 		t.Fatalf("feed %q, cookie %q: want DirSync with a cookie of its own", f.FeedName(), cookie)
 	}
 }
+
+// TestADFeedNeverAsksForSecrets: both ways of the AD feed ask for the
+// attributes the mappings read, never a password, a hash or every
+// attribute (docs/security.md, "Read model on Active Directory"): with
+// DirSync the DC would hand out any non-secret attribute of the domain
+// whatever its read permissions, so the list is the bound.
+func TestADFeedNeverAsksForSecrets(t *testing.T) {
+	srv := samba.Start(t)
+	d, _ := openADInternal(t, srv)
+	f := newADFeed(d)
+	ds := &dirSyncChanges{f: f}
+	for name, attrs := range map[string][]string{"DirSync": ds.attrs(), "polling": f.attrs()} {
+		if len(attrs) == 0 {
+			t.Fatalf("%s asks for no attribute", name)
+		}
+		for _, a := range attrs {
+			switch strings.ToLower(a) {
+			case "*", "+", "unicodepwd", "userpassword", "supplementalcredentials", "dbcspwd", "ntpwdhistory", "lmpwdhistory":
+				t.Errorf("%s asks for %q (all: %v)", name, a, attrs)
+			}
+		}
+	}
+}

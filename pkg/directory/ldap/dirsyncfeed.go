@@ -97,7 +97,7 @@ func (s *dirSyncChanges) changed(c *conn, _ string, _ uint64) ([]*ldap.Entry, bo
 // search runs DirSync searches with filter from the cookie on, until the
 // DC has nothing more, and moves the cookie on.
 func (s *dirSyncChanges) search(c *conn, filter string) ([]*ldap.Entry, error) {
-	attrs := append(s.f.attrs(), "isDeleted", "name")
+	attrs := s.attrs()
 	var out []*ldap.Entry
 	for {
 		req := ldap.NewSearchRequest(s.nc, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, filter, attrs,
@@ -118,6 +118,10 @@ func (s *dirSyncChanges) search(c *conn, filter string) ([]*ldap.Entry, error) {
 		}
 	}
 }
+
+// attrs are what a DirSync search asks for: the attributes the mappings
+// read, isDeleted, and name (which a rename or a move changes).
+func (s *dirSyncChanges) attrs() []string { return append(s.f.attrs(), "isDeleted", "name") }
 
 // whole reads es again with every attribute, by their objectGUIDs, a few
 // dozen per search.
