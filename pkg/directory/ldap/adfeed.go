@@ -88,8 +88,9 @@ type adChanges interface {
 
 type adFeed struct {
 	syncFeed
-	// nudge asks the running poll loop for a poll now.
-	nudge chan struct{}
+	// nudge asks the running poll loop for a poll now, handing it the
+	// USN Position read, so that the loop need not read it again.
+	nudge chan usnSeen
 	// containers: the DN of each container (OU or other non-user,
 	// non-group entry) last seen, by id, to notice a subtree move. Used
 	// only by Run's goroutine.
@@ -103,7 +104,7 @@ type adFeed struct {
 }
 
 func newADFeed(d *Directory) *adFeed {
-	return &adFeed{syncFeed: syncFeed{d: d}, nudge: make(chan struct{}, 1), containers: map[string]string{}}
+	return &adFeed{syncFeed: syncFeed{d: d}, nudge: make(chan usnSeen, 1), containers: map[string]string{}}
 }
 
 // Shape is the LDAP backend's, but AD lists indirect members in the
@@ -143,24 +144,46 @@ func rootUSN(s searcher) (usn uint64, nc, dc string, err error) {
 	return usn, e.GetAttributeValue("defaultNamingContext"), e.GetAttributeValue("dsServiceName"), nil
 }
 
+// usnSeen is a highestCommittedUSN read on the DC named dc.
+type usnSeen struct {
+	dc  string
+	usn uint64
+}
+
 // Position reads highestCommittedUSN and asks the poll loop for a poll.
 func (f *adFeed) Position(ctx context.Context) (readmodel.Position, error) {
 	ctx, cancel := f.d.deadline(ctx)
 	defer cancel()
-	var usn uint64
+	var seen usnSeen
 	err := f.d.search(ctx, func(c searcher) error {
 		var err error
-		usn, _, _, err = rootUSN(c)
+		seen.usn, _, seen.dc, err = rootUSN(c)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	select {
-	case f.nudge <- struct{}{}:
-	default:
+	f.tell(seen)
+	return usnPosition(seen.usn), nil
+}
+
+// tell hands seen to the poll loop, replacing a nudge it has not taken
+// yet (keeping the higher USN of the same DC).
+func (f *adFeed) tell(seen usnSeen) {
+	for {
+		select {
+		case f.nudge <- seen:
+			return
+		default:
+		}
+		select {
+		case old := <-f.nudge:
+			if old.dc == seen.dc && old.usn > seen.usn {
+				seen = old
+			}
+		default:
+		}
 	}
-	return usnPosition(usn), nil
 }
 
 // Run loads the base (or resumes after cookie) and polls until ctx ends
@@ -224,11 +247,20 @@ func (f *adFeed) Run(ctx context.Context, cookie string, sink readmodel.Sink) er
 	}
 	t := time.NewTicker(adPollEvery)
 	defer t.Stop()
+	// told: a USN Position read on this DC since the last poll. Every
+	// change acknowledged before that read is at or below it, and the
+	// poll that follows starts after it: it stands for the loop's own
+	// read, which halves the requests of a feed whose freshness probe
+	// nudges it several times a second.
+	var told *usnSeen
 	for {
-		now, _, _, err := rootUSN(c.Conn)
-		if err != nil {
+		var now uint64
+		if told != nil {
+			now = told.usn
+		} else if now, _, _, err = rootUSN(c.Conn); err != nil {
 			return f.runErr(ctx, err)
 		}
+		told = nil
 		if now > last {
 			if err := f.poll(ctx, c, src, root, last, sink); err != nil {
 				return f.runErr(ctx, err)
@@ -242,7 +274,13 @@ func (f *adFeed) Run(ctx context.Context, cookie string, sink readmodel.Sink) er
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-		case <-f.nudge:
+		case seen := <-f.nudge:
+			if seen.dc == dc {
+				told = &seen
+				// The probe's nudges drive the polls while it runs; the
+				// ticker is for when it does not.
+				t.Reset(adPollEvery)
+			}
 		}
 	}
 }
