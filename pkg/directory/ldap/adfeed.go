@@ -35,8 +35,8 @@ import (
 // commits gets the next update sequence number; the rootDSE's
 // highestCommittedUSN is the newest. The feed loads the base once by a
 // paged search, remembering the highestCommittedUSN read before it, and
-// then polls: it reads highestCommittedUSN again and, only if it moved,
-// asks what changed. That USN is also the feed's Position: a change
+// then polls: it reads highestCommittedUSN again (or takes the one
+// Position just read) and, only if it moved, asks what changed. That USN is also the feed's Position: a change
 // acknowledged before it was read is committed at or below it, and a
 // poll that started after reading it sees that change. Both ways list
 // changed entries of the whole domain naming context (DirSync works only
