@@ -193,6 +193,9 @@ type PoolConnections struct {
 type ReadModelHealth struct {
 	Serving, Streaming bool
 	Lag, MaxLag        time.Duration
+	// Feed names the change stream that feeds the model ("syncrepl",
+	// "DirSync", "uSNChanged polling"), empty until it first connected.
+	Feed string
 }
 
 // ImportResult counts what an Import wrote.

@@ -10,7 +10,7 @@ import (
 )
 
 // The readModel setting: off (reads go to the server, as always) or on
-// (pkg/directory/readmodel over this backend, fed by syncrepl on OpenLDAP, by uSNChanged polling on AD).
+// (pkg/directory/readmodel over this backend, fed by syncrepl on OpenLDAP, by DirSync or uSNChanged polling on AD).
 
 func (c *Config) readModelProblems() []error {
 	var errs []error

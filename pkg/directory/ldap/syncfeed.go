@@ -17,7 +17,7 @@ import (
 // over the whole base, through go-ldap's Conn.Syncrepl and its sync
 // controls. Entries are mapped by the same functions as the backend's own
 // reads (toUser, toGroup, toOU), so the model holds what a read would
-// return. Active Directory's feed polls uSNChanged (usnfeed.go).
+// return. Active Directory's feed polls, by DirSync or uSNChanged (adfeed.go).
 
 // ErrReadModelUnsupported: this backend's profile has no feed yet.
 var ErrReadModelUnsupported = errors.New("ldap: the read model is not yet supported on this profile")
@@ -29,7 +29,7 @@ func (d *Directory) ReadModelFeed() (readmodel.Feed, error) {
 	case "openldap":
 		return &syncFeed{d: d}, nil
 	case "ad":
-		return newUSNFeed(d), nil
+		return newADFeed(d), nil
 	}
 	return nil, fmt.Errorf("%w (%s)", ErrReadModelUnsupported, d.prof.name)
 }
@@ -75,6 +75,9 @@ func (f *syncFeed) fieldAttrs(keys map[directory.Field]string) map[directory.Fie
 	}
 	return out
 }
+
+// FeedName says which change stream this is, for the health report.
+func (f *syncFeed) FeedName() string { return "syncrepl" }
 
 func (f *syncFeed) Shape() readmodel.Shape {
 	m := map[directory.Field]readmodel.Matching{}

@@ -304,6 +304,9 @@ func (d *Directory) Health(ctx context.Context) (directory.Health, error) {
 	}
 	lag, ok := d.Lag()
 	h.ReadModel = &directory.ReadModelHealth{Serving: ok && lag <= d.maxLag, Streaming: ok, Lag: lag, MaxLag: d.maxLag}
+	if named, isNamed := d.feed.(interface{ FeedName() string }); isNamed {
+		h.ReadModel.Feed = named.FeedName()
+	}
 	if err != nil {
 		return h, err
 	}

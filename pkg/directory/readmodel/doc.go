@@ -70,11 +70,13 @@
 //
 // # The Active Directory feed
 //
-// pkg/directory/ldap's feed for the ad profile polls uSNChanged
-// (usnfeed.go): a paged load, then a search for (uSNChanged>=last+1) with
-// the Show Deleted control whenever highestCommittedUSN moved, at least
-// every 0.5 s and at once when Position is asked. Its Position is
-// highestCommittedUSN. DirSync is not used.
+// pkg/directory/ldap's feed for the ad profile (adfeed.go) polls: a paged
+// load, then, whenever highestCommittedUSN moved (checked at least every
+// 0.5 s and at once when Position is asked), a DirSync search from its
+// cookie when the service account holds the "Replicating Directory
+// Changes" right (dirsyncfeed.go), a search for (uSNChanged>=last+1) with
+// the Show Deleted control otherwise (usnfeed.go). Its Position is
+// highestCommittedUSN.
 //
 // Not yet: reads through the model for the embedded backend (already
 // local), OU reads.
