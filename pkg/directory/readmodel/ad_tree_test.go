@@ -25,7 +25,11 @@ func TestADSameTree(t *testing.T) {
 	sameTree(t, m, backend, base, 25, func(req *goldap.ModifyDNRequest) error {
 		err := conn.ModifyDN(req)
 		for _, code := range []uint16{goldap.LDAPResultEntryAlreadyExists, goldap.LDAPResultUnwillingToPerform,
-			goldap.LDAPResultNamingViolation, goldap.LDAPResultOther, goldap.LDAPResultConstraintViolation} {
+			goldap.LDAPResultNamingViolation, goldap.LDAPResultOther, goldap.LDAPResultConstraintViolation,
+			// Samba's acl module refuses some moves even to Administrator
+			// ("acl:access_denied renaming", seen once in about ten runs);
+			// nothing changed, and the trees are compared all the same.
+			goldap.LDAPResultInsufficientAccessRights} {
 			if goldap.IsErrorWithCode(err, code) {
 				t.Logf("the DC refused %s → %s: %v", req.DN, req.NewRDN, err)
 				return nil
