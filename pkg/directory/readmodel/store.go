@@ -89,8 +89,8 @@ func dnKey(dn string) string {
 
 func (e *Entry) number() int64 {
 	switch {
-	case e.User != nil:
-		return e.User.UIDNumber
+	case e.form.flags&userSet != 0:
+		return e.form.uidNumber
 	case e.Group != nil:
 		return e.Group.GIDNumber
 	}
@@ -130,6 +130,9 @@ func (s *store) place(e Entry) {
 		p.ID, p.DN = sameText(e.ID, e.Group.ID), sameText(e.DN, e.Group.DN)
 	}
 	p.dnKey = dnKey(e.DN)
+	if p.User != nil {
+		p.form, p.User = formUser(p.User, p), nil
+	}
 	if e.Kind == KindGroup {
 		p.Members = s.sharedMembers(e.Members)
 	}

@@ -1,0 +1,156 @@
+package readmodel
+
+import (
+	"time"
+
+	"github.com/dirgate/dirgate/pkg/directory"
+)
+
+// userForm is a user as the model keeps it: narrower than the
+// directory.User the feed maps (424 bytes before its strings, most of its
+// fields empty or equal to a searchable value the entry keeps anyway). A
+// string field is a reference — to the entry's id or DN, or to one of its
+// packed field values, whose text it then shares — and the fields most
+// users leave empty (mobile numbers, a lock, an invitation's expiry,
+// extra attributes) sit behind one pointer, nil when all are. A read
+// rebuilds the directory.User (user), as it copied the mapped one before:
+// about 110 bytes inline in the entry instead of a 448-byte allocation per
+// user (issue 21's memory goal).
+type userForm struct {
+	// refs locate the string fields of userStrings: refEmpty, refID,
+	// refDN, refVal+i (the entry's packed value i) or refExtra+i (extra[i]).
+	refs                 [len(userStrings)]uint8
+	flags                uint8
+	uidNumber, gidNumber int64
+	created, modified    time.Time
+	extra                *[]string
+	rare                 *userRare
+}
+
+// userRare holds the fields few users have.
+type userRare struct {
+	mobile           []string
+	lock             directory.LockState
+	invitationExpiry time.Time
+	attributes       map[string][]string
+}
+
+// References of userForm.refs.
+const (
+	refEmpty = 0
+	refID    = 1
+	refDN    = 2
+	refVal   = 3
+	refExtra = 128
+)
+
+// Bits of userForm.flags.
+const (
+	userSet uint8 = 1 << iota
+	userEnabled
+	userMustChange
+	userInvitationPending
+	userSystem
+)
+
+// userStrings are the string fields of directory.User that userForm keeps
+// by reference (TestUserForm fails if a field of directory.User is kept
+// by neither these nor the rest of userForm).
+var userStrings = [...]func(*directory.User) *string{
+	func(u *directory.User) *string { return &u.ID },
+	func(u *directory.User) *string { return &u.DN },
+	func(u *directory.User) *string { return &u.Username },
+	func(u *directory.User) *string { return &u.GivenName },
+	func(u *directory.User) *string { return &u.Surname },
+	func(u *directory.User) *string { return &u.DisplayName },
+	func(u *directory.User) *string { return &u.Mail },
+	func(u *directory.User) *string { return &u.Telephone },
+	func(u *directory.User) *string { return &u.Title },
+	func(u *directory.User) *string { return &u.Description },
+	func(u *directory.User) *string { return &u.UserPrincipalName },
+	func(u *directory.User) *string { return &u.HomeDirectory },
+	func(u *directory.User) *string { return &u.ExternalID },
+}
+
+// formUser narrows u for the entry e, whose ID, DN and packed field values
+// are already set (place).
+func formUser(u *directory.User, e *Entry) userForm {
+	f := userForm{flags: userSet, uidNumber: u.UIDNumber, gidNumber: u.GIDNumber, created: u.Created, modified: u.Modified}
+	for _, b := range [...]struct {
+		on  bool
+		bit uint8
+	}{{u.Enabled, userEnabled}, {u.MustChangePassword, userMustChange}, {u.InvitationPending, userInvitationPending}, {u.System, userSystem}} {
+		if b.on {
+			f.flags |= b.bit
+		}
+	}
+	var vals []string
+	if e.fields.wide == nil {
+		vals = e.fields.vals
+	}
+	for i, field := range userStrings {
+		s := *field(u)
+		switch {
+		case s == "":
+			f.refs[i] = refEmpty
+		case s == e.ID:
+			f.refs[i] = refID
+		case s == e.DN:
+			f.refs[i] = refDN
+		default:
+			f.refs[i] = refExtra
+			for j, v := range vals[:min(len(vals), refExtra-refVal)] {
+				if v == s {
+					f.refs[i] = uint8(refVal + j)
+					break
+				}
+			}
+			if f.refs[i] == refExtra {
+				if f.extra == nil {
+					f.extra = new([]string)
+				}
+				f.refs[i] = uint8(refExtra + len(*f.extra))
+				*f.extra = append(*f.extra, s)
+			}
+		}
+	}
+	// Compared with the zero values, not IsZero: a zero time in a zone is
+	// another value, and a read returns exactly what the feed mapped.
+	if u.Mobile != nil || u.Lock != (directory.LockState{}) || u.InvitationExpiry != (time.Time{}) || u.Attributes != nil {
+		f.rare = &userRare{mobile: u.Mobile, lock: u.Lock, invitationExpiry: u.InvitationExpiry, attributes: u.Attributes}
+	}
+	return f
+}
+
+// user rebuilds the directory.User of a user entry. Its slices and map
+// are the entry's own: a caller that hands it out copies them (userAt).
+func (e *Entry) user() directory.User {
+	f := &e.form
+	u := directory.User{
+		UIDNumber:          f.uidNumber,
+		GIDNumber:          f.gidNumber,
+		Enabled:            f.flags&userEnabled != 0,
+		MustChangePassword: f.flags&userMustChange != 0,
+		InvitationPending:  f.flags&userInvitationPending != 0,
+		System:             f.flags&userSystem != 0,
+		Created:            f.created,
+		Modified:           f.modified,
+	}
+	for i, field := range userStrings {
+		switch r := f.refs[i]; {
+		case r == refEmpty:
+		case r == refID:
+			*field(&u) = e.ID
+		case r == refDN:
+			*field(&u) = e.DN
+		case r >= refExtra:
+			*field(&u) = (*f.extra)[r-refExtra]
+		default:
+			*field(&u) = e.fields.vals[r-refVal]
+		}
+	}
+	if r := f.rare; r != nil {
+		u.Mobile, u.Lock, u.InvitationExpiry, u.Attributes = r.mobile, r.lock, r.invitationExpiry, r.attributes
+	}
+	return u
+}
