@@ -14,17 +14,21 @@ import (
 // users leave empty (mobile numbers, a lock, an invitation's expiry,
 // extra attributes) sit behind one pointer, nil when all are. A read
 // rebuilds the directory.User (user), as it copied the mapped one before:
-// about 110 bytes inline in the entry instead of a 448-byte allocation per
-// user (issue 21's memory goal).
+// 80 bytes inline in the entry instead of a 448-byte allocation per user
+// (issue 21's memory goal).
 type userForm struct {
 	// refs locate the string fields of userStrings: refEmpty, refID,
 	// refDN, refVal+i (the entry's packed value i) or refExtra+i (extra[i]).
 	refs                 [len(userStrings)]uint8
 	flags                uint8
 	uidNumber, gidNumber int64
-	created, modified    time.Time
-	extra                *[]string
-	rare                 *userRare
+	// created and modified are Unix seconds of times in UTC without a
+	// fraction, as the directory's timestamps map (16 bytes, not 48: the
+	// entry then fits the 256-byte size class); any other time, both sit
+	// in rare (userRareTimes).
+	created, modified int64
+	extra             *[]string
+	rare              *userRare
 }
 
 // userRare holds the fields few users have.
@@ -33,6 +37,8 @@ type userRare struct {
 	lock             directory.LockState
 	invitationExpiry time.Time
 	attributes       map[string][]string
+	// created and modified, where userRareTimes is set.
+	created, modified time.Time
 }
 
 // References of userForm.refs.
@@ -51,6 +57,7 @@ const (
 	userMustChange
 	userInvitationPending
 	userSystem
+	userRareTimes
 )
 
 // userStrings are the string fields of directory.User that userForm keeps
@@ -75,7 +82,14 @@ var userStrings = [...]func(*directory.User) *string{
 // formUser narrows u for the entry e, whose ID, DN and packed field values
 // are already set (place).
 func formUser(u *directory.User, e *Entry) userForm {
-	f := userForm{flags: userSet, uidNumber: u.UIDNumber, gidNumber: u.GIDNumber, created: u.Created, modified: u.Modified}
+	f := userForm{flags: userSet, uidNumber: u.UIDNumber, gidNumber: u.GIDNumber}
+	created, ok1 := unixSeconds(u.Created)
+	modified, ok2 := unixSeconds(u.Modified)
+	if ok1 && ok2 {
+		f.created, f.modified = created, modified
+	} else {
+		f.flags |= userRareTimes
+	}
 	for _, b := range [...]struct {
 		on  bool
 		bit uint8
@@ -116,10 +130,22 @@ func formUser(u *directory.User, e *Entry) userForm {
 	}
 	// Compared with the zero values, not IsZero: a zero time in a zone is
 	// another value, and a read returns exactly what the feed mapped.
-	if u.Mobile != nil || u.Lock != (directory.LockState{}) || u.InvitationExpiry != (time.Time{}) || u.Attributes != nil {
+	if u.Mobile != nil || u.Lock != (directory.LockState{}) || u.InvitationExpiry != (time.Time{}) || u.Attributes != nil ||
+		f.flags&userRareTimes != 0 {
 		f.rare = &userRare{mobile: u.Mobile, lock: u.Lock, invitationExpiry: u.InvitationExpiry, attributes: u.Attributes}
+		if f.flags&userRareTimes != 0 {
+			f.rare.created, f.rare.modified = u.Created, u.Modified
+		}
 	}
 	return f
+}
+
+// unixSeconds returns t's Unix seconds, and whether they give back t
+// exactly (the same instant, in UTC, without a fraction: == holds, not
+// only Equal) — else the time is kept as it is.
+func unixSeconds(t time.Time) (int64, bool) {
+	s := t.Unix()
+	return s, time.Unix(s, 0).UTC() == t
 }
 
 // user rebuilds the directory.User of a user entry. Its slices and map
@@ -133,8 +159,11 @@ func (e *Entry) user() directory.User {
 		MustChangePassword: f.flags&userMustChange != 0,
 		InvitationPending:  f.flags&userInvitationPending != 0,
 		System:             f.flags&userSystem != 0,
-		Created:            f.created,
-		Modified:           f.modified,
+	}
+	if f.flags&userRareTimes == 0 {
+		u.Created, u.Modified = time.Unix(f.created, 0).UTC(), time.Unix(f.modified, 0).UTC()
+	} else {
+		u.Created, u.Modified = f.rare.created, f.rare.modified
 	}
 	for i, field := range userStrings {
 		switch r := f.refs[i]; {

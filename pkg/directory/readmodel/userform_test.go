@@ -3,6 +3,7 @@ package readmodel
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,12 @@ func TestUserForm(t *testing.T) {
 		{"empty", directory.User{}, "id", "cn=x", nil},
 		{"zero times in a zone", directory.User{Created: time.Time{}.In(zone), InvitationExpiry: time.Time{}.In(zone)}, "id", "cn=x", nil},
 		{"empty mobile, not nil", directory.User{Mobile: []string{}}, "id", "cn=x", nil},
+		{"times in UTC, whole seconds", directory.User{Created: time.Date(2026, 12, 7, 14, 3, 0, 0, time.UTC),
+			Modified: time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC)}, "id", "cn=x", nil},
+		{"a time with a fraction", directory.User{Created: time.Date(2026, 12, 7, 14, 3, 0, 0, time.UTC),
+			Modified: time.Date(2026, 12, 7, 14, 3, 0, 1, time.UTC)}, "id", "cn=x", nil},
+		{"a time in UTC's name but another location", directory.User{Created: time.Date(2026, 12, 7, 14, 3, 0, 0, time.FixedZone("UTC", 0))}, "id", "cn=x", nil},
+		{"a time with a monotonic reading", directory.User{Created: time.Now()}, "id", "cn=x", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			u := c.u
@@ -69,6 +76,9 @@ func TestUserForm(t *testing.T) {
 			e.form = formUser(&u, &e)
 			if got := e.user(); !reflect.DeepEqual(got, c.u) {
 				t.Fatalf("read back\n%s\nwant\n%s", fmt.Sprintf("%#v", got), fmt.Sprintf("%#v", c.u))
+			}
+			if (c.name == "empty" || strings.HasPrefix(c.name, "times in UTC")) && e.form.rare != nil {
+				t.Errorf("a user with no rare field keeps %+v apart", *e.form.rare)
 			}
 			if c.values != nil && e.form.extra != nil {
 				t.Errorf("strings kept apart although the entry holds them: %q", *e.form.extra)
