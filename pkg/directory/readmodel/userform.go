@@ -1,6 +1,7 @@
 package readmodel
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/dirgate/dirgate/pkg/directory"
@@ -19,7 +20,7 @@ import (
 type userForm struct {
 	// refs locate the string fields of userStrings: refEmpty, refID,
 	// refDN, refVal+i (the entry's packed value i) or refExtra+i (extra[i]).
-	refs                 [len(userStrings)]uint8
+	refs                 [userStrings]uint8
 	flags                uint8
 	uidNumber, gidNumber int64
 	// created and modified are Unix seconds of times in UTC without a
@@ -60,23 +61,44 @@ const (
 	userRareTimes
 )
 
-// userStrings are the string fields of directory.User that userForm keeps
-// by reference (TestUserForm fails if a field of directory.User is kept
-// by neither these nor the rest of userForm).
-var userStrings = [...]func(*directory.User) *string{
-	func(u *directory.User) *string { return &u.ID },
-	func(u *directory.User) *string { return &u.DN },
-	func(u *directory.User) *string { return &u.Username },
-	func(u *directory.User) *string { return &u.GivenName },
-	func(u *directory.User) *string { return &u.Surname },
-	func(u *directory.User) *string { return &u.DisplayName },
-	func(u *directory.User) *string { return &u.Mail },
-	func(u *directory.User) *string { return &u.Telephone },
-	func(u *directory.User) *string { return &u.Title },
-	func(u *directory.User) *string { return &u.Description },
-	func(u *directory.User) *string { return &u.UserPrincipalName },
-	func(u *directory.User) *string { return &u.HomeDirectory },
-	func(u *directory.User) *string { return &u.ExternalID },
+// userStrings is the number of directory.User's string fields that
+// userForm keeps by reference (userString; TestUserForm fails if a field
+// of directory.User is kept by neither these nor the rest of userForm).
+const userStrings = 13
+
+// userString returns the string field i of u. A switch, not a table of
+// functions: through a function value the compiler cannot see that u
+// stays on the stack, and each read would allocate the User.
+func userString(u *directory.User, i int) *string {
+	switch i {
+	case 0:
+		return &u.ID
+	case 1:
+		return &u.DN
+	case 2:
+		return &u.Username
+	case 3:
+		return &u.GivenName
+	case 4:
+		return &u.Surname
+	case 5:
+		return &u.DisplayName
+	case 6:
+		return &u.Mail
+	case 7:
+		return &u.Telephone
+	case 8:
+		return &u.Title
+	case 9:
+		return &u.Description
+	case 10:
+		return &u.UserPrincipalName
+	case 11:
+		return &u.HomeDirectory
+	case 12:
+		return &u.ExternalID
+	}
+	panic("readmodel: no user string field " + strconv.Itoa(i))
 }
 
 // formUser narrows u for the entry e, whose ID, DN and packed field values
@@ -102,8 +124,8 @@ func formUser(u *directory.User, e *Entry) userForm {
 	if e.fields.wide == nil {
 		vals = e.fields.vals
 	}
-	for i, field := range userStrings {
-		s := *field(u)
+	for i := range userStrings {
+		s := *userString(u, i)
 		switch {
 		case s == "":
 			f.refs[i] = refEmpty
@@ -165,17 +187,17 @@ func (e *Entry) user() directory.User {
 	} else {
 		u.Created, u.Modified = f.rare.created, f.rare.modified
 	}
-	for i, field := range userStrings {
+	for i := range userStrings {
 		switch r := f.refs[i]; {
 		case r == refEmpty:
 		case r == refID:
-			*field(&u) = e.ID
+			*userString(&u, i) = e.ID
 		case r == refDN:
-			*field(&u) = e.DN
+			*userString(&u, i) = e.DN
 		case r >= refExtra:
-			*field(&u) = (*f.extra)[r-refExtra]
+			*userString(&u, i) = (*f.extra)[r-refExtra]
 		default:
-			*field(&u) = e.fields.vals[r-refVal]
+			*userString(&u, i) = e.fields.vals[r-refVal]
 		}
 	}
 	if r := f.rare; r != nil {

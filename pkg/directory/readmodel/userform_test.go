@@ -49,8 +49,8 @@ func TestUserForm(t *testing.T) {
 	// Every value of the user's string fields, as a feed's Values would
 	// hold them (here all in one field: only the packing matters).
 	var all []string
-	for _, field := range userStrings {
-		all = append(all, *field(&full))
+	for i := range userStrings {
+		all = append(all, *userString(&full, i))
 	}
 	for _, c := range []struct {
 		name   string
