@@ -137,10 +137,13 @@ type Entry struct {
 	// server sees.
 	Values map[directory.Field][]string
 
-	// Set by the store: the comparison keys of DN and parent DN, and
-	// Values by field slot (fields.go; Values is then dropped).
+	// Set by the store: the comparison keys of DN and parent DN, Values
+	// by field slot (fields.go; Values is then dropped), and User in its
+	// narrower form (userform.go; User is then dropped: read it with
+	// Entry.user).
 	dnKey, parentKey string
 	fields           fieldValues
+	form             userForm
 }
 
 // ErrNoChangeStream: the server offers no change stream (e.g. OpenLDAP

@@ -25,12 +25,14 @@ var fieldSlots = func() map[directory.Field]int {
 // slot i are vals[offs[i]:offs[i+1]]. One slice of values and 25 offsets
 // inline cost less than a slice per slot (24 slots of 24 bytes each, most
 // of them empty), and copying the values out of the feed's per-attribute
-// slices lets those go. An entry with more values than a uint16 counts
-// (never seen, but possible) keeps a slice per slot, as every entry does
+// slices lets those go. The offsets are bytes, not uint16, so that an
+// entry fits the 288-byte size class rather than 320 (issue 21's memory
+// goal); an entry with more values than a byte counts (a user with 200
+// mobile numbers, say: rare) keeps a slice per slot, as every entry does
 // if more fields than slotCount become searchable.
 type fieldValues struct {
 	vals []string
-	offs [slotCount + 1]uint16
+	offs [slotCount + 1]uint8
 	wide *[][]string
 }
 
@@ -51,16 +53,16 @@ func slotValues(values map[directory.Field][]string) fieldValues {
 			n += len(vs)
 		}
 	}
-	if n > math.MaxUint16 || len(bySlot) > slotCount {
+	if n > math.MaxUint8 || len(bySlot) > slotCount {
 		return fieldValues{wide: &bySlot}
 	}
 	fv := fieldValues{vals: make([]string, 0, n)}
 	for i, vs := range bySlot {
 		fv.vals = append(fv.vals, vs...)
-		fv.offs[i+1] = uint16(len(fv.vals))
+		fv.offs[i+1] = uint8(len(fv.vals))
 	}
 	for i := len(bySlot) + 1; i <= slotCount; i++ {
-		fv.offs[i] = uint16(len(fv.vals))
+		fv.offs[i] = uint8(len(fv.vals))
 	}
 	return fv
 }

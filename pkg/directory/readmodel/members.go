@@ -87,8 +87,9 @@ func (s *store) members(ref directory.Ref, indirect bool, base string) ([]direct
 
 func principalOf(e *Entry) directory.Principal {
 	if e.Kind == KindUser {
-		return directory.Principal{Type: directory.PrincipalUser, ID: e.ID, DN: e.DN, Name: e.User.Username,
-			DisplayName: e.User.DisplayName, System: e.User.System}
+		u := e.user()
+		return directory.Principal{Type: directory.PrincipalUser, ID: e.ID, DN: e.DN, Name: u.Username,
+			DisplayName: u.DisplayName, System: u.System}
 	}
 	return directory.Principal{Type: directory.PrincipalGroup, ID: e.ID, DN: e.DN, Name: e.Group.Name,
 		DisplayName: e.Group.Name, System: e.Group.System}

@@ -219,7 +219,7 @@ func (e *Entry) entry() directory.Entry {
 	out := directory.Entry{Type: directory.EntryOther, ID: e.ID, DN: e.DN}
 	switch e.Kind {
 	case KindUser:
-		out.Type, out.Name = directory.EntryUser, e.User.Username
+		out.Type, out.Name = directory.EntryUser, e.user().Username
 	case KindGroup:
 		out.Type, out.Name = directory.EntryGroup, e.Group.Name
 	case KindOU:

@@ -113,7 +113,7 @@ func (d *Directory) SearchGroups(ctx context.Context, q directory.Query) (direct
 // temporary lock that has run out by now no longer locks (the backend
 // maps the entry afresh at each read; the model mapped it when it came).
 func userAt(e *Entry, now time.Time) directory.User {
-	u := *e.User
+	u := e.user()
 	u.Mobile = append([]string(nil), u.Mobile...)
 	if len(u.Mobile) == 0 {
 		u.Mobile = nil

@@ -40,6 +40,8 @@ type store struct {
 	children map[string]map[string]struct{}
 	// linkedMembers is Shape.LinkedMembers.
 	linkedMembers bool
+	// interned are the field values entries share (intern.go).
+	interned *interned
 }
 
 func newStore(shape Shape) *store {
@@ -71,6 +73,7 @@ func (s *store) reset() {
 	s.unsureNames = 0
 	s.holders = newIDIndex[string]()
 	s.ous = map[string]struct{}{}
+	s.interned = &interned{}
 	s.children = map[string]map[string]struct{}{}
 	s.views.drop(KindUser)
 	s.views.drop(KindGroup)
@@ -89,8 +92,8 @@ func dnKey(dn string) string {
 
 func (e *Entry) number() int64 {
 	switch {
-	case e.User != nil:
-		return e.User.UIDNumber
+	case e.form.flags&userSet != 0:
+		return e.form.uidNumber
 	case e.Group != nil:
 		return e.Group.GIDNumber
 	}
@@ -121,6 +124,7 @@ func (s *store) place(e Entry) {
 	s.unindex(e.ID)
 	p := &e
 	p.fields, p.Values = slotValues(e.Values), nil
+	s.interned.share(&p.fields)
 	// The feed spells the id and DN once for the entry and once in the
 	// mapped user or group: keep one copy of each.
 	switch {
@@ -130,6 +134,9 @@ func (s *store) place(e Entry) {
 		p.ID, p.DN = sameText(e.ID, e.Group.ID), sameText(e.DN, e.Group.DN)
 	}
 	p.dnKey = dnKey(e.DN)
+	if p.User != nil {
+		p.form, p.User = formUser(p.User, p), nil
+	}
 	if e.Kind == KindGroup {
 		p.Members = s.sharedMembers(e.Members)
 	}

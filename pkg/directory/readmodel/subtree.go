@@ -54,10 +54,10 @@ func (e *Entry) under(oldDN, newDN string) Entry {
 		c.Values[directory.FieldDN] = []string{dn}
 	}
 	switch {
-	case e.User != nil:
-		u := *e.User
+	case e.form.flags&userSet != 0:
+		u := e.user()
 		u.DN = dn
-		c.User = &u
+		c.User, c.form = &u, userForm{}
 	case e.Group != nil:
 		g := *e.Group
 		g.DN = dn
