@@ -326,7 +326,7 @@ func TestADDCAwayNeverStale(t *testing.T) {
 	}
 	p.freeze(false)
 	waitServing(t, m)
-	waitResumed(t, m, u.ID, adBound)
+	waitResumed(t, m, u.ID, adBound, false)
 }
 
 // freezer is a TCP proxy that can hold every byte in both directions: a

@@ -181,7 +181,7 @@ func TestStreamDownNeverStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitServing(t, m)
-	waitResumed(t, m, u.ID, bound)
+	waitResumed(t, m, u.ID, bound, true)
 }
 
 // waitUnready waits until the model stops answering (its stream down or
