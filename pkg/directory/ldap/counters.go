@@ -37,7 +37,9 @@ const (
 // AllocateID returns the next number of the kind's counter inside r that
 // no entry under the base uses. Numbers come from a block this process
 // claimed from the counter (idBlocks): most allocations of a busy process
-// cost no directory operation at all.
+// cost one search, which checks that no entry took the number since the
+// claim (one made with an explicit number), instead of a read of the
+// counter, a search and its compare-and-swap.
 func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r directory.Range) (int64, error) {
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
@@ -56,18 +58,25 @@ func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r dir
 	}
 	defer done()
 	for {
-		if n, ok := d.blocks.next(kind, r); ok {
-			return n, nil
+		n, ok := d.blocks.next(kind, r)
+		if !ok {
+			if err := d.claimBlock(ctx, kind, r); err != nil {
+				return 0, err
+			}
+			continue
 		}
-		if err := d.claimBlock(ctx, kind, r); err != nil {
+		used, err := d.usedNumbers(ctx, kind, n, n)
+		if err != nil {
 			return 0, err
+		}
+		if !used[n] {
+			return n, nil
 		}
 	}
 }
 
 // claimBlock advances the kind's counter past a block of numbers by one
-// compare-and-swap, and keeps the numbers of the block that no entry uses
-// for this process to hand out.
+// compare-and-swap, and keeps the block for this process to hand out.
 func (d *Directory) claimBlock(ctx context.Context, kind directory.IDKind, r directory.Range) error {
 	dn, attr, err := d.counterAt(ctx, kind)
 	if err != nil {
@@ -103,11 +112,7 @@ func (d *Directory) claimBlock(ctx context.Context, kind directory.IDKind, r dir
 		switch {
 		case err == nil:
 			d.issued.record(kind, hi)
-			used, err := d.usedNumbers(ctx, kind, lo+1, hi)
-			if err != nil {
-				return err
-			}
-			d.blocks.fill(kind, r, lo, hi, used)
+			d.blocks.fill(kind, lo, hi)
 			return nil
 		case isCode(err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultAttributeOrValueExists),
 			errors.Is(err, directory.ErrUnavailable) && ctx.Err() == nil:

@@ -9,7 +9,8 @@ import (
 
 // A process claims uid and gid numbers from the counter in blocks: one
 // compare-and-swap advances the counter past the whole block, and the
-// process hands the block's numbers out with no directory operation.
+// process hands the block's numbers out one by one, each checked unused
+// by one search (AllocateID) instead of a read, a search and a swap.
 // Every block is claimed by the swap, so blocks of different processes
 // never overlap. A block's unused numbers are lost when the process
 // stops (docs/backends.md, "uid and gid numbers"): the block stays small
@@ -30,10 +31,9 @@ type idBlocks struct {
 }
 
 type idBlock struct {
-	r       directory.Range // the range the block was claimed for
-	free    []int64         // ascending, none used by an entry when claimed
-	n       int64           // the size of the next block
-	claimed time.Time       // when the last block was claimed
+	next, hi int64     // the numbers not handed out yet: next..hi
+	n        int64     // the size of the next block
+	claimed  time.Time // when the last block was claimed
 }
 
 func (b *idBlocks) of(kind directory.IDKind) *idBlock {
@@ -42,24 +42,25 @@ func (b *idBlocks) of(kind directory.IDKind) *idBlock {
 	}
 	blk, ok := b.kinds[kind]
 	if !ok {
-		blk = &idBlock{n: 1}
+		blk = &idBlock{n: 1, hi: -1}
 		b.kinds[kind] = blk
 	}
 	return blk
 }
 
-// next hands out the next number of the kind's block when the block was
-// claimed for r.
+// next hands out the kind's next number of the block that lies in r.
+// Numbers of the block below r.Min are passed over: a domain's ranges do
+// not change while it runs, so that happens only to callers asking
+// narrower ranges (tests).
 func (b *idBlocks) next(kind directory.IDKind, r directory.Range) (int64, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	blk := b.of(kind)
-	if blk.r != r || len(blk.free) == 0 {
-		blk.free = nil
+	n := max(blk.next, r.Min)
+	if n > blk.hi || n > r.Max {
 		return 0, false
 	}
-	n := blk.free[0]
-	blk.free = blk.free[1:]
+	blk.next = n + 1
 	return n, true
 }
 
@@ -79,15 +80,11 @@ func (b *idBlocks) size(kind directory.IDKind) int64 {
 	return blk.n
 }
 
-// fill makes lo..hi, less the used numbers, the kind's block for r.
-func (b *idBlocks) fill(kind directory.IDKind, r directory.Range, lo, hi int64, used map[int64]bool) {
+// fill makes lo..hi the kind's block, in place of what is left of the
+// last one.
+func (b *idBlocks) fill(kind directory.IDKind, lo, hi int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	blk := b.of(kind)
-	blk.r, blk.free, blk.claimed = r, blk.free[:0], time.Now()
-	for n := lo; n <= hi; n++ {
-		if !used[n] {
-			blk.free = append(blk.free, n)
-		}
-	}
+	blk.next, blk.hi, blk.claimed = lo, hi, time.Now()
 }

@@ -12,12 +12,11 @@ import (
 // slowly, so that an idle process holds few numbers a restart would lose.
 func TestIDBlockSize(t *testing.T) {
 	var b idBlocks
-	r := directory.Range{Min: 1000, Max: 1999}
 	var sizes []int64
 	for range 9 {
 		n := b.size(directory.UIDSequence)
 		sizes = append(sizes, n)
-		b.fill(directory.UIDSequence, r, 1000, 1000+n-1, nil)
+		b.fill(directory.UIDSequence, 1000, 1000+n-1)
 	}
 	want := []int64{1, 2, 4, 8, 16, 32, 64, 64, 64}
 	for i := range want {
@@ -35,29 +34,38 @@ func TestIDBlockSize(t *testing.T) {
 	}
 }
 
-// TestIDBlockHandsOutFreeNumbersOfItsRange: a block hands out its numbers
-// in order, skipping those an entry used when it was claimed, and only
-// for the range it was claimed for.
-func TestIDBlockHandsOutFreeNumbersOfItsRange(t *testing.T) {
+// TestIDBlockHandsOutItsNumbersInTheRange: a block hands out its numbers
+// in order, those that lie in the range asked for.
+func TestIDBlockHandsOutItsNumbersInTheRange(t *testing.T) {
 	var b idBlocks
 	r := directory.Range{Min: 1000, Max: 1999}
-	b.fill(directory.UIDSequence, r, 1000, 1004, map[int64]bool{1001: true, 1003: true})
+	if n, ok := b.next(directory.UIDSequence, r); ok {
+		t.Fatalf("no block claimed, yet %d handed out", n)
+	}
+	b.fill(directory.UIDSequence, 1000, 1009)
 	var got []int64
-	for {
+	for range 3 {
 		n, ok := b.next(directory.UIDSequence, r)
 		if !ok {
-			break
+			t.Fatal("a block of ten ran out after", got)
 		}
 		got = append(got, n)
 	}
-	if len(got) != 3 || got[0] != 1000 || got[1] != 1002 || got[2] != 1004 {
-		t.Errorf("handed out %v, want [1000 1002 1004]", got)
+	if got[0] != 1000 || got[1] != 1001 || got[2] != 1002 {
+		t.Errorf("handed out %v, want [1000 1001 1002]", got)
 	}
-	b.fill(directory.UIDSequence, r, 1005, 1009, nil)
 	if n, ok := b.next(directory.UIDSequence, directory.Range{Min: 5000, Max: 5999}); ok {
-		t.Errorf("a block of %v handed out %d for another range", r, n)
+		t.Errorf("a block of 1000-1009 handed out %d for 5000-5999", n)
 	}
+	if n, ok := b.next(directory.UIDSequence, directory.Range{Min: 1005, Max: 1006}); !ok || n != 1005 {
+		t.Errorf("next in 1005-1006 = %d, %v; want 1005", n, ok)
+	}
+	if n, ok := b.next(directory.UIDSequence, r); !ok || n != 1006 {
+		t.Errorf("next = %d, %v; want 1006", n, ok)
+	}
+	b.fill(directory.UIDSequence, 1010, 1010)
+	b.next(directory.UIDSequence, r)
 	if n, ok := b.next(directory.UIDSequence, r); ok {
-		t.Errorf("a block left for another range handed out %d", n)
+		t.Errorf("a used-up block handed out %d", n)
 	}
 }
