@@ -105,7 +105,8 @@ func (d *Dialect) createMember(c echo.Context) error {
 		DisplayName: strings.TrimSpace(in.Firstname + " " + in.Lastname),
 		Mail:        in.Email,
 		Password:    in.Password,
-	}, directory.ByID(group.ID))
+	}, directory.ByDN(group.DN)) // read just above: by DN, the core needs no lookup
+
 	if err != nil {
 		return d.failErr(c, subject, err)
 	}

@@ -16,7 +16,7 @@ import (
 // what it started: the user must be where the create puts it, with the
 // same primary group, not yet in the group, and the password of the
 // request must be its password; anything else is ErrAlreadyExists as
-// before.
+// before. A group given by DN costs no lookup to authorize.
 func (d *Domain) CreateMember(ctx context.Context, c Caller, in directory.NewUser, group directory.Ref) (*directory.User, error) {
 	if in.ParentDN == "" {
 		in.ParentDN = d.cfg.UsersDN
@@ -38,11 +38,15 @@ func (d *Domain) CreateMember(ctx context.Context, c Caller, in directory.NewUse
 		return nil, err
 	}
 	reached(pointMemberUserCreated)
-	if err := d.AddMember(ctx, c, group, directory.UserRef(directory.ByID(u.ID))); err != nil {
+	// By DN: the user was read a moment ago, and a DN needs no lookup
+	// to authorize (a scoped caller's id would be searched for twice).
+	if err := d.AddMember(ctx, c, group, directory.UserRef(directory.ByDN(u.DN))); err != nil {
 		d.undoCreate(ctx, c, u, "a retry of the create completes it")
 		return nil, err
 	}
-	return d.dir.GetUser(ctx, directory.ByID(u.ID))
+	// The user as created: the group link is no part of a User, so
+	// reading it again would cost a round trip for the same answer.
+	return u, nil
 }
 
 // CreateUserInGroups creates a user and makes it a direct member of each

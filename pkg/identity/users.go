@@ -164,14 +164,14 @@ func (d *Domain) CreateUser(ctx context.Context, c Caller, in directory.NewUser)
 		}
 		in.HomeDirectory = home
 	}
+	// An explicit number that an entry holds is the backend's to refuse
+	// (the port's contract), in the search that checks the name.
 	if in.UIDNumber == 0 {
 		n, err := d.dir.AllocateID(ctx, directory.UIDSequence, d.cfg.UIDRange)
 		if err != nil {
 			return nil, d.finish(c, OpUserCreate, target, err)
 		}
 		in.UIDNumber = n
-	} else if err := d.numberFree(ctx, directory.UIDSequence, in.UIDNumber); err != nil {
-		return nil, d.finish(c, OpUserCreate, target, err)
 	}
 	var u *directory.User
 	create := func() (err error) { u, err = d.dir.CreateUser(ctx, in); return err }

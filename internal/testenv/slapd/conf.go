@@ -90,6 +90,9 @@ func renderConfig(o Options, dir, rootPW string, repl *replication) string {
 	// Tests create thousands of entries quickly; the default threads are
 	// plenty, but keep idle connections from piling up across restarts.
 	p("idletimeout 0")
+	if o.has(SortVals) {
+		p("sortvals member memberUid")
+	}
 
 	p("database mdb")
 	p("maxsize 1073741824")

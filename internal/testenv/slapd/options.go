@@ -44,6 +44,10 @@ const (
 	// (StartProviders) have it whatever Disable says: they replicate
 	// through it.
 	SyncProv
+	// SortVals: member and memberUid values kept sorted (sortvals), so
+	// that adding or finding one member of a large group is a binary
+	// search, not a walk of every value (docs/backends.md advises it).
+	SortVals
 )
 
 // Options configures a test server. The zero value is a complete dirgate

@@ -35,7 +35,11 @@ const (
 )
 
 // AllocateID returns the next number of the kind's counter inside r that
-// no entry under the base uses.
+// no entry under the base uses. Numbers come from a block this process
+// claimed from the counter (idBlocks): most allocations of a busy process
+// cost one search, which checks that no entry took the number since the
+// claim (one made with an explicit number), instead of a read of the
+// counter, a search and its compare-and-swap.
 func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r directory.Range) (int64, error) {
 	ctx, cancel := d.deadline(ctx)
 	defer cancel()
@@ -53,52 +57,79 @@ func (d *Directory) AllocateID(ctx context.Context, kind directory.IDKind, r dir
 		return 0, err
 	}
 	defer done()
-	dn, attr, err := d.counterAt(ctx, kind)
-	if err != nil {
-		return 0, err
-	}
-	for attempt := range maxCASAttempts {
-		cur, ok, err := d.readCounter(ctx, dn, attr)
-		if err != nil {
-			return 0, err
-		}
+	for {
+		n, ok := d.blocks.next(kind, r)
 		if !ok {
-			if err := d.createCounter(ctx, dn, attr, r.Min); err != nil {
+			if err := d.claimBlock(ctx, kind, r); err != nil {
 				return 0, err
 			}
 			continue
 		}
-		next := max(cur, d.issued.floor(kind, r))
-		if next > r.Max {
-			return 0, fmt.Errorf("%w: %s %d-%d (counter at %d)", directory.ErrRangeExhausted, kind, r.Min, r.Max, cur)
-		}
-		n, err := d.firstFree(ctx, kind, next, r.Max)
+		used, err := d.usedNumbers(ctx, kind, n, n)
 		if err != nil {
 			return 0, err
 		}
+		if !used[n] {
+			return n, nil
+		}
+	}
+}
+
+// claimBlock advances the kind's counter past a block of numbers by one
+// compare-and-swap, and keeps the block for this process to hand out.
+func (d *Directory) claimBlock(ctx context.Context, kind directory.IDKind, r directory.Range) error {
+	dn, attr, err := d.counterAt(ctx, kind)
+	if err != nil {
+		return err
+	}
+	size := d.blocks.size(kind)
+	for attempt := range maxCASAttempts {
+		cur, ok, err := d.readCounter(ctx, dn, attr)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if err := d.createCounter(ctx, dn, attr, r.Min); err != nil {
+				return err
+			}
+			continue
+		}
+		lo := max(cur, d.issued.floor(kind, r))
+		if lo > r.Max {
+			return fmt.Errorf("%w: %s %d-%d (counter at %d)", directory.ErrRangeExhausted, kind, r.Min, r.Max, cur)
+		}
+		// The first number no entry uses: the block starts there, so a
+		// run of taken numbers (entries made before dirgate, or with
+		// explicit numbers) costs no block.
+		if lo, err = d.firstFree(ctx, kind, lo, r.Max); err != nil {
+			return err
+		}
+		hi := min(lo+size-1, r.Max)
 		err = d.modify(ctx, dn, []ldap.Change{
 			{Operation: ldap.DeleteAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{strconv.FormatInt(cur, 10)}}},
-			{Operation: ldap.AddAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{strconv.FormatInt(n+1, 10)}}},
+			{Operation: ldap.AddAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{strconv.FormatInt(hi+1, 10)}}},
 		})
 		switch {
 		case err == nil:
-			d.issued.record(kind, n)
-			return n, nil
+			d.issued.record(kind, hi)
+			d.blocks.fill(kind, lo, hi)
+			return nil
 		case isCode(err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultAttributeOrValueExists),
 			errors.Is(err, directory.ErrUnavailable) && ctx.Err() == nil:
 			// Lost the race, or lost the connection (the server went away,
 			// a failover is under way) not knowing whether the swap was
 			// applied. Either way reading the counter again is safe: an
-			// applied swap only leaves n unused. Back off a little, at
-			// random, so that racers spread out instead of colliding again.
+			// applied swap only leaves its block unused. Back off a little,
+			// at random, so that racers spread out instead of colliding
+			// again.
 			if err := sleep(ctx, time.Duration(rand.Int64N(int64(time.Millisecond)<<min(attempt, 5)))); err != nil {
-				return 0, err
+				return err
 			}
 		default:
-			return 0, wrap(err, "advancing "+dn)
+			return wrap(err, "advancing "+dn)
 		}
 	}
-	return 0, fmt.Errorf("%w: %s counter: %d attempts lost to concurrent allocations", directory.ErrConflict, kind, maxCASAttempts)
+	return fmt.Errorf("%w: %s counter: %d attempts lost to concurrent allocations", directory.ErrConflict, kind, maxCASAttempts)
 }
 
 // counterAt returns the entry and attribute of the kind's counter: a
@@ -159,32 +190,13 @@ func (d *Directory) createCounter(ctx context.Context, dn, attr string, first in
 // free, and doubles across runs of taken numbers (entries made before
 // dirgate, or with explicit numbers), so those cost few round trips.
 func (d *Directory) firstFree(ctx context.Context, kind directory.IDKind, n, maxN int64) (int64, error) {
-	attr := d.attrs.get(attrUIDNumber)
-	scope := "(objectClass=*)"
-	if kind == directory.GIDSequence {
-		attr = d.attrs.get(attrGIDNumber)
-		scope = d.groupSel
-	}
 	window := int64(firstWindow)
 	for lo := n; lo <= maxN; lo += window {
 		window = min(window*2, usedWindow)
 		hi := min(lo+window-1, maxN)
-		var f strings.Builder
-		f.WriteString("(&" + scope + "(|")
-		for c := lo; c <= hi; c++ {
-			fmt.Fprintf(&f, "(%s=%d)", attr, c)
-		}
-		f.WriteString("))")
-		used := map[int64]bool{}
-		req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, f.String(), []string{attr}, nil)
-		err := d.searchEach(ctx, req, func(e *ldap.Entry) error {
-			if v, err := strconv.ParseInt(e.GetEqualFoldAttributeValue(attr), 10, 64); err == nil {
-				used[v] = true
-			}
-			return nil
-		})
+		used, err := d.usedNumbers(ctx, kind, lo, hi)
 		if err != nil {
-			return 0, wrap(err, "looking for used numbers")
+			return 0, err
 		}
 		for c := lo; c <= hi; c++ {
 			if !used[c] {
@@ -193,6 +205,38 @@ func (d *Directory) firstFree(ctx context.Context, kind directory.IDKind, n, max
 		}
 	}
 	return 0, fmt.Errorf("%w: %s: every number from %d to %d is used", directory.ErrRangeExhausted, kind, n, maxN)
+}
+
+// usedNumbers returns which numbers from lo to hi (at most usedWindow
+// of them a search) an entry uses.
+func (d *Directory) usedNumbers(ctx context.Context, kind directory.IDKind, lo, hi int64) (map[int64]bool, error) {
+	attr := d.attrs.get(attrUIDNumber)
+	scope := "(objectClass=*)"
+	if kind == directory.GIDSequence {
+		attr = d.attrs.get(attrGIDNumber)
+		scope = d.groupSel
+	}
+	used := map[int64]bool{}
+	for from := lo; from <= hi; from += usedWindow {
+		to := min(from+usedWindow-1, hi)
+		var f strings.Builder
+		f.WriteString("(&" + scope + "(|")
+		for c := from; c <= to; c++ {
+			fmt.Fprintf(&f, "(%s=%d)", attr, c)
+		}
+		f.WriteString("))")
+		req := ldap.NewSearchRequest(d.base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false, f.String(), []string{attr}, nil)
+		err := d.searchEach(ctx, req, func(e *ldap.Entry) error {
+			if v, err := strconv.ParseInt(e.GetEqualFoldAttributeValue(attr), 10, 64); err == nil {
+				used[v] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, wrap(err, "looking for used numbers")
+		}
+	}
+	return used, nil
 }
 
 // sleep waits d or until ctx ends.
@@ -208,7 +252,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // issuedNumbers remembers the highest uid and gid number this process
-// handed out. The counter entries are replicated like any entry, so after
+// claimed (the end of its last block). The counter entries are replicated like any entry, so after
 // a failover to another provider the counter read there may lag behind
 // numbers already given to users on the provider that went away (whose
 // entries have not arrived either): without this floor the next

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	goldap "github.com/go-ldap/ldap/v3"
+
 	"github.com/dirgate/dirgate/internal/testenv/slapd"
 	"github.com/dirgate/dirgate/pkg/directory"
 )
@@ -100,3 +102,75 @@ func TestAllocateIDSkipsUsedNumbers(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestAllocateIDClaimsBlocks: a process allocating fast claims numbers
+// from the counter in blocks, hands them out in order without gaps, and
+// another process (or this one restarted) starts after the block the
+// first one holds: the unused rest of a block is a gap, never a number
+// handed out twice.
+func TestAllocateIDClaimsBlocks(t *testing.T) {
+	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
+	c := config(srv, slapd.GroupOfNames)
+	first, second := open(t, c), open(t, c)
+	ctx := t.Context()
+	r := directory.Range{Min: 50000, Max: 59999}
+	// Allocate until the counter is ahead of the numbers handed out: a
+	// block is held. One after another, the second block is claimed
+	// within a second of the first, so that is the second allocation
+	// unless one takes longer than that.
+	var last, counter int64
+	for i := int64(0); ; i++ {
+		if i == 1000 {
+			t.Fatalf("counter at %d after 1,000 allocations: no block was ever claimed ahead", counter)
+		}
+		n, err := first.AllocateID(ctx, directory.UIDSequence, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != r.Min+i {
+			t.Fatalf("allocation %d = %d, want %d: one process's numbers follow each other", i, n, r.Min+i)
+		}
+		last = n
+		if counter = readCounter(t, srv, "cn=uidNumber,"+srv.Suffix); counter > n+1 {
+			break
+		}
+	}
+	n, err := second.AllocateID(ctx, directory.UIDSequence, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != counter {
+		t.Errorf("the other process's first number = %d, want the counter's %d (past the first's block)", n, counter)
+	}
+	// The first process goes on with the block it holds.
+	m, err := first.AllocateID(ctx, directory.UIDSequence, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m != last+1 || m >= n {
+		t.Errorf("the first process's next number = %d, want %d from its block", m, last+1)
+	}
+}
+
+// readCounter reads a counter entry's value directly.
+func readCounter(t *testing.T, srv *slapd.Server, dn string) int64 {
+	t.Helper()
+	conn, err := goldap.DialURL(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Bind(srv.BindDN, srv.BindPassword); err != nil {
+		t.Fatal(err)
+	}
+	res, err := conn.Search(goldap.NewSearchRequest(dn, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 0, 0, false,
+		"(objectClass=*)", []string{"dirgateNextId"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("reading %s: %v", dn, err)
+	}
+	n, err := strconv.ParseInt(res.Entries[0].GetAttributeValue("dirgateNextId"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

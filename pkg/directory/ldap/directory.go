@@ -51,6 +51,7 @@ type Directory struct {
 
 	issued     issuedNumbers // highest numbers handed out, a floor across failovers
 	turns      allocTurns    // this process's allocations take turns
+	blocks     idBlocks      // uid and gid numbers claimed, not yet handed out
 	views      sortedViews   // server-side sorted views kept for the next page
 	server     atomic.Pointer[serverInfo]
 	ordering   atomic.Pointer[orderingRules] // read from the schema when first needed (ordering.go)

@@ -120,6 +120,34 @@ func (d *Directory) nameTaken(ctx context.Context, spec kindSpec, name, except s
 	return nil
 }
 
+// userTaken reports an entry holding a new user's name or uidNumber (n,
+// 0 for none). Where both are asked of the same entries it is one search;
+// the domainNames quirk asks the name of every account of the domain.
+func (d *Directory) userTaken(ctx context.Context, name string, n int64) error {
+	spec := d.userSpec()
+	nameAttr, numAttr := d.attrs.get(spec.nameKey), d.attrs.get(spec.numberKey)
+	if d.prof.quirks.domainNames || n <= 0 || numAttr == "" {
+		if err := d.nameTaken(ctx, spec, name, ""); err != nil {
+			return err
+		}
+		return d.numberTaken(ctx, spec, n, "")
+	}
+	filter := fmt.Sprintf("(&%s(|(%s=%s)(%s=%d)))", spec.sel, nameAttr, ldap.EscapeFilter(name), numAttr, n)
+	found, err := d.searchFew(ctx, d.base, filter, []string{nameAttr, numAttr}, 2)
+	if err != nil {
+		return err
+	}
+	for _, e := range found {
+		if slices.ContainsFunc(e.GetEqualFoldAttributeValues(nameAttr), func(v string) bool { return strings.EqualFold(v, name) }) {
+			return fmt.Errorf("%w: %s %q is taken: %s", directory.ErrAlreadyExists, spec.what, name, e.DN)
+		}
+	}
+	if len(found) > 0 {
+		return fmt.Errorf("%w: %s %s %d is used by %s", directory.ErrAlreadyExists, spec.what, numAttr, n, found[0].DN)
+	}
+	return nil
+}
+
 // numberTaken reports an entry of the kind (other than except) holding
 // number n (uidNumber of users, gidNumber of groups); 0 is never taken.
 func (d *Directory) numberTaken(ctx context.Context, spec kindSpec, n int64, except string) error {

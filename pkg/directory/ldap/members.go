@@ -58,13 +58,27 @@ func (d *Directory) AddMember(ctx context.Context, group directory.Ref, member d
 	return d.addMemberValue(ctx, g.DN, v)
 }
 
-// addMemberValue adds v to a group. With a placeholder model it first
-// tries to swap the placeholder for v in one modify, which fails (no such
-// value) unless the group was empty; then it adds v alone.
+// addMemberValue adds v to a group. With a placeholder model, a group
+// that holds members (nearly every group a member joins) takes v in one
+// modify asserting that the placeholder is absent (RFC 4528); an empty
+// one, where that assertion fails, swaps the placeholder for v in one
+// modify. A server without the assertion control gets the swap first,
+// which fails (no such value) unless the group was empty, then v alone:
+// two modifies, each rewriting the group (test/load: an Artica create's
+// slapd CPU).
 func (d *Directory) addMemberValue(ctx context.Context, groupDN, v string) error {
 	attr := d.attrs.get(d.model.memberAttr())
 	add := ldap.Change{Operation: ldap.AddAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{v}}}
 	if ph, ok := d.model.placeholder(); ok {
+		if absent, ok := assertAbsent(attr, ph); ok {
+			err := d.modify(ctx, groupDN, []ldap.Change{add}, absent)
+			switch {
+			case err == nil, isCode(err, ldap.LDAPResultAttributeOrValueExists):
+				return nil
+			case !isCode(err, ldap.LDAPResultAssertionFailed, ldap.LDAPResultUnavailableCriticalExtension):
+				return wrap(err, "adding a member to "+groupDN)
+			}
+		}
 		del := ldap.Change{Operation: ldap.DeleteAttribute, Modification: ldap.PartialAttribute{Type: attr, Vals: []string{ph}}}
 		err := d.modify(ctx, groupDN, []ldap.Change{add, del})
 		switch {

@@ -38,10 +38,7 @@ func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (*dire
 	}
 	// The unique overlay on uid makes a taken username atomic on the
 	// server; this check gives the same answer on servers without it.
-	if err := d.nameTaken(ctx, d.userSpec(), nu.Username, ""); err != nil {
-		return nil, err
-	}
-	if err := d.numberTaken(ctx, d.userSpec(), nu.UIDNumber, ""); err != nil {
+	if err := d.userTaken(ctx, nu.Username, nu.UIDNumber); err != nil {
 		return nil, err
 	}
 	_, withAdd := d.prof.passwords.(passwordOnAdd)
