@@ -265,7 +265,7 @@ func (d *Domain) checkChange(ctx context.Context, c Caller, orig *directory.User
 			return err
 		}
 		if *ch.Rename != orig.Username {
-			other, err := d.dir.GetUser(ctx, directory.ByName(*ch.Rename))
+			other, err := d.dir.GetUser(directory.Authoritative(ctx), directory.ByName(*ch.Rename))
 			switch {
 			case err == nil && other.ID != orig.ID:
 				return fmt.Errorf("%w: username %q is taken", directory.ErrAlreadyExists, *ch.Rename)

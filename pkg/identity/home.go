@@ -102,11 +102,13 @@ func (d *Domain) freeHome(ctx context.Context, username, selfID string) (string,
 	return alt, nil
 }
 
-// homeFree refuses a home that another user has.
+// homeFree refuses a home that another user has. It asks the directory
+// itself (directory.Authoritative): a read model may not yet hold another
+// replica's user with that home, and has no index on homes.
 func (d *Domain) homeFree(ctx context.Context, home, selfID string) error {
 	// No limit: a capped page is a sorted view on LDAP, costlier than the
 	// plain indexed search this is (a home is held by one user, or none).
-	page, err := d.dir.SearchUsers(ctx, directory.Query{Filter: directory.Eq(directory.FieldHomeDirectory, home)})
+	page, err := d.dir.SearchUsers(directory.Authoritative(ctx), directory.Query{Filter: directory.Eq(directory.FieldHomeDirectory, home)})
 	if err != nil {
 		return err
 	}

@@ -188,9 +188,10 @@ func (d *Domain) CreateUser(ctx context.Context, c Caller, in directory.NewUser)
 }
 
 // numberFree refuses an explicit uid or gid number that an entry already
-// has.
+// has, as the directory itself says (directory.Authoritative).
 func (d *Domain) numberFree(ctx context.Context, kind directory.IDKind, n int64) error {
 	var err error
+	ctx = directory.Authoritative(ctx)
 	if kind == directory.UIDSequence {
 		_, err = d.dir.GetUser(ctx, directory.ByNumber(n))
 	} else {
@@ -286,7 +287,7 @@ func (d *Domain) UpdateUser(ctx context.Context, c Caller, ref directory.Ref, p 
 
 // numberFreeFor: n is free, or already the user's own.
 func (d *Domain) numberFreeFor(ctx context.Context, ref directory.Ref, n int64) error {
-	other, err := d.dir.GetUser(ctx, directory.ByNumber(n))
+	other, err := d.dir.GetUser(directory.Authoritative(ctx), directory.ByNumber(n))
 	if isNotFound(err) {
 		return nil
 	}
