@@ -45,7 +45,8 @@ func (d *Domain) CreateMember(ctx context.Context, c Caller, in directory.NewUse
 		return nil, err
 	}
 	// The user as created: the group link is no part of a User, so
-	// reading it again would cost a round trip for the same answer.
+	// reading it again would cost a round trip for the same answer (but
+	// for the modification time, which the directory's memberof may move).
 	return u, nil
 }
 
