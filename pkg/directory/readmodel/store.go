@@ -121,7 +121,11 @@ func (s *store) put(e Entry) {
 // place adds or replaces an entry, leaving the entries under it and the
 // member values naming it as they are.
 func (s *store) place(e Entry) {
-	s.unindex(e.ID)
+	var change *memberChange
+	if old := s.byID[e.ID]; old != nil && old.Kind == KindGroup && e.Kind == KindGroup {
+		change = diffMembers(old.Members, e.Members)
+	}
+	s.unindex(e.ID, change)
 	p := &e
 	p.fields, p.Values = slotValues(e.Values), nil
 	s.interned.share(&p.fields)
@@ -138,13 +142,13 @@ func (s *store) place(e Entry) {
 		p.form, p.User = formUser(p.User, p), nil
 	}
 	if e.Kind == KindGroup {
-		p.Members = s.sharedMembers(e.Members)
+		p.Members = s.sharedMembers(e.Members, change)
 	}
 	if parent, err := directory.ParentDN(e.DN); err == nil {
 		// Siblings share their parent's key: one copy per container.
 		p.parentKey = unique.Make(dnKey(parent)).Value()
 	}
-	s.index(p)
+	s.index(p, change)
 }
 
 // sameText returns b when it spells a, so that a's copy can go.
@@ -158,15 +162,18 @@ func sameText(a, b string) string {
 // sharedMembers copies a group's member values, each spelled as its
 // entry's DN where the model holds that entry with the same spelling: the
 // member value then shares the entry's text instead of keeping another
-// copy per membership.
-func (s *store) sharedMembers(members []string) []string {
+// copy per membership. A value the group had before (change) keeps the
+// text it had.
+func (s *store) sharedMembers(members []string, change *memberChange) []string {
 	if len(members) == 0 {
 		return nil
 	}
 	out := make([]string, len(members))
 	for i, m := range members {
 		out[i] = m
-		if id, ok := s.byDN[dnKey(m)]; ok {
+		if !change.joined(i) {
+			out[i] = change.kept[i]
+		} else if id, ok := s.byDN[dnKey(m)]; ok {
 			if e := s.byID[id]; e != nil && e.DN == m {
 				out[i] = e.DN
 			}
@@ -175,8 +182,10 @@ func (s *store) sharedMembers(members []string) []string {
 	return out
 }
 
-// index adds an entry whose keys are set to the model and every index.
-func (s *store) index(p *Entry) {
+// index adds an entry whose keys are set to the model and every index;
+// of a group whose change is worked out, only the holder entries of the
+// values that joined (unindex kept the others).
+func (s *store) index(p *Entry, change *memberChange) {
 	e := p
 	s.views.drop(e.Kind)
 	s.byID[e.ID] = p
@@ -195,9 +204,10 @@ func (s *store) index(p *Entry) {
 		return
 	}
 	if e.Kind == KindGroup {
-		for _, m := range e.Members {
-			k := dnKey(m)
-			s.holders.add(k, e.ID)
+		for i, m := range e.Members {
+			if change.joined(i) {
+				s.holders.add(dnKey(m), e.ID)
+			}
 		}
 	}
 	for _, name := range s.entryNames(p) {
@@ -222,7 +232,7 @@ func (s *store) remove(id string) {
 	if !ok {
 		return
 	}
-	s.unindex(id)
+	s.unindex(id, nil)
 	if old.Kind == KindUser || old.Kind == KindGroup {
 		s.retarget(map[string]string{old.dnKey: ""})
 	}
@@ -271,13 +281,15 @@ func (s *store) retarget(moves map[string]string) {
 				ng.Members = append(ng.Members, m)
 			}
 		}
-		s.unindex(gid)
-		s.index(&ng)
+		s.unindex(gid, nil)
+		s.index(&ng, nil)
 	}
 }
 
-// unindex drops an entry from the model and every index.
-func (s *store) unindex(id string) {
+// unindex drops an entry from the model and every index; of a group
+// whose change is worked out, only the holder entries of the values that
+// left.
+func (s *store) unindex(id string, change *memberChange) {
 	old, ok := s.byID[id]
 	if !ok {
 		return
@@ -298,9 +310,12 @@ func (s *store) unindex(id string) {
 		return
 	}
 	if old.Kind == KindGroup {
-		for _, m := range old.Members {
-			k := dnKey(m)
-			s.holders.remove(k, id)
+		gone := old.Members
+		if change != nil {
+			gone = change.left
+		}
+		for _, m := range gone {
+			s.holders.remove(dnKey(m), id)
 		}
 	}
 	for _, name := range s.entryNames(old) {
