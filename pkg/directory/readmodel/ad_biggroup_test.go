@@ -135,7 +135,13 @@ func TestADBigGroup(t *testing.T) {
 	}
 
 	// Polled by the member's MemberOf, cheap beside listing 1,600
-	// members; the whole list is checked once seen.
+	// members; the whole list is checked once seen. This test is about
+	// whole memberships, not the lag (TestADOutsideChangesWithinTwoSeconds
+	// and BenchmarkADFeed hold that): each change reads the group of 1,600
+	// again, which under the whole suite's load on two cores (-race, the
+	// other packages' tests beside it) once took the DirSync model past
+	// the 2 s bound; it gets three.
+	const seen = 3 * adBound
 	inGroup := func(m *readmodel.Directory, i int, want bool) bool {
 		before := m.Stats().Served
 		of, err := m.MemberOf(ctx, directory.PrincipalRef{Type: directory.PrincipalUser, Ref: directory.ByName(fmt.Sprintf("bg%04d%s", i, tag))}, false)
@@ -150,7 +156,7 @@ func TestADBigGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, m := range models {
-		t.Logf("%s: a member added on the DC was seen after %s", name, within(t, adBound, name+": the added member seen", func() bool {
+		t.Logf("%s: a member added on the DC was seen after %s", name, within(t, seen, name+": the added member seen", func() bool {
 			return inGroup(m, bigGroupSize, true)
 		}))
 		if !has(m, bigGroupSize+1, userDN(bigGroupSize), "") {
@@ -163,7 +169,7 @@ func TestADBigGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, m := range models {
-		t.Logf("%s: a member removed on the DC was gone after %s", name, within(t, adBound, name+": the removed member gone", func() bool {
+		t.Logf("%s: a member removed on the DC was gone after %s", name, within(t, seen, name+": the removed member gone", func() bool {
 			return inGroup(m, 0, false)
 		}))
 		if !has(m, bigGroupSize, userDN(bigGroupSize), userDN(0)) {
