@@ -2,10 +2,7 @@ package faults
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -53,12 +50,12 @@ func TestReadModelReplicasUnderLoad(t *testing.T) {
 	rig.h.check(rig.bound).report(t, consistencyBound, true)
 	rig.finalCheck()
 	for proc, p := range procs {
-		if loads := readModelCounter(t, p.URL, "dirgate_readmodel_loads_total"); loads != 1 {
+		if loads := e2eutil.Metric(t, p.URL, `dirgate_readmodel_loads_total{domain="example.com"}`); loads != 1 {
 			t.Errorf("%s loaded its model %v times", proc, loads)
 		}
 		t.Logf("%s: %v reads answered by the model, %v by the directory", proc,
-			readModelCounter(t, p.URL, `dirgate_readmodel_reads_total{answeredBy="model",`),
-			readModelCounter(t, p.URL, `dirgate_readmodel_reads_total{answeredBy="directory",`))
+			e2eutil.Metric(t, p.URL, modelReads),
+			e2eutil.Metric(t, p.URL, `dirgate_readmodel_reads_total{answeredBy="directory",domain="example.com"}`))
 	}
 }
 
@@ -237,33 +234,10 @@ func checkReadyz(t *testing.T, proc string, samples []readySample, down, up time
 // its cookie after the outage rather than loading the domain again.
 func checkResumed(t *testing.T, proc string, p *e2eutil.Process) {
 	t.Helper()
-	loads := readModelCounter(t, p.URL, "dirgate_readmodel_loads_total")
-	resumes := readModelCounter(t, p.URL, "dirgate_readmodel_resumes_total")
+	loads := e2eutil.Metric(t, p.URL, `dirgate_readmodel_loads_total{domain="example.com"}`)
+	resumes := e2eutil.Metric(t, p.URL, `dirgate_readmodel_resumes_total{domain="example.com"}`)
 	t.Logf("%s: %v loads, %v resumes of the change stream", proc, loads, resumes)
 	if loads != 1 || resumes < 1 {
 		t.Errorf("%s: %v loads and %v resumes; after an outage the stream must resume from its cookie (1 load, ≥ 1 resume)", proc, loads, resumes)
 	}
-}
-
-// readModelCounter reads a metric of domain example.com from /metrics;
-// name is the metric's name, or its name and the labels before domain
-// ending in a comma.
-func readModelCounter(t *testing.T, base, name string) float64 {
-	t.Helper()
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	sel := regexp.QuoteMeta(name)
-	if !strings.HasSuffix(name, ",") {
-		sel += `\{`
-	}
-	m := regexp.MustCompile(`(?m)^` + sel + `domain="example.com"\} (\S+)$`).FindSubmatch(body)
-	if m == nil {
-		t.Fatalf("no %s in /metrics", name)
-	}
-	n, _ := strconv.ParseFloat(string(m[1]), 64)
-	return n
 }

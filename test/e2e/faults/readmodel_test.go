@@ -2,9 +2,6 @@ package faults
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -65,7 +62,7 @@ func TestReadModelThroughAnOutage(t *testing.T) {
 	}
 	addDirectly(t, srv, "rm-direct2", 1*time.Second, k)
 
-	if n := modelReads(t, p.URL); n < float64(len(created)) {
+	if n := e2eutil.Metric(t, p.URL, modelReads); n < float64(len(created)) {
 		t.Errorf("the model answered %v reads, want at least %d", n, len(created))
 	}
 }
@@ -102,19 +99,5 @@ func addDirectly(t *testing.T, srv *slapd.Server, name string, within time.Durat
 	}
 }
 
-// modelReads reads dirgate_readmodel_reads_total{answeredBy="model"}.
-func modelReads(t *testing.T, base string) float64 {
-	t.Helper()
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	m := regexp.MustCompile(`dirgate_readmodel_reads_total\{answeredBy="model",domain="example.com"\} (\S+)`).FindSubmatch(body)
-	if m == nil {
-		t.Fatalf("no model reads metric in /metrics")
-	}
-	n, _ := strconv.ParseFloat(string(m[1]), 64)
-	return n
-}
+// modelReads is the series of reads the model answered.
+const modelReads = `dirgate_readmodel_reads_total{answeredBy="model",domain="example.com"}`

@@ -2,9 +2,7 @@ package serve_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,7 +41,7 @@ func TestEmbeddedReadModel(t *testing.T) {
 		}
 		return out.Result
 	}
-	before := modelReads(t, p.URL)
+	before := e2eutil.Metric(t, p.URL, modelReads)
 	for i := range 5 {
 		name := "rm-embedded-" + strconv.Itoa(i)
 		var id int
@@ -57,7 +55,7 @@ func TestEmbeddedReadModel(t *testing.T) {
 			t.Fatalf("getUser(%d) right after createUser(%s): %+v %v", id, name, u, err)
 		}
 	}
-	if n := modelReads(t, p.URL); n-before < 5 {
+	if n := e2eutil.Metric(t, p.URL, modelReads); n-before < 5 {
 		t.Errorf("the model answered %v of the reads by id, want at least 5", n-before)
 	}
 	resp, err := http.Get(p.URL + "/readyz")
@@ -70,19 +68,5 @@ func TestEmbeddedReadModel(t *testing.T) {
 	}
 }
 
-// modelReads is the domain's count of reads the model answered.
-func modelReads(t *testing.T, base string) float64 {
-	t.Helper()
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	m := regexp.MustCompile(`dirgate_readmodel_reads_total\{answeredBy="model",domain="example.com"\} (\S+)`).FindSubmatch(body)
-	if m == nil {
-		t.Fatalf("no read model metric in /metrics: the embedded store is not served through the model")
-	}
-	n, _ := strconv.ParseFloat(string(m[1]), 64)
-	return n
-}
+// modelReads is the series of the domain's reads the model answered.
+const modelReads = `dirgate_readmodel_reads_total{answeredBy="model",domain="example.com"}`
