@@ -25,7 +25,10 @@ import (
 // that the model answered a good part of them itself. Group searches,
 // Members and MemberOf (nested, with a cycle) are compared the same way.
 func TestSameAnswers(t *testing.T) {
-	srv := slapd.Start(t, slapd.Options{})
+	// Without sortvals: after a move made on the server, refint puts the
+	// moved member's value last, and so does the model; a server keeping
+	// member values sorted puts it in its place (docs/backends.md).
+	srv := slapd.Start(t, slapd.Options{Disable: slapd.SortVals})
 	m, backend := openModel(t, srv, 2*time.Second)
 	sameAnswers(t, m, backend, srv.FreshOU(t), 3)
 }
