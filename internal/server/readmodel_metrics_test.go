@@ -22,16 +22,7 @@ import (
 // lag and who answered its reads.
 func TestReadModelMetrics(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
-	c := ldap.NewConfig()
-	c.URLs, c.BindDN, c.BindPassword, c.BaseDN = []string{srv.URL}, srv.BindDN, srv.BindPassword, srv.Suffix
-	c.ReadModel = "on"
-	dir, err := c.Open(t.Context(), directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dir.Close()
-	rm := dir.(*readmodel.Directory)
+	rm := openReadModel(t, srv)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	if err := rm.WaitServing(ctx); err != nil {
@@ -75,16 +66,7 @@ dirgate_readmodel_reads_total{answeredBy="model",domain="example.com"} 1
 // reload of the whole domain.
 func TestReadModelResumeMetrics(t *testing.T) {
 	srv := slapd.Start(t, slapd.Options{Disable: slapd.TLS})
-	c := ldap.NewConfig()
-	c.URLs, c.BindDN, c.BindPassword, c.BaseDN = []string{srv.URL}, srv.BindDN, srv.BindPassword, srv.Suffix
-	c.ReadModel = "on"
-	dir, err := c.Open(t.Context(), directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dir.Close()
-	rm := dir.(*readmodel.Directory)
+	rm := openReadModel(t, srv)
 	m := NewMetrics("test")
 	registerReadModel(m, "example.com", rm)
 	serving := func() {
@@ -132,4 +114,20 @@ dirgate_readmodel_resumes_total{domain="example.com"} %d
 		t.Fatalf("after slapd's restart: %+v, want one load and at least one resume", s)
 	}
 	compare(1, int(rm.Stats().Resumes))
+}
+
+// openReadModel opens the LDAP backend of domain example.com on srv with
+// readModel on, closed when the test ends.
+func openReadModel(t *testing.T, srv *slapd.Server) *readmodel.Directory {
+	t.Helper()
+	c := ldap.NewConfig()
+	c.URLs, c.BindDN, c.BindPassword, c.BaseDN = []string{srv.URL}, srv.BindDN, srv.BindPassword, srv.Suffix
+	c.ReadModel = "on"
+	dir, err := c.Open(t.Context(), directory.BackendEnv{Domain: "example.com", BaseDN: srv.Suffix,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dir.Close() })
+	return dir.(*readmodel.Directory)
 }
